@@ -1,0 +1,286 @@
+"""Load the curated CSVs in ``analysis/data/`` and validate them against their schemas.
+
+Each dataset ``NAME`` is two files: ``NAME.csv`` (the rows) and ``NAME.schema.yml`` (what the
+columns mean, their types, allowed values and units). Every row must carry provenance: a
+``source`` column of ``references.bib`` keys (``;``-separated when several) and an
+``evidence`` column saying how the value was seen.
+
+Schema file format::
+
+    title: Notable language models and their training-set sizes
+    description: ...
+    primary_key: model            # optional; values must be unique
+    columns:
+      model:  {type: string, description: ...}
+      tokens: {type: number, min: 0, unit: tokens, required: false}
+      date:   {type: date}
+      kind:   {type: string, allowed: [dense, moe]}
+      source: {type: source}
+      evidence: {type: evidence}
+
+Types: ``string``, ``integer``, ``number``, ``boolean`` (``true``/``false``), ``date``
+(ISO ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when ``precision: partial``), ``source`` and
+``evidence``. ``required`` defaults to true (the cell may not be empty); an empty optional cell
+becomes NA.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BIB_PATH = Path(__file__).resolve().parent.parent / "book" / "references.bib"
+
+EVIDENCE_LEVELS = ("seen_primary", "seen_secondary", "computed", "recalled_unverified")
+COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "source", "evidence")
+_COLUMN_KEYS = {"type", "description", "unit", "allowed", "min", "max", "required", "precision"}
+_DATE_FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def available(*, data_dir: str | Path | None = None) -> list[str]:
+    """Names of the datasets that have both a CSV and a schema file."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    return sorted(
+        p.name[: -len(".schema.yml")]
+        for p in data_dir.glob("*.schema.yml")
+        if (data_dir / (p.name[: -len(".schema.yml")] + ".csv")).exists()
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _bib_keys_cached(path: str, mtime: float) -> frozenset[str]:
+    from pybtex.database import parse_file
+
+    return frozenset(parse_file(path, bib_format="bibtex").entries.keys())
+
+
+def bib_keys(bib_path: str | Path | None = None) -> frozenset[str]:
+    """The citation keys defined in ``book/references.bib`` (or another BibTeX file)."""
+    path = Path(bib_path) if bib_path is not None else BIB_PATH
+    if not path.exists():
+        raise ValueError(f"bib_path: no BibTeX file at {path}")
+    return _bib_keys_cached(str(path), path.stat().st_mtime)
+
+
+def load_schema(name: str, *, data_dir: str | Path | None = None) -> dict[str, Any]:
+    """Read and check the schema of dataset ``name`` (``NAME.schema.yml``)."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    _check_name(name, data_dir)
+    path = data_dir / f"{name}.schema.yml"
+    with open(path, encoding="utf-8") as f:
+        schema = yaml.safe_load(f)
+    where = f"{path.name}"
+    if not isinstance(schema, dict) or not isinstance(schema.get("columns"), dict):
+        raise ValueError(f"{where}: a schema needs a 'columns' mapping")
+    for key in ("title", "description"):
+        if not str(schema.get(key, "")).strip():
+            raise ValueError(f"{where}: the schema needs a non-empty '{key}'")
+    columns = schema["columns"]
+    for col, spec in columns.items():
+        if not isinstance(spec, dict) or spec.get("type") not in COLUMN_TYPES:
+            raise ValueError(
+                f"{where}: column '{col}' needs a 'type', one of {', '.join(COLUMN_TYPES)}"
+            )
+        unknown = set(spec) - _COLUMN_KEYS
+        if unknown:
+            raise ValueError(f"{where}: column '{col}' has unknown keys {sorted(unknown)}")
+    for col, kind in (("source", "source"), ("evidence", "evidence")):
+        if columns.get(col, {}).get("type") != kind:
+            raise ValueError(
+                f"{where}: every dataset needs a '{col}' column of type '{kind}' (provenance)"
+            )
+    pk = schema.get("primary_key")
+    if pk is not None and pk not in columns:
+        raise ValueError(f"{where}: primary_key '{pk}' is not a column")
+    return schema
+
+
+def load(
+    name: str,
+    *,
+    data_dir: str | Path | None = None,
+    bib_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Load dataset ``name`` as a typed DataFrame, after validating every row against its schema.
+
+    Raises ``ValueError`` naming the file, the row (1-based, header excluded, with its line
+    number) and the column of the first problem found.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    schema = load_schema(name, data_dir=data_dir)
+    path = data_dir / f"{name}.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise ValueError(f"{path.name}: the file is empty (no header row)") from None
+        raw_rows = list(reader)
+    return validate_rows(
+        header, raw_rows, schema, file=path.name, keys=bib_keys(bib_path)
+    )
+
+
+def validate_rows(
+    header: list[str],
+    rows: list[list[str]],
+    schema: dict[str, Any],
+    *,
+    file: str,
+    keys: frozenset[str],
+) -> pd.DataFrame:
+    """Check raw CSV rows (strings) against ``schema`` and return the typed DataFrame."""
+    columns = schema["columns"]
+    header = [h.strip() for h in header]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ValueError(f"{file}: missing column(s) {missing} (the schema declares them)")
+    extra = [c for c in header if c not in columns]
+    if extra:
+        raise ValueError(f"{file}: column(s) {extra} are not declared in the schema")
+    if len(set(header)) != len(header):
+        raise ValueError(f"{file}: duplicate column names in the header")
+
+    out: dict[str, list[Any]] = {c: [] for c in columns}
+    for i, row in enumerate(rows, start=1):
+        where = f"{file}, row {i} (line {i + 1})"
+        if len(row) != len(header):
+            raise ValueError(f"{where}: {len(row)} fields, the header has {len(header)}")
+        cells = dict(zip(header, row))
+        for col, spec in columns.items():
+            out[col].append(_parse_cell(cells[col], spec, where=f"{where}, column '{col}'", keys=keys))
+
+    pk = schema.get("primary_key")
+    if pk is not None:
+        seen: dict[Any, int] = {}
+        for i, value in enumerate(out[pk], start=1):
+            if value in seen:
+                raise ValueError(
+                    f"{file}, row {i} (line {i + 1}), column '{pk}': duplicate primary key "
+                    f"{value!r} (first at row {seen[value]})"
+                )
+            seen[value] = i
+
+    df = pd.DataFrame(out)
+    for col, spec in columns.items():
+        kind = spec["type"]
+        if kind == "integer":
+            df[col] = df[col].astype("Int64")
+        elif kind == "number":
+            df[col] = df[col].astype("float64")
+        elif kind == "boolean":
+            df[col] = df[col].astype("boolean")
+        elif kind == "date" and spec.get("precision") != "partial":
+            df[col] = pd.to_datetime(df[col])
+        else:
+            df[col] = df[col].astype("string")
+    df.attrs["schema"] = schema
+    return df
+
+
+def _parse_cell(text: str, spec: dict[str, Any], *, where: str, keys: frozenset[str]) -> Any:
+    value = text.strip()
+    kind = spec["type"]
+    if value == "":
+        if spec.get("required", True) or kind in ("source", "evidence"):
+            raise ValueError(f"{where}: empty, but the column is required")
+        return None
+    if kind == "integer":
+        try:
+            parsed: Any = int(value)
+        except ValueError:
+            raise ValueError(f"{where}: {value!r} is not an integer") from None
+    elif kind == "number":
+        try:
+            parsed = float(value)
+        except ValueError:
+            raise ValueError(f"{where}: {value!r} is not a number") from None
+        if not math.isfinite(parsed):
+            raise ValueError(f"{where}: {value!r} is not a finite number")
+    elif kind == "boolean":
+        if value.lower() not in ("true", "false"):
+            raise ValueError(f"{where}: {value!r} is not a boolean (true or false)")
+        parsed = value.lower() == "true"
+    elif kind == "date":
+        pattern = _DATE_PARTIAL if spec.get("precision") == "partial" else _DATE_FULL
+        form = "YYYY, YYYY-MM or YYYY-MM-DD" if pattern is _DATE_PARTIAL else "YYYY-MM-DD"
+        if not pattern.match(value):
+            raise ValueError(f"{where}: {value!r} is not a date ({form})")
+        try:
+            pd.Timestamp(value if len(value) == 10 else (value + "-01-01")[:10])
+        except ValueError:
+            raise ValueError(f"{where}: {value!r} is not a valid calendar date") from None
+        parsed = value
+    elif kind == "source":
+        cited = [k.strip() for k in value.split(";")]
+        unknown = [k for k in cited if k not in keys]
+        if unknown or not all(cited):
+            raise ValueError(
+                f"{where}: unknown source key(s) {unknown or [value]}: every key must be "
+                f"defined in book/references.bib"
+            )
+        parsed = ";".join(cited)
+    elif kind == "evidence":
+        if value not in EVIDENCE_LEVELS:
+            raise ValueError(
+                f"{where}: evidence {value!r} is not one of {', '.join(EVIDENCE_LEVELS)}"
+            )
+        parsed = value
+    else:
+        parsed = value
+
+    allowed = spec.get("allowed")
+    if allowed is not None and parsed not in allowed:
+        raise ValueError(f"{where}: {value!r} is not one of the allowed values {list(allowed)}")
+    if kind in ("integer", "number"):
+        lo, hi = spec.get("min"), spec.get("max")
+        if (lo is not None and parsed < lo) or (hi is not None and parsed > hi):
+            raise ValueError(f"{where}: {value} is outside the valid range [{lo}, {hi}]")
+    return parsed
+
+
+def _check_name(name: str, data_dir: Path) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"name: expected a dataset name (str), got {type(name).__name__}")
+    names = available(data_dir=data_dir)
+    if name not in names:
+        raise ValueError(
+            f"name: unknown dataset {name!r} in {data_dir}; available: {', '.join(names) or 'none'}"
+        )
+
+
+def describe(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """One row per column of dataset ``name``: type, unit, whether required, and its meaning."""
+    schema = load_schema(name, data_dir=data_dir)
+    return pd.DataFrame(
+        [
+            {
+                "column": col,
+                "type": spec["type"],
+                "unit": spec.get("unit", ""),
+                "required": bool(spec.get("required", True)),
+                "description": spec.get("description", ""),
+            }
+            for col, spec in schema["columns"].items()
+        ]
+    )
+
+
+def provenance_summary(*, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Rows per dataset and per evidence level, for every curated dataset (a tidy table)."""
+    records = []
+    for name in available(data_dir=data_dir):
+        df = load(name, data_dir=data_dir)
+        counts = df["evidence"].value_counts()
+        for level in EVIDENCE_LEVELS:
+            records.append({"dataset": name, "evidence": level, "rows": int(counts.get(level, 0))})
+    return pd.DataFrame(records, columns=["dataset", "evidence", "rows"])

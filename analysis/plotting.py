@@ -1,0 +1,112 @@
+"""One figure style for the whole report, and helpers that glue or save figures with alt text.
+
+The palette is Okabe & Ito's (2008) colour-blind-safe set, which seaborn ships as "colorblind"
+in a different order; ours is fixed here so every chapter shows the same colour for the same role.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import matplotlib
+
+# Headless: a figure reaches the page only through glue_figure or save_figure, which require alt
+# text; a figure left open is never displayed by accident.
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+# Okabe-Ito: black excluded (reserved for reference lines and text).
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow (low contrast on white: use for fills, not thin lines)
+]
+SEQUENTIAL_CMAP = "viridis"  # perceptually uniform and colour-blind safe
+DIVERGING_CMAP = "cividis"
+
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def set_theme() -> None:
+    """Apply the report's seaborn theme and colour-blind-safe palette to every later figure."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    plt.rcParams.update(
+        {
+            "figure.figsize": (7.0, 4.0),
+            "figure.dpi": 100,
+            "savefig.dpi": 120,
+            "savefig.bbox": "tight",
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "image.cmap": SEQUENTIAL_CMAP,
+        }
+    )
+
+
+def _check_figure_args(key: str, fig, alt: str) -> None:
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ValueError(f"key: {key!r} must start with a letter and hold only letters, digits and '_'")
+    if not isinstance(fig, matplotlib.figure.Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(alt, str) or len(alt.strip()) < 15:
+        raise ValueError(
+            "alt: a figure needs alt text of at least 15 characters that says what it shows"
+        )
+
+
+def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, data_dir="figure_data"):
+    """Glue ``fig`` under ``key`` for a ``{glue:figure}`` directive (which must repeat ``:alt:``).
+
+    ``alt`` is required (checked here; the page test checks every rendered image has it). When ``data`` is given, the
+    numbers behind the figure are written to ``<data_dir>/<key>.csv`` (relative to the notebook) so
+    the page can offer them for download with ``{download}`` next to the figure. Returns the path
+    of that CSV, or None.
+    """
+    from IPython.display import Image
+    from myst_nb import glue
+
+    _check_figure_args(key, fig, alt)
+    csv_path = _write_data(key, data, data_dir)
+    # Render the PNG here rather than through IPython's figure formatter, so the output does not
+    # depend on the kernel's matplotlib backend and carries the alt text in its metadata.
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Description": alt, "Software": None})
+    plt.close(fig)
+    glue(key, Image(data=buffer.getvalue(), format="png"), display=False)
+    return csv_path
+
+
+def save_figure(fig, path: str | Path, *, alt: str, data: pd.DataFrame | None = None) -> Path:
+    """Save ``fig`` as a PNG at ``path`` with ``alt`` in its Description metadata (and its data as CSV)."""
+    path = Path(path)
+    _check_figure_args(path.stem.replace("-", "_"), fig, alt)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"path: {path} must end in .png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, metadata={"Description": alt, "Software": None})
+    if data is not None:
+        _write_data(path.stem, data, path.parent)
+    plt.close(fig)
+    return path
+
+
+def _write_data(key: str, data: pd.DataFrame | None, data_dir) -> Path | None:
+    if data is None:
+        return None
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data: expected a pandas DataFrame, got {type(data).__name__}")
+    out = Path(data_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{key}.csv"
+    data.to_csv(path, index=False)
+    return path

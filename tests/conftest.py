@@ -1,0 +1,73 @@
+"""Shared fixtures: the repository root, the built site, a local web server and a browser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+
+
+def run_build(root: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the book build exactly as `make book` does, capturing its log."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_book.py"), "--root", str(root), *extra],
+        cwd=root, capture_output=True, text=True, env=env, timeout=1800,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """Build the site once per session (as `make book` does); fail loudly with the log if it fails."""
+    result = run_build(ROOT)
+    if result.returncode != 0:
+        pytest.fail(
+            f"the book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}",
+            pytrace=False,
+        )
+    return ROOT / "_build" / "html"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """Serve the built site on 127.0.0.1 on a free port for the session."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(built_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download), headless and offline-minded."""
+    from playwright.sync_api import sync_playwright
+
+    exe = next((p for p in CHROMIUM_CANDIDATES if os.path.exists(p)), None)
+    if exe is None:
+        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium package", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=exe,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()

@@ -1,0 +1,92 @@
+"""Each chapter is a jupytext pair: the .md source and an executed .ipynb with the same cells."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+MDS = sorted(NOTEBOOKS.glob("*.md"))
+IMAGE_MIMES = ("image/", "application/papermill.record/image/")
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source.strip(), tuple(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+def test_chapters_exist_and_are_named_nn_topic():
+    assert MDS, "no chapter notebooks in notebooks/"
+    for md in MDS:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.md", md.name), f"{md.name}: name it NN_topic.md"
+    orphans = {p.stem for p in NOTEBOOKS.glob("*.ipynb")} - {p.stem for p in MDS}
+    assert not orphans, f".ipynb without a .md source: {sorted(orphans)}"
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = (ROOT / "_toc.yml").read_text()
+    for md in MDS:
+        assert f"notebooks/{md.stem}" in toc, f"{md.name} is not listed in _toc.yml"
+
+
+@pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)
+def test_pair_has_identical_cells(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{md.name} has no paired {ipynb.name}: run `make notebooks`"
+    text_nb, executed = jupytext.read(md), jupytext.read(ipynb)
+    assert _cells(text_nb) == _cells(executed), (
+        f"{md.name} and {ipynb.name} differ: run `make notebooks NB={md.stem}` and review the outputs"
+    )
+    assert "md:myst" in executed.metadata.get("jupytext", {}).get("formats", ""), "not paired with md:myst"
+
+
+@pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)
+def test_every_code_cell_was_executed_top_to_bottom(md):
+    # nbval silently skips output comparison for unexecuted cells, so an unexecuted reference
+    # would pass vacuously; consecutive counts from 1 mean one clean run from top to bottom.
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts, f"{md.name} has no code cells"
+    assert counts == list(range(1, len(counts) + 1)), f"{md.stem}.ipynb execution counts {counts}: re-run `make notebooks`"
+    for c in nb.cells:
+        if c.cell_type == "code":
+            errors = [o for o in c.outputs if o.output_type == "error"]
+            assert not errors or "raises-exception" in c.metadata.get("tags", []), f"error output in {md.stem}"
+
+
+@pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)
+def test_figure_outputs_are_excluded_from_byte_comparison(md):
+    # PNG bytes depend on font rendering and library versions; the numbers behind a figure are
+    # glued or printed in other cells, which nbval does compare.
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        has_image = any(k.startswith(IMAGE_MIMES) for o in c.outputs for k in o.get("data", {}))
+        if has_image:
+            assert "nbval-ignore-output" in c.metadata.get("tags", []), (
+                f"{md.stem} cell {i} outputs an image: tag it nbval-ignore-output"
+            )
+
+
+@pytest.mark.parametrize("md", [*MDS, *sorted((ROOT / "book").glob("*.md"))], ids=lambda p: p.stem)
+def test_every_figure_directive_has_alt_text(md):
+    text = md.read_text(encoding="utf-8")
+    blocks = re.findall(r"^(`{3,}|:{3,})\{(?:glue:figure|figure|image)\}[^\n]*\n(.*?)^\1", text, flags=re.M | re.S)
+    for _, body in blocks:
+        options = [ln for ln in body.splitlines() if ln.startswith(":")]
+        alt = [ln for ln in options if ln.startswith(":alt:")]
+        assert alt and len(alt[0].removeprefix(":alt:").strip()) >= 15, f"{md.name}: a figure without :alt: text"
+
+
+@pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)
+def test_front_matter_pairs_with_ipynb(md):
+    front = md.read_text(encoding="utf-8").split("---", 2)[1]
+    meta = yaml.safe_load(front)
+    assert meta["jupytext"]["formats"] == "ipynb,md:myst"
+    assert meta["kernelspec"]["name"] == "python3"

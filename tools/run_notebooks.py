@@ -1,0 +1,59 @@
+"""Re-sync every jupytext pair and re-execute the notebooks in place, one progress line each.
+
+Usage: python tools/run_notebooks.py [NAME ...]   (e.g. 03_model_collapse; default: all)
+
+The .md file is the source of truth: it is converted to the paired .ipynb (jupytext --sync keeps
+the pairing metadata), then the .ipynb is executed with nbclient in the notebooks/ directory and
+written back with its outputs, which are the reference nbval compares against.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from jupytext.cli import jupytext as jupytext_cli
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def main(argv: list[str]) -> int:
+    mds = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
+    if argv:
+        wanted = {a.removesuffix(".md").removesuffix(".ipynb").split("/")[-1] for a in argv}
+        unknown = wanted - {p.stem for p in mds}
+        if unknown:
+            print(f"unknown notebook(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        mds = [p for p in mds if p.stem in wanted]
+    total = time.perf_counter()
+    for i, md in enumerate(mds, start=1):
+        ipynb = md.with_suffix(".ipynb")
+        print(f"[{i}/{len(mds)}] {md.relative_to(ROOT)} -> {ipynb.name} ...", end="", flush=True)
+        t0 = time.perf_counter()
+        # the .md is the source of truth: rewrite the .ipynb from it, then execute
+        nb = jupytext.read(md)
+        nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+        client = NotebookClient(
+            nb, timeout=600, kernel_name="python3", record_timing=False,
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        )
+        try:
+            client.execute()
+        except Exception as exc:  # report which notebook failed, then stop
+            print(f" FAILED\n{exc}", file=sys.stderr)
+            return 1
+        jupytext.write(nb, ipynb, fmt="ipynb")
+        jupytext_cli(["--quiet", "--sync", str(md)])  # refresh pairing metadata and timestamps
+        print(f" {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"executed {len(mds)} notebook(s) in {time.perf_counter() - total:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
