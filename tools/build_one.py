@@ -3,7 +3,8 @@
 Usage: python tools/build_one.py NN_topic [NN_topic ...] [--keep]
 
 Copies the repository (without .venv, .git and _build) to /tmp/book-<names>, trims _toc.yml to the
-landing page, the given chapters and the bibliography, and builds it with warnings as errors,
+landing page (replaced by a plain stub unless `summary` is named), the given chapters and the
+bibliography, and builds it with warnings as errors,
 exactly as `make book` does. The copy's own `analysis` package is the one the notebooks import.
 Useful when several chapters are being written at once: a half-finished chapter elsewhere cannot
 break the check, and the shared _build/ is left alone.
@@ -34,8 +35,11 @@ def main(argv: list[str]) -> int:
         ignore=shutil.ignore_patterns(".venv", ".git", "_build", "__pycache__", "*.egg-info", "figure_data"),
     )
     toc = yaml.safe_load((dest / "_toc.yml").read_text())
+    if "summary" not in names:
+        # the landing page glues numbers from every chapter; in a trimmed copy it would break
+        (dest / "book" / "summary.md").write_text("# Synthetic Data in AI Training\n\nTrimmed build.\n")
     chapters = [{"file": f"notebooks/{n}"} for n in names if n[:2].isdigit()]
-    chapters += [{"file": f"book/{n}"} for n in names if not n[:2].isdigit()]
+    chapters += [{"file": f"book/{n}"} for n in names if not n[:2].isdigit() and n != "summary"]
     for c in chapters:
         if not (dest / (c["file"] + ".md")).exists():
             print(f"no such page: {c['file']}.md", file=sys.stderr)
