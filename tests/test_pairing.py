@@ -12,7 +12,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-MDS = sorted(NOTEBOOKS.glob("*.md"))
+BOOK_NOTEBOOKS = [p for p in sorted((ROOT / "book").glob("*.md")) if p.read_text(encoding="utf-8").startswith("---\njupytext:")]
+CHAPTERS = sorted(NOTEBOOKS.glob("*.md"))
+MDS = CHAPTERS + BOOK_NOTEBOOKS  # every notebook source: chapters, and prose pages that compute
 IMAGE_MIMES = ("image/", "application/papermill.record/image/")
 
 
@@ -21,17 +23,19 @@ def _cells(nb):
 
 
 def test_chapters_exist_and_are_named_nn_topic():
-    assert MDS, "no chapter notebooks in notebooks/"
-    for md in MDS:
+    assert CHAPTERS, "no chapter notebooks in notebooks/"
+    for md in CHAPTERS:
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.md", md.name), f"{md.name}: name it NN_topic.md"
-    orphans = {p.stem for p in NOTEBOOKS.glob("*.ipynb")} - {p.stem for p in MDS}
-    assert not orphans, f".ipynb without a .md source: {sorted(orphans)}"
+    for folder in (NOTEBOOKS, ROOT / "book"):
+        orphans = {p.stem for p in folder.glob("*.ipynb")} - {p.stem for p in MDS}
+        assert not orphans, f".ipynb without a .md source in {folder.name}/: {sorted(orphans)}"
 
 
 def test_every_chapter_is_in_the_table_of_contents():
     toc = (ROOT / "_toc.yml").read_text()
     for md in MDS:
-        assert f"notebooks/{md.stem}" in toc, f"{md.name} is not listed in _toc.yml"
+        doc = f"{md.parent.name}/{md.stem}"
+        assert re.search(rf"file: {doc}\s*$", toc, flags=re.M), f"{doc} is not listed in _toc.yml"
 
 
 @pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)

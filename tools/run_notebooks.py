@@ -1,9 +1,9 @@
 """Re-sync every jupytext pair and re-execute the notebooks in place, one progress line each.
 
-Usage: python tools/run_notebooks.py [NAME ...]   (e.g. 03_model_collapse; default: all)
+Usage: python tools/run_notebooks.py [NAME ...]   (e.g. 03_model_collapse or claims; default: all)
 
 The .md file is the source of truth: it is converted to the paired .ipynb (jupytext --sync keeps
-the pairing metadata), then the .ipynb is executed with nbclient in the notebooks/ directory and
+the pairing metadata), then the .ipynb is executed with nbclient in its own directory and
 written back with its outputs, which are the reference nbval compares against.
 """
 
@@ -22,8 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
 
+def notebook_sources() -> list[Path]:
+    """Chapter notebooks (notebooks/NN_topic.md) and prose pages that are notebooks (book/*.md with jupytext front matter)."""
+    pages = [p for p in sorted((ROOT / "book").glob("*.md")) if p.read_text(encoding="utf-8").startswith("---\njupytext:")]
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md")) + pages
+
+
 def main(argv: list[str]) -> int:
-    mds = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
+    mds = notebook_sources()
     if argv:
         wanted = {a.removesuffix(".md").removesuffix(".ipynb").split("/")[-1] for a in argv}
         unknown = wanted - {p.stem for p in mds}
@@ -41,7 +47,7 @@ def main(argv: list[str]) -> int:
         nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
         client = NotebookClient(
             nb, timeout=600, kernel_name="python3", record_timing=False,
-            resources={"metadata": {"path": str(NOTEBOOKS)}},
+            resources={"metadata": {"path": str(md.parent)}},
         )
         try:
             client.execute()
