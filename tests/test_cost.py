@@ -1,0 +1,169 @@
+"""Tests of analysis.cost: published validation cases, exact shortcuts, Monte Carlo checks, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import cost, data
+
+
+# --- validation against published runs ---------------------------------------------------------
+
+def test_deepseek_v3_reported_hours_at_2_dollars_give_5_576_million():
+    # 2.788M H800-hours at $2/hour (DeepSeek-V3 report): cost only depends on hours x price, so
+    # express it through training_cost with the FLOP that those hours deliver at any utilisation.
+    peak = cost.chip_peak_flops("H800")
+    flops = 2.788e6 * 3600 * peak * 0.35
+    out = cost.training_cost(flops=flops, peak_flops=peak, utilization=0.35, usd_per_chip_hour=2.0)
+    assert out["chip_hours"] == pytest.approx(2.788e6, rel=1e-12)
+    assert out["usd"] == pytest.approx(5.576e6, rel=1e-12)
+    row = data.load("training_costs").query("model == 'DeepSeek-V3' and cost_type == 'rental_equivalent_reported'")
+    assert row["cost_usd"].iloc[0] == pytest.approx(out["usd"], rel=1e-9)
+
+
+def test_deepseek_v3_implied_utilization_is_plausible_and_consistent_with_epoch():
+    flops = cost.training_flops(37e9, 14.8e12)  # active parameters, pretraining tokens
+    assert flops == pytest.approx(3.2856e24, rel=1e-9)
+    bf16 = cost.implied_utilization(flops=flops, chip_hours=2.664e6, peak_flops=cost.chip_peak_flops("H800"))
+    fp8 = cost.implied_utilization(flops=flops, chip_hours=2.664e6, peak_flops=cost.chip_peak_flops("H800", fp8=True))
+    assert 0.33 < bf16 < 0.36
+    # Epoch's database records 0.1947 against the FP8 peak, from measured (causal) FLOP; 6ND on
+    # pretraining hours should land within 15% of it.
+    assert fp8 == pytest.approx(0.1947, rel=0.15)
+    assert bf16 / fp8 == pytest.approx(1979 / 989, rel=1e-9)
+
+
+def test_gpt3_on_v100s_reproduces_355_gpu_years_and_4_6_million():
+    # Lambda Labs (2020): 3.14e23 FLOP at a theoretical 28 TFLOP/s per V100 -> 355 GPU-years, $4.6M.
+    out = cost.training_cost(flops=3.14e23, peak_flops=28e12, utilization=1.0, usd_per_chip_hour=1.0)
+    gpu_years = out["chip_hours"] / 8760
+    assert gpu_years == pytest.approx(355, abs=1)
+    # The price Lambda's figure implies lies between AWS's 3-year and 1-year reserved V100 prices.
+    prices = data.load("gpu_prices").query("chip == 'V100' and vendor == 'AWS'").set_index("price_type")
+    implied = 4.6e6 / out["chip_hours"]
+    assert prices.loc["reserved_3yr", "usd_per_gpu_hour"] < implied < prices.loc["reserved_1yr", "usd_per_gpu_hour"]
+    at_implied = cost.training_cost(flops=3.14e23, peak_flops=28e12, utilization=1.0, usd_per_chip_hour=1.48)
+    assert at_implied["usd"] == pytest.approx(4.6e6, rel=0.01)
+    # 28 TFLOP/s is about what Epoch's recorded GPT-3 utilisation (0.2196) gives on a 125 TFLOP/s V100.
+    assert cost.chip_peak_flops("V100") * 0.2196 == pytest.approx(28e12, rel=0.03)
+
+
+def frontier_rows():
+    df = data.load("training_costs")
+    df = df[(df["cost_type"] == "amortized_hw_energy") & df["in_epoch_frontier_list"]]
+    return df[cost.decimal_year(df["publication_date"]) < 2024.25]
+
+
+def test_fitted_cost_trend_is_consistent_with_cottier_2_4x_per_year():
+    fit = cost.fit_cost_trend(frontier_rows(), n_boot=4000, seed=1)
+    assert fit["n_models"] >= 40
+    # 2.4x/yr (Cottier et al. 2024) lies inside our 95% bootstrap interval, and our point estimate
+    # lies inside their published 95% interval 2.0x-3.1x.
+    assert fit["growth_low"] < 2.4 < fit["growth_high"]
+    assert 2.0 <= fit["growth_per_year"] <= 3.1
+
+
+def test_bootstrap_closed_form_slopes_equal_polyfit():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(2016, 2024, size=(50, 30))
+    y = 0.4 * x + rng.normal(0, 0.5, size=x.shape)
+    fast = cost._ols_slopes(x, y)
+    slow = np.array([np.polyfit(xi, yi, 1)[0] for xi, yi in zip(x, y)])
+    np.testing.assert_allclose(fast, slow, rtol=1e-9)
+
+
+def test_fit_recovers_a_known_growth_rate_within_its_interval():
+    rng = np.random.default_rng(7)
+    years = rng.uniform(2016, 2024, 60)
+    dates = [f"{int(y)}-{1 + int((y % 1) * 12):02d}-15" for y in years]
+    cost_usd = 10 ** (np.log10(2.4) * (cost.decimal_year(dates) - 2016) + 5 + rng.normal(0, 0.3, 60))
+    fit = cost.fit_cost_trend(pd.DataFrame({"publication_date": dates, "cost_usd": cost_usd}), seed=0)
+    assert fit["growth_low"] < 2.4 < fit["growth_high"]
+
+
+# --- other formulas --------------------------------------------------------------------------
+
+def test_amortized_cost_h100_hardware_rate_is_about_1_10_per_hour():
+    out = cost.amortized_hardware_cost(chip_hours=1.0, usd_per_chip=30_000, tdp_w=700, server_overhead=1.0,
+                                       interconnect_fraction=0.0, usd_per_kwh=0.0)
+    assert out["hardware_usd"] == pytest.approx(30_000 * 0.14 * np.log(10) / 8766, rel=1e-12)
+    assert out["hardware_usd"] == pytest.approx(1.10, abs=0.01)
+    full = cost.amortized_hardware_cost(chip_hours=1.0, usd_per_chip=30_000, tdp_w=700)
+    assert full["interconnect_usd"] / full["hardware_usd"] == pytest.approx(0.19 / 0.81)
+    assert full["energy_usd"] == pytest.approx(700 * 0.75 * 1.1 / 1000 * 0.0771)
+    assert full["usd"] == pytest.approx(full["hardware_usd"] + full["interconnect_usd"] + full["energy_usd"])
+
+
+def test_generation_and_annotation_costs():
+    assert cost.synthetic_data_cost(tokens_out=1e6, tokens_in=2e6, usd_per_m_in=2.5, usd_per_m_out=10) == pytest.approx(15.0)
+    # Cosmopedia: 25B tokens in 10k H100-hours at $2.5/h -> $25,000.
+    assert cost.self_hosted_generation_cost(tokens_out=25e9, tokens_per_gpu_hour=2.5e6, usd_per_gpu_hour=2.5) == pytest.approx(25_000)
+    assert cost.human_annotation_cost(items=3600, seconds_per_item=60, usd_per_hour=10, overhead=0.5) == pytest.approx(900.0)
+
+
+def test_tokens_for_budget_inverts_training_cost():
+    d = cost.tokens_for_budget(usd=7e5, params=70e9, peak_flops=989.4e12, utilization=0.4, usd_per_chip_hour=3.0)
+    back = cost.training_cost(flops=cost.training_flops(70e9, d), peak_flops=989.4e12, utilization=0.4, usd_per_chip_hour=3.0)
+    assert back["usd"] == pytest.approx(7e5, rel=1e-12)
+    opt = cost.chinchilla_optimal(5.76e23)
+    assert opt["tokens"] / opt["params"] == pytest.approx(20)
+    assert cost.training_flops(opt["params"], opt["tokens"]) == pytest.approx(5.76e23)
+
+
+def test_vectorised_inputs_match_scalar_calls():
+    utils = np.array([0.2, 0.3, 0.4])
+    vec = cost.training_cost(flops=1e24, peak_flops=989.4e12, utilization=utils, usd_per_chip_hour=2.0)["usd"]
+    one = [cost.training_cost(flops=1e24, peak_flops=989.4e12, utilization=u, usd_per_chip_hour=2.0)["usd"] for u in utils]
+    np.testing.assert_allclose(vec, one)
+
+
+def test_lognormal_from_interval_hits_its_quantiles_within_monte_carlo_error():
+    rng = np.random.default_rng(11)
+    n = 200_000
+    draws = cost.lognormal_from_interval(2.0, 4.0, size=n, rng=rng, level=0.9)
+    # The fraction below the 5th percentile is binomial(n, 0.05): SE = sqrt(0.05 x 0.95 / n) ~ 4.9e-4.
+    se = np.sqrt(0.05 * 0.95 / n)
+    assert abs(np.mean(draws < 2.0) - 0.05) < 4 * se
+    assert abs(np.mean(draws > 4.0) - 0.05) < 4 * se
+    assert np.median(draws) == pytest.approx(np.sqrt(8.0), rel=0.01)
+
+
+def test_sensitivity_table_orders_by_swing():
+    table = cost.one_at_a_time_sensitivity(lambda a, b: a * 10 + b, base={"a": 1, "b": 1}, ranges={"a": (0, 2), "b": (0, 2)})
+    assert list(table["input"]) == ["a", "b"]
+    assert table.loc[0, "swing"] == pytest.approx(20)
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("util", [0, -0.1, 1.2, np.nan])
+def test_utilization_outside_unit_interval_is_rejected(util):
+    with pytest.raises(ValueError, match="utilization"):
+        cost.training_cost(flops=1e24, peak_flops=1e15, utilization=util, usd_per_chip_hour=2)
+
+
+def test_negative_counts_and_bad_types_are_rejected():
+    with pytest.raises(ValueError, match="tokens"):
+        cost.training_flops(7e9, -1)
+    with pytest.raises(ValueError, match="items"):
+        cost.human_annotation_cost(items=-5, seconds_per_item=10, usd_per_hour=10)
+    with pytest.raises(TypeError, match="params"):
+        cost.training_flops("seven billion", 1e12)
+    with pytest.raises(ValueError, match="tokens_per_gpu_hour"):
+        cost.self_hosted_generation_cost(tokens_out=1e9, tokens_per_gpu_hour=0, usd_per_gpu_hour=2)
+
+
+def test_unknown_gpu_is_rejected_with_the_known_names():
+    with pytest.raises(ValueError, match="unknown GPU 'TPU v9'.*H100"):
+        cost.chip_peak_flops("TPU v9")
+    with pytest.raises(ValueError, match="FP8"):
+        cost.chip_peak_flops("V100", fp8=True)
+
+
+def test_fit_rejects_bad_frames():
+    with pytest.raises(ValueError, match="cost_col"):
+        cost.fit_cost_trend(pd.DataFrame({"publication_date": ["2020", "2021", "2022"]}))
+    with pytest.raises(ValueError, match="at least 3"):
+        cost.fit_cost_trend(pd.DataFrame({"publication_date": ["2020"], "cost_usd": [1.0]}))
