@@ -1,0 +1,131 @@
+"""The claims ledger: status counts and the MyST markup that shows the ledger on book/claims.md.
+
+The ledger itself is the curated table ``analysis/data/claims.csv`` (schema in
+``claims.schema.yml``); this module only summarises it and renders it. The markup uses MyST roles
+(``{doc}`` for chapter links, ``{cite:p}`` for sources, sphinx-design ``{bdg-*}`` badges), so the
+page must render the cell's ``text/markdown`` output as MyST (cell metadata
+``mystnb: {markdown_format: myst}``); Sphinx then checks every link and citation at build time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# Ordered from "the article is right" to "nothing behind it"; the order of the bar chart.
+STATUSES = ("supported", "partly_supported", "misattributed", "unsupported", "not_found")
+STATUS_LABELS = {
+    "supported": "supported",
+    "partly_supported": "partly supported",
+    "misattributed": "misattributed",
+    "unsupported": "unsupported",
+    "not_found": "not found",
+}
+# sphinx-design badge colours; the label is always printed, so colour is never the only cue.
+_BADGE_COLOURS = {
+    "supported": "success",
+    "partly_supported": "info",
+    "misattributed": "warning",
+    "unsupported": "danger",
+    "not_found": "dark",
+}
+CHAPTERS = {
+    "01_data_exhaustion": "Chapter 1, data exhaustion",
+    "02_cost": "Chapter 2, cost",
+    "03_model_collapse": "Chapter 3, model collapse",
+    "04_bias_amplification": "Chapter 4, bias amplification",
+    "05_regulation": "Chapter 5, regulation",
+}
+_REQUIRED = ("id", "claim", "quote", "status", "correction", "source", "chapter")
+
+
+def _check_claims(claims) -> None:
+    if not isinstance(claims, pd.DataFrame):
+        raise TypeError(f"claims: expected a pandas DataFrame, got {type(claims).__name__}")
+    missing = [c for c in _REQUIRED if c not in claims.columns]
+    if missing:
+        raise ValueError(f"claims: missing column(s) {missing}; load it with analysis.data.load('claims')")
+    unknown = sorted(set(claims["status"].dropna()) - set(STATUSES))
+    if unknown:
+        raise ValueError(f"claims: status values {unknown} are not in the vocabulary {list(STATUSES)}")
+
+
+def status_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """Number of claims per status, one row per status of the vocabulary in order (zeros kept)."""
+    _check_claims(claims)
+    counts = claims["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    return pd.DataFrame(
+        {
+            "status": list(STATUSES),
+            "label": [STATUS_LABELS[s] for s in STATUSES],
+            "claims": [int(n) for n in counts],
+        }
+    )
+
+
+def badge(status: str) -> str:
+    """The MyST badge role for one status, e.g. ``{bdg-success}`supported```."""
+    if status not in _BADGE_COLOURS:
+        raise ValueError(f"status: {status!r} is not one of {list(STATUSES)}")
+    return f"{{bdg-{_BADGE_COLOURS[status]}}}`{STATUS_LABELS[status]}`"
+
+
+def chapter_link(chapter, *, short: bool = False) -> str:
+    """A ``{doc}`` link from book/ to the chapter that tests a claim, or an empty string if none."""
+    if chapter is None or chapter is pd.NA or (isinstance(chapter, float) and chapter != chapter):
+        return ""
+    if chapter not in CHAPTERS:
+        raise ValueError(f"chapter: {chapter!r} is not one of {list(CHAPTERS)}")
+    title = CHAPTERS[chapter].split(",")[0] if short else CHAPTERS[chapter]
+    return f"{{doc}}`{title} <../notebooks/{chapter}>`"
+
+
+def cite(source: str) -> str:
+    """A parenthetical ``{cite:p}`` role for a ``;``-separated list of references.bib keys."""
+    if not isinstance(source, str) or not source.strip():
+        raise ValueError("source: a non-empty ';'-separated list of references.bib keys is required")
+    keys = [k.strip() for k in source.split(";") if k.strip()]
+    return f"{{cite:p}}`{','.join(keys)}`"
+
+
+def escape_myst(text: str) -> str:
+    """Escape the characters that MyST would read as markup in plain ledger text ($ is math)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a string, got {type(text).__name__}")
+    return re.sub(r"([$|*_`<>\[\]])", r"\\\1", text)
+
+
+def ledger_table(claims: pd.DataFrame) -> str:
+    """The ledger as a MyST table: id, claim, status badge and the chapter that tests it."""
+    _check_claims(claims)
+    lines = ["| Id | Claim of the article (our paraphrase) | Status | Tested in |", "|---|---|---|---|"]
+    for row in claims.itertuples(index=False):
+        link = chapter_link(row.chapter, short=True) or "not tested here"
+        lines.append(
+            f"| [{row.id}](#claim-{row.id.lower()}) | {escape_myst(row.claim)} | {badge(row.status)} | {link} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def claim_paragraphs(claims: pd.DataFrame) -> str:
+    """One short MyST section per claim: the article's words, the verdict, the correction, the evidence."""
+    _check_claims(claims)
+    blocks = []
+    for row in claims.itertuples(index=False):
+        parts = [
+            f"({'claim-' + row.id.lower()})=",
+            f"**{row.id}. {escape_myst(row.claim)}** {badge(row.status)}",
+            "",
+            f"The article: *\u201c{escape_myst(row.quote)}\u201d*",
+            "",
+            f"{escape_myst(row.correction)} {cite(row.source)}",
+        ]
+        searched = getattr(row, "searched", None)
+        if isinstance(searched, str) and searched.strip():
+            parts += ["", f"What we searched: {escape_myst(searched)}"]
+        link = chapter_link(row.chapter)
+        if link:
+            parts += ["", f"Measured in: {link}."]
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks) + "\n"
