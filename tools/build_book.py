@@ -58,11 +58,23 @@ def main(argv: list[str] | None = None) -> int:
         stamp = {}
 
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
-    if args.force or stamp.get("exec_key") != exec_key:
-        reason = "forced" if args.force else "analysis/ or the pinned environment changed"
-        if (build / ".jupyter_cache").exists():
+    # The execution cache carries the key of the code and data it was made with; it stays valid
+    # for that key even when a build fails (a failing cell or a broken citation elsewhere).
+    cache = build / ".jupyter_cache"
+    cache_key_path = cache / "analysis-key.txt"
+    cached_key = cache_key_path.read_text() if cache_key_path.exists() else None
+    # figure data files are written by executing notebooks; if they are gone, so is the cache's use
+    lost_outputs = any(
+        "figure_data/" in md.read_text(encoding="utf-8") and not (md.parent / "figure_data").exists()
+        for folder in ("notebooks", "book") for md in (root / folder).glob("*.md")
+    )
+    if args.force or cached_key != exec_key or lost_outputs:
+        if cache.exists():
+            reason = "forced" if args.force else "analysis/ or the pinned environment changed"
             print(f"[build] {reason}: clearing the execution cache, every notebook runs again")
-        shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        cache_key_path.write_text(exec_key)
     if args.force or stamp.get("site_key") != site_key or not (build / "html" / "index.html").exists():
         cmd.append("--all")
     else:
@@ -80,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return result.returncode
     build.mkdir(exist_ok=True)
-    stamp_path.write_text(json.dumps({"exec_key": exec_key, "site_key": site_key}))
+    stamp_path.write_text(json.dumps({"site_key": site_key}))
     index = build / "html" / "index.html"
     print(f"[build] done in {seconds:.0f} s. Open file://{index} or run `make serve`.")
     return 0
