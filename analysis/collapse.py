@@ -30,6 +30,9 @@ __all__ = [
     "accumulate_var_theory",
     "mixing_theory",
     "smallest_sufficient_fraction",
+    "real_fraction_grid",
+    "mean_error_threshold",
+    "fan_quantiles",
     "categorical_recursion",
     "gini_simpson_theory",
     "linear_regression_recursion",
@@ -307,6 +310,70 @@ def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) 
     # require the condition to hold from the threshold upwards, so a lucky Monte Carlo dip below it is not reported
     tail_ok = np.flip(np.logical_and.accumulate(np.flip(ok)))
     return float(f[np.argmax(tail_ok)]) if tail_ok.any() else float("nan")
+
+
+def real_fraction_grid(
+    *,
+    fractions,
+    sample_sizes,
+    generations: int,
+    chains: int,
+    estimator: str = "unbiased",
+    seed: int = 0,
+) -> pd.DataFrame:
+    """E W2^2 after ``generations`` of replace with each real fraction and sample size, relative to the exact generation-1 value.
+
+    One row per (sample_size, real_fraction): ``w2`` (mean over chains), ``w2_se`` (its Monte Carlo
+    standard error), ``w2_first`` (exact E W2^2 at generation 1), ``ratio`` = w2 / w2_first and
+    ``ratio_se``. Each cell uses its own seed derived from ``seed`` and the cell's position.
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    sizes = [_int("sample_sizes", m, minimum=2) for m in np.atleast_1d(sample_sizes).tolist()]
+    if fractions.ndim != 1 or fractions.size == 0 or np.any((fractions < 0) | (fractions > 1)):
+        raise ValueError("fractions: need a non-empty 1-D array of values in [0, 1]")
+    seed = _int("seed", seed, minimum=0)
+    rows = []
+    for i, m in enumerate(sizes):
+        first = expected_w2_first_generation(sample_size=m, estimator=estimator)
+        for j, f in enumerate(fractions):
+            g = gaussian_recursion(generations=generations, sample_size=m, chains=chains, estimator=estimator,
+                                   real_fraction=float(f), seed=seed * 1_000_003 + i * 1009 + j)
+            w = wasserstein2_sq(g.mean[-1], g.var[-1])
+            se = w.std(ddof=1) / np.sqrt(w.size)
+            rows.append({"sample_size": m, "real_fraction": float(f), "w2": w.mean(), "w2_se": se,
+                         "w2_first": first, "ratio": w.mean() / first, "ratio_se": se / first})
+    return pd.DataFrame(rows)
+
+
+def mean_error_threshold(*, sample_size: int, generations: int, tolerance: float = 0.10, estimator: str = "unbiased") -> float:
+    """Smallest real fraction R/M (exact, every R) keeping E(mean_t - mu0)^2 at ``generations`` within 1 + tolerance of generation 1 (mixing_theory)."""
+    m = _int("sample_size", sample_size, minimum=2)
+    generations = _int("generations", generations, minimum=1)
+    fractions = np.arange(m + 1) / m
+    ratios = [
+        mixing_theory(generations=generations, sample_size=m, real_fraction=f, estimator=estimator)["mean_sq_err"].iloc[-1]
+        * m
+        for f in fractions
+    ]
+    return smallest_sufficient_fraction(fractions, ratios, tolerance=tolerance)
+
+
+def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
+    """Per-generation quantiles over chains of a (generations + 1, chains) array, as a tidy table (generation, q, value)."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2:
+        raise ValueError(f"values: expected a (generations + 1, chains) array, got shape {values.shape}")
+    qs = np.asarray(quantiles, dtype=float)
+    if qs.ndim != 1 or np.any((qs < 0) | (qs > 1)):
+        raise ValueError("quantiles: need values in [0, 1]")
+    table = np.quantile(values, qs, axis=1)
+    return pd.DataFrame(
+        {
+            "generation": np.tile(np.arange(values.shape[0]), qs.size),
+            "q": np.repeat(qs, values.shape[0]),
+            "value": table.ravel(),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -353,3 +353,30 @@ BAD_CALLS = [
 def test_bad_input_names_the_parameter(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers used by the chapter
+
+
+def test_grid_all_real_row_matches_first_generation_error():
+    # with only real data every generation is a fresh fit to the truth, so the ratio is exactly 1 in expectation
+    grid = c.real_fraction_grid(fractions=[0.0, 1.0], sample_sizes=[10, 50], generations=30, chains=20_000, seed=3)
+    real = grid[grid.real_fraction == 1.0]
+    assert np.all(np.abs(real.ratio - 1.0) <= Z * real.ratio_se)
+    none = grid[grid.real_fraction == 0.0]
+    assert np.all(none.ratio > 3.0)
+
+
+def test_mean_error_threshold_approaches_first_order_value():
+    first_order = 1 - np.sqrt(1 - 1 / 1.1)
+    assert c.mean_error_threshold(sample_size=1000, generations=100) == pytest.approx(first_order, abs=2e-3)
+    assert c.mean_error_threshold(sample_size=1000, generations=100, tolerance=1.0) < first_order
+
+
+def test_fan_quantiles_match_numpy():
+    rng = np.random.default_rng(0)
+    v = rng.random((4, 101))
+    fan = c.fan_quantiles(v, quantiles=(0.1, 0.5))
+    np.testing.assert_allclose(fan[fan.q == 0.5].value, np.median(v, axis=1))
+    np.testing.assert_allclose(fan[fan.q == 0.1].value, np.quantile(v, 0.1, axis=1))
