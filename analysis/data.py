@@ -36,6 +36,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analysis.wordfreq_data import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BIB_PATH = Path(__file__).resolve().parent.parent / "book" / "references.bib"
 
