@@ -1,0 +1,118 @@
+"""The landing page: every number is pasted from a chapter (or cited), and each finding links to its source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SUMMARY = ROOT / "book" / "summary.md"
+
+# A pasted value from another page: {glue:text}`path::key:fmt` (path relative to book/).
+GLUE_REF = re.compile(r"\{glue(?::text|:any)?\}`([^`]+?)::([A-Za-z][A-Za-z0-9_]*)(?::[^`]*)?`")
+# A pasted block from another page: ```{glue} key``` with a ``:doc: path`` option.
+GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::any)?\}\s+([A-Za-z][A-Za-z0-9_]*)\s*\n:doc:\s*(\S+)\s*$", re.M)
+# Roles and literals whose digits are not claims typed by hand: glued values, citations, links
+# to pages and figures, file names in code.
+ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
+LITERAL = re.compile(r"`[^`]*`")
+# The allow-list: years, chapter and finding numbers, list numbering.
+ALLOWED = [
+    re.compile(r"\b(19|20)\d\d\b"),
+    re.compile(r"\b[Cc]hapters? \d(\s*(,|and|to)\s*\d)*\b"),
+    re.compile(r"\bfindings? \d(\s*(,|and|to)\s*\d)*\b"),
+    re.compile(r"^\s*\d+\.\s", re.M),
+    re.compile(r"\bCC-BY-\d\.\d\b"),  # licence identifier
+    # names of models, which contain digits but are not quantities
+    re.compile(r"\b(GPT-\d(\.\d)?|Palmyra X \d{3}|Phi-\d|Llama \d(\.\d)?|Gemma \d|AlphaFold \d|Nemotron-\d)"),
+]
+
+
+def _text() -> str:
+    return SUMMARY.read_text(encoding="utf-8")
+
+
+def _section(text: str, title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
+    assert match, f"summary.md has no section '## {title}'"
+    return match.group(1)
+
+
+def _prose(text: str) -> str:
+    """The page without fenced blocks (code, directives with their options), roles and literals."""
+    text = re.sub(r"^(`{3,}|:{3,})[^\n]*\n.*?^\1\s*$", "", text, flags=re.M | re.S)
+    text = re.sub(r"^(`{3,}|:{3,})[^\n]*\n.*?^\1\s*$", "", text, flags=re.M | re.S)  # nested fences
+    text = ROLE.sub("", text)
+    text = LITERAL.sub("", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets (URLs, paths)
+    for pattern in ALLOWED:
+        text = pattern.sub("", text)
+    return text
+
+
+def _numbered_items(section: str) -> list[str]:
+    return [m.group(1) for m in re.finditer(r"^\d+\. (.*?)(?=^\d+\. |\Z)", section, flags=re.M | re.S)]
+
+
+def _bullets(section: str) -> list[str]:
+    return [m.group(1) for m in re.finditer(r"^- (.*?)(?=^- |^\S|\Z)", section, flags=re.M | re.S)]
+
+
+def _glued_keys(md: Path) -> tuple[set[str], list[str]]:
+    """Keys a page glues: literal glue_value("key", ...) and glue("key", ...), and f-string prefixes."""
+    source = md.read_text(encoding="utf-8")
+    literal = set(re.findall(r"\bglue(?:_value)?\(\s*\"([A-Za-z][A-Za-z0-9_]*)\"", source))
+    prefixes = re.findall(r"\bglue(?:_value)?\(\s*f\"([A-Za-z][A-Za-z0-9_]*)\{", source)
+    return literal, prefixes
+
+
+def test_no_digit_bearing_claim_is_typed_by_hand():
+    prose = _prose(_text())
+    lines = [ln.strip() for ln in prose.splitlines() if re.search(r"\d", ln)]
+    assert not lines, f"numbers typed by hand (glue them from a chapter, or cite them): {lines}"
+
+
+def test_the_check_catches_a_typed_number():
+    # the test above must be able to fail: a typed percentage is caught, a glued one is not
+    assert re.search(r"\d", _prose("Collapse is avoided with 10% real data.\n"))
+    assert not re.search(r"\d", _prose("Collapse is avoided with {glue:text}`a.md::k:.0f`% real data.\n"))
+    assert not re.search(r"\d", _prose("In 2024, chapter 3 showed it (finding 2).\n"))
+
+
+def test_between_six_and_ten_findings_each_glued_and_linked():
+    findings = _numbered_items(_section(_text(), "Key findings"))
+    assert 6 <= len(findings) <= 10, f"{len(findings)} key findings (6 to 10 expected)"
+    for i, finding in enumerate(findings, start=1):
+        assert GLUE_REF.search(finding), f"finding {i} carries no number glued from a chapter"
+        assert re.search(r"\{(ref|numref|doc)\}`|\]\(", finding), f"finding {i} links to no figure or section"
+
+
+def test_four_to_six_recommendations_each_tied_to_a_finding():
+    recommendations = _bullets(_section(_text(), "What this means for policy"))
+    assert 4 <= len(recommendations) <= 6, f"{len(recommendations)} recommendations (4 to 6 expected)"
+    n_findings = len(_numbered_items(_section(_text(), "Key findings")))
+    for rec in recommendations:
+        numbers = [int(n) for n in re.findall(r"\d+", " ".join(re.findall(r"findings? [\d ,and]+", rec)))]
+        assert numbers, f"recommendation not tied to a finding: {rec[:60]!r}"
+        assert all(1 <= n <= n_findings for n in numbers), f"no such finding in {rec[:60]!r}"
+
+
+def test_every_pasted_value_exists_in_the_page_it_comes_from():
+    text = _text()
+    refs = GLUE_REF.findall(text) + [(path, key) for key, path in GLUE_DIRECTIVE.findall(text)]
+    assert refs, "the summary pastes no value from any chapter"
+    for path, key in refs:
+        md = (SUMMARY.parent / path).resolve()
+        assert md.suffix == ".md" and md.exists(), f"{path}: no such page"
+        literal, prefixes = _glued_keys(md)
+        assert key in literal or any(key.startswith(p) for p in prefixes), f"{path} glues no key {key!r}"
+
+
+def test_the_usage_table_and_the_how_to_cite_box_are_on_the_page():
+    text = _text()
+    usage = _section(text, "Who uses synthetic data, and how much")
+    assert GLUE_DIRECTIVE.search(usage), "the usage table is not pasted"
+    cite = _section(text, "How to cite")
+    assert "@misc{" in cite and "Version" in cite
