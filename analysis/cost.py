@@ -15,6 +15,8 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
+
 HOURS_PER_YEAR = 8766.0  # 365.25 days, as in Cottier et al.'s amortisation
 SECONDS_PER_HOUR = 3600.0
 
@@ -178,8 +180,6 @@ def chinchilla_optimal(flops, *, tokens_per_param=20.0) -> dict:
 
 def lognormal_from_interval(low, high, *, size: int, rng: np.random.Generator, level: float = 0.9):
     """Draws from the lognormal whose central ``level`` interval is [low, high]."""
-    from scipy.stats import norm
-
     lo = _array(low, "low", positive=True)
     hi = _array(high, "high", positive=True)
     if np.any(hi < lo):
@@ -190,25 +190,8 @@ def lognormal_from_interval(low, high, *, size: int, rng: np.random.Generator, l
         raise ValueError("size: must be a positive integer")
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng: expected a numpy.random.Generator (numpy.random.default_rng(seed))")
-    z = norm.ppf(0.5 + level / 2.0)
-    mu = (np.log(lo) + np.log(hi)) / 2.0
-    sigma = (np.log(hi) - np.log(lo)) / (2.0 * z)
+    mu, sigma = lognormal_params(low=lo, high=hi, level=level)
     return np.exp(mu + sigma * rng.standard_normal(size))
-
-
-def decimal_year(dates) -> np.ndarray:
-    """Dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings or timestamps) as fractional years."""
-    ts = pd.to_datetime(pd.Series(dates).astype(str).str.slice(0, 10), format="mixed")
-    start = pd.to_datetime(ts.dt.year.astype(str) + "-01-01")
-    days = np.where(ts.dt.is_leap_year, 366.0, 365.0)
-    return (ts.dt.year + (ts - start).dt.days / days).to_numpy(dtype=float)
-
-
-def _ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    # Closed-form OLS slope along the last axis from sufficient statistics (one pass per resample).
-    xm = x.mean(axis=-1, keepdims=True)
-    ym = y.mean(axis=-1, keepdims=True)
-    return ((x - xm) * (y - ym)).sum(axis=-1) / ((x - xm) ** 2).sum(axis=-1)
 
 
 def fit_cost_trend(
@@ -241,14 +224,8 @@ def fit_cost_trend(
     x = decimal_year(df[date_col])
     if np.ptp(x) == 0:
         raise ValueError(f"date_col: all dates in {date_col!r} are equal; no trend can be fitted")
-    y = np.log10(cost)
-    slope = float(_ols_slopes(x, y))
-    intercept = float(y.mean() - slope * x.mean())
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-    xb, yb = x[idx], y[idx]
-    ok = np.ptp(xb, axis=1) > 0  # a resample with one date has no slope
-    boot = _ols_slopes(xb[ok], yb[ok])
+    fit = bootstrap_slopes(x, np.log10(cost), n_boot=n_boot, rng=np.random.default_rng(seed))
+    slope, intercept, boot = fit["slope"], fit["intercept"], fit["boot_slopes"]
     lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
     return {
         "slope_ooms_per_year": slope,

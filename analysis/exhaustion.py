@@ -25,7 +25,8 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+
+from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
 
 REFERENCE_YEAR = 2024.0
 R_STAR = 15.387756  # Muennighoff et al. (2023), R_D*; also in exhaustion_parameters.csv
@@ -54,6 +55,13 @@ def _check_real(name: str, value, *, lo=None, hi=None, lo_open=False) -> float:
     if hi is not None and value > hi:
         raise ValueError(f"{name}: must be <= {hi}, got {value}")
     return value
+
+
+def _check_years(years) -> np.ndarray:
+    yrs = np.asarray(years, dtype=float)
+    if yrs.ndim != 1 or yrs.size == 0 or not np.all(np.isfinite(yrs)):
+        raise ValueError("years: must be a non-empty 1-D array of finite years")
+    return yrs
 
 
 def _check_seed(seed):
@@ -92,9 +100,7 @@ def lognormal_from_interval(*, low: float, high: float, credibility: float) -> t
         raise ValueError(f"high: must exceed low ({low}), got {high}")
     if credibility >= 1:
         raise ValueError("credibility: must be < 1")
-    z = norm.ppf(0.5 + credibility / 2)
-    mu = (np.log(low) + np.log(high)) / 2
-    sigma = (np.log(high) - np.log(low)) / (2 * z)
+    mu, sigma = lognormal_params(low=low, high=high, level=credibility)
     return float(mu), float(sigma)
 
 
@@ -162,21 +168,6 @@ def _stock(rng, n, *, year, stage="effective", epochs=None, with_growth=False):
 
 # --- dataset-size trend ------------------------------------------------------------------------
 
-def decimal_year(dates) -> np.ndarray:
-    """Dates as decimal years (2024.0 is 1 January 2024)."""
-    d = pd.to_datetime(pd.Series(dates))
-    start = pd.to_datetime(d.dt.year.astype(str) + "-01-01")
-    length = np.where(d.dt.is_leap_year, 366.0, 365.0)
-    return (d.dt.year + (d - start).dt.days / length).to_numpy(dtype=float)
-
-
-def _ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    # Closed-form OLS slope per row: cov(x, y) / var(x), vectorised over bootstrap resamples.
-    xm = x.mean(axis=-1, keepdims=True)
-    ym = y.mean(axis=-1, keepdims=True)
-    return ((x - xm) * (y - ym)).sum(axis=-1) / ((x - xm) ** 2).sum(axis=-1)
-
-
 def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed=None, level: float = 0.95) -> dict:
     """Bootstrap OLS of log10(training tokens) on date: growth factor per year with a ``level`` interval (Villalobos et al. 2024).
 
@@ -200,14 +191,9 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed=None, level: flo
     x = decimal_year(rows["release_date"]) - REFERENCE_YEAR
     if np.ptp(x) == 0:
         raise ValueError("df: release dates must not all be equal")
-    y = np.log10(tokens)
-    slope = float(_ols_slopes(x, y))
-    intercept = float(y.mean() - slope * x.mean())
     rng = np.random.default_rng(_check_seed(seed))
-    idx = rng.integers(0, len(x), size=(bootstrap, len(x)))
-    xs, ys = x[idx], y[idx]
-    ok = np.ptp(xs, axis=1) > 0  # a resample with one distinct date has no slope
-    slopes = _ols_slopes(xs[ok], ys[ok])
+    fit = bootstrap_slopes(x, np.log10(tokens), n_boot=bootstrap, rng=rng)
+    slope, intercept, slopes = fit["slope"], fit["intercept"], fit["boot_slopes"]
     alpha = (1 - level) / 2
     lo, hi = np.quantile(slopes, [alpha, 1 - alpha])
     return {
@@ -293,9 +279,7 @@ def projection_bands(*, years, n: int = 20000, seed=None, quantiles=(0.05, 0.5, 
     """Quantiles of the effective stock and of the projected largest dataset at each year (tidy: year, series, quantile, tokens)."""
     overtraining = _check_real("overtraining", overtraining, lo=1)
     n = _check_positive_int("n", n)
-    yrs = np.asarray(years, dtype=float)
-    if yrs.ndim != 1 or yrs.size == 0 or not np.all(np.isfinite(yrs)):
-        raise ValueError("years: must be a non-empty 1-D array of finite years")
+    yrs = _check_years(years)
     q = np.asarray(quantiles, dtype=float)
     if np.any((q <= 0) | (q >= 1)):
         raise ValueError("quantiles: each must be in (0, 1)")
@@ -319,9 +303,7 @@ def synthetic_need(*, years, overtraining: float = 1.0, restricted_share: float 
     """
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, None)
     n = _check_positive_int("n", n)
-    yrs = np.asarray(years, dtype=float)
-    if yrs.ndim != 1 or yrs.size == 0 or not np.all(np.isfinite(yrs)):
-        raise ValueError("years: must be a non-empty 1-D array of finite years")
+    yrs = _check_years(years)
     rng = np.random.default_rng(_check_seed(seed))
     s0, g, d0, gd = _draw_model(rng, n, overtraining=overtraining, restricted_share=restricted_share, epochs=None)
     dt = yrs[:, None] - REFERENCE_YEAR

@@ -16,6 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 
 
+def toc_docs() -> list[str]:
+    """Every page of the table of contents, as Sphinx document names (e.g. notebooks/03_model_collapse)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    docs = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            docs.append(chapter["file"])
+            docs.extend(s["file"] for s in chapter.get("sections", []))
+    return docs
+
+
 def run_build(root: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the book build exactly as `make book` does, capturing its log."""
     return subprocess.run(

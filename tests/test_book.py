@@ -8,25 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-
-from conftest import ROOT, run_build
+from conftest import ROOT, run_build, toc_docs
 
 pytestmark = pytest.mark.slow
 
 
-def _toc_docs() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    docs = [toc["root"]]
-    for part in toc.get("parts", []):
-        for chapter in part.get("chapters", []):
-            docs.append(chapter["file"])
-            docs.extend(s["file"] for s in chapter.get("sections", []))
-    return docs
-
-
 def test_build_succeeds_with_warnings_as_errors(built_site: Path):
-    for doc in _toc_docs():
+    for doc in toc_docs():
         assert (built_site / f"{doc}.html").exists(), f"{doc} was not built"
     assert (built_site / "index.html").exists()
     # MathJax is served from the site itself, never from a CDN

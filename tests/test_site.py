@@ -5,9 +5,7 @@ from __future__ import annotations
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
-import yaml
-
-from conftest import ROOT
+from conftest import ROOT, toc_docs
 
 pytestmark = pytest.mark.slow
 
@@ -20,17 +18,7 @@ BENIGN_CONSOLE = {
 }
 
 
-def _toc_docs() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    docs = [toc["root"]]
-    for part in toc.get("parts", []):
-        for chapter in part.get("chapters", []):
-            docs.append(chapter["file"])
-            docs.extend(s["file"] for s in chapter.get("sections", []))
-    return docs
-
-
-DOCS = _toc_docs()
+DOCS = toc_docs()
 
 
 @pytest.fixture(scope="module")

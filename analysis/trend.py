@@ -1,0 +1,53 @@
+"""Shared statistics for the trend chapters: decimal years, closed-form OLS slopes, lognormal intervals.
+
+Used by ``exhaustion.fit_growth`` (training-set sizes, Villalobos et al. 2024) and
+``cost.fit_cost_trend`` (training costs, Cottier et al. 2024), which both regress log10 of a
+quantity on the date and bootstrap the slope by resampling models (pairs bootstrap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+
+def decimal_year(dates) -> np.ndarray:
+    """Dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings or timestamps) as fractional years (2024.0 is 1 January 2024)."""
+    ts = pd.to_datetime(pd.Series(dates).astype(str).str.slice(0, 10), format="mixed")
+    start = pd.to_datetime(ts.dt.year.astype(str) + "-01-01")
+    days = np.where(ts.dt.is_leap_year, 366.0, 365.0)
+    return (ts.dt.year + (ts - start).dt.days / days).to_numpy(dtype=float)
+
+
+def ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """OLS slope of y on x along the last axis, cov(x, y) / var(x): one closed form per bootstrap resample."""
+    xm = x.mean(axis=-1, keepdims=True)
+    ym = y.mean(axis=-1, keepdims=True)
+    return ((x - xm) * (y - ym)).sum(axis=-1) / ((x - xm) ** 2).sum(axis=-1)
+
+
+def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.random.Generator) -> dict:
+    """Full-sample OLS slope and intercept of y on x, and the slopes of ``n_boot`` pairs-bootstrap resamples.
+
+    Resamples whose dates are all equal have no slope and are dropped (``boot_slopes`` may hold
+    slightly fewer than ``n_boot`` values).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"x, y: expected two 1-D arrays of equal length, got shapes {x.shape} and {y.shape}")
+    slope = float(ols_slopes(x, y))
+    intercept = float(y.mean() - slope * x.mean())
+    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
+    xs, ys = x[idx], y[idx]
+    ok = np.ptp(xs, axis=1) > 0
+    return {"slope": slope, "intercept": intercept, "boot_slopes": ols_slopes(xs[ok], ys[ok])}
+
+
+def lognormal_params(*, low, high, level: float) -> tuple:
+    """(mu, sigma) of the lognormal whose central ``level`` interval is [low, high] (inputs already validated)."""
+    z = norm.ppf(0.5 + level / 2.0)
+    mu = (np.log(low) + np.log(high)) / 2.0
+    sigma = (np.log(high) - np.log(low)) / (2.0 * z)
+    return mu, sigma
