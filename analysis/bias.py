@@ -14,7 +14,7 @@ The generator is deliberately transparent, so its behaviour can be checked again
 * within a cell, the remaining categorical columns are resampled with the cell's rows (their joint
   combinations tempered the same way), and the numeric columns are drawn from a Gaussian kernel
   density estimate of the cell (smoothed bootstrap with Scott's bandwidth, shrunk so that the
-  variance is preserved at temperature 1 (Silverman 1986, sec. 6.4.1); the kernel variance is
+  variance is preserved at temperature 1; the kernel variance is
   multiplied by the temperature).
 
 At temperature 1 with no real data, the minority count of the next table is Binomial(n, share),
