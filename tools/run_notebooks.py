@@ -9,6 +9,7 @@ written back with its outputs, which are the reference nbval compares against.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,17 @@ def notebook_sources() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md")) + pages
 
 
+def _stable_cell_ids(nb, ipynb: Path) -> None:
+    """Keep the cell ids of the committed .ipynb (jupytext makes new random ones), so diffs show only real changes."""
+    old = {}
+    if ipynb.exists():
+        for cell in nbformat.read(ipynb, as_version=4).cells:
+            old.setdefault((cell.cell_type, cell.source), []).append(cell.get("id"))
+    for i, cell in enumerate(nb.cells):
+        ids = old.get((cell.cell_type, cell.source))
+        cell["id"] = ids.pop(0) if ids else hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[:8]
+
+
 def main(argv: list[str]) -> int:
     mds = notebook_sources()
     if argv:
@@ -40,10 +52,10 @@ def main(argv: list[str]) -> int:
     total = time.perf_counter()
     for i, md in enumerate(mds, start=1):
         ipynb = md.with_suffix(".ipynb")
-        print(f"[{i}/{len(mds)}] {md.relative_to(ROOT)} -> {ipynb.name} ...", end="", flush=True)
         t0 = time.perf_counter()
         # the .md is the source of truth: rewrite the .ipynb from it, then execute
         nb = jupytext.read(md)
+        _stable_cell_ids(nb, ipynb)
         nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
         client = NotebookClient(
             nb, timeout=600, kernel_name="python3", record_timing=False,
@@ -52,11 +64,11 @@ def main(argv: list[str]) -> int:
         try:
             client.execute()
         except Exception as exc:  # report which notebook failed, then stop
-            print(f" FAILED\n{exc}", file=sys.stderr)
+            print(f"[{i}/{len(mds)}] {md.relative_to(ROOT)} FAILED\n{exc}", file=sys.stderr)
             return 1
         jupytext.write(nb, ipynb, fmt="ipynb")
         jupytext_cli(["--quiet", "--sync", str(md)])  # refresh pairing metadata and timestamps
-        print(f" {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"[{i}/{len(mds)}] {md.relative_to(ROOT)} -> {ipynb.name}: executed in {time.perf_counter() - t0:.1f} s", flush=True)
     print(f"executed {len(mds)} notebook(s) in {time.perf_counter() - total:.1f} s")
     return 0
 
