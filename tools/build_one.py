@@ -3,8 +3,8 @@
 Usage: python tools/build_one.py NN_topic [NN_topic ...] [--keep]
 
 Copies the repository (without .venv, .git and _build) to /tmp/book-<names>, trims _toc.yml to the
-landing page (replaced by a plain stub unless `summary` is named), the given chapters and the
-bibliography, and builds it with warnings as errors,
+landing page (replaced by a plain stub unless `summary` is named), the given chapters, and the
+pages any chapter may link to (how to read, how to cite, the data appendix, the bibliography), and builds it with warnings as errors,
 exactly as `make book` does. The copy's own `analysis` package is the one the notebooks import.
 Useful when several chapters are being written at once: a half-finished chapter elsewhere cannot
 break the check, and the shared _build/ is left alone.
@@ -44,7 +44,10 @@ def main(argv: list[str]) -> int:
         if not (dest / (c["file"] + ".md")).exists():
             print(f"no such page: {c['file']}.md", file=sys.stderr)
             return 2
-    toc["parts"] = [{"caption": "Chapters", "chapters": chapters + [{"file": "book/bibliography"}]}]
+    # pages that every chapter may link to, always present so such links resolve
+    stable = ["book/how_to_read", "book/how_to_cite", "notebooks/90_data_provenance", "book/bibliography"]
+    chapters += [{"file": f} for f in stable if {"file": f} not in chapters]
+    toc["parts"] = [{"caption": "Chapters", "chapters": chapters}]
     (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     env = {**os.environ, "PYTHONPATH": str(dest)}
     result = subprocess.run([sys.executable, str(dest / "tools" / "build_book.py"), "--root", str(dest)], env=env)
