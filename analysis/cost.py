@@ -98,7 +98,7 @@ def amortized_hardware_cost(
     server_overhead=1.64,
     depreciation_ooms_per_year=0.14,
     interconnect_fraction=0.19,
-    chip_to_server_power=1.0,
+    chip_to_server_power=1.8,
     average_power_fraction=0.75,
     pue=1.1,
     usd_per_kwh=0.0771,
@@ -109,7 +109,10 @@ def amortized_hardware_cost(
     ``depreciation_ooms_per_year`` orders of magnitude a year, so a chip-hour uses up a fraction
     ln(10) x rate / 8766 of its value. Cluster interconnect is a fixed share of hardware cost
     (hw x f / (1 - f)); energy is chip-hours x TDP x chip-to-server power x average draw x PUE.
-    Defaults are the constants Epoch's code uses (US industrial electricity 2024: $0.0771/kWh).
+    Defaults are the constants of Epoch's code (``cost_analysis_standalone.py`` in
+    epoch-research/training-cost-trends): server overhead 1.64 and chip-to-server power 1.8 (their
+    averages for GPUs; 1.82 for H100 servers), average draw 0.75 of server TDP, PUE 1.1
+    (hyperscalers; 1.25 otherwise) and US industrial electricity in 2024, $0.0771/kWh.
     """
     hours = _array(chip_hours, "chip_hours")
     price = _array(usd_per_chip, "usd_per_chip")
