@@ -34,6 +34,11 @@ def test_the_limit_of_repetition_is_one_plus_r_star():
     assert ex.effective_data(u, 200) < u * (1 + ex.R_STAR)
 
 
+def test_default_r_star_is_the_value_in_the_parameter_table():
+    table = ex.parameters().set_index("parameter")
+    assert ex.R_STAR == table.at["repetition_decay_r_star", "value"]
+
+
 def test_effective_data_is_vectorised_and_increasing():
     epochs = np.array([1, 2, 4, 8, 16, 64])
     values = ex.effective_data(np.full(6, 1.0), epochs)
@@ -132,9 +137,16 @@ def baseline():
 
 def test_runout_reproduces_the_paper_within_a_calendar_year(baseline):
     # Paper, Fig. 1 caption: median year of full utilisation 2028; abstract: 2026 to 2032, an 80%
-    # interval (10th/90th percentile crossings, src/projections.py). The paper reports calendar
-    # years read off a 0.24-year grid, so we compare calendar years (floor of the decimal year),
-    # each within +-1. Our figures come from the historical projection only (see the chapter).
+    # interval (10th/90th percentile crossings, src/projections.py). The paper states whole years
+    # (its code reads them off np.linspace(2015, 2039, 100), a 0.24-year grid, taking the grid year
+    # just before each crossing), so this test compares CALENDAR years: the floor of our decimal
+    # year must be within +-1 of the paper's year. That accepts any decimal year in
+    # [paper - 1, paper + 2), which is looser than +-1 in decimal years. With this seed our values
+    # are median 2029.0 (December 2028), p10 2027.3 and p90 2031.1: the median is in the paper's
+    # year and each end one calendar year inside the paper's interval, but the lower end is 1.3
+    # decimal years after 1 January 2026, so a decimal comparison with 2026.0 +- 1 would fail.
+    # The chapter states this. Our demand is the historical projection only; the paper pools it
+    # with a compute-based projection whose input file is unpublished (see the chapter).
     assert abs(math.floor(baseline["median"]) - 2028) <= 1
     assert abs(math.floor(baseline["p10"]) - 2026) <= 1
     assert abs(math.floor(baseline["p90"]) - 2032) <= 1
@@ -245,9 +257,10 @@ def test_fit_growth_matches_polyfit_and_recovers_the_slope():
 
 
 def test_fit_growth_bootstrap_se_matches_the_ols_se():
-    # For homoscedastic noise the bootstrap SD of the slope approximates the OLS SE; with 2000
-    # resamples the SD itself is known to about 1/sqrt(2*2000) = 1.6%, so 15% is generous
-    # but still fails if resampling is wrong (e.g. not with replacement).
+    # For homoscedastic noise the bootstrap SD of the slope approximates the OLS SE. The bootstrap
+    # SD estimates it from one data set of n = 200 points (relative error about 1/sqrt(2n) = 5%)
+    # with 2000 resamples (about 1/sqrt(2*2000) = 1.6%), together about 5.2%: 15% is about 3 of
+    # those errors, and still fails if resampling is wrong (e.g. not with replacement).
     df, x = _synthetic_trend(0.3, n=200, seed=4)
     fit = ex.fit_growth(df, bootstrap=2000, seed=2)
     se = 0.3 / (np.std(x) * math.sqrt(len(x)))
