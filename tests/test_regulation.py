@@ -76,7 +76,10 @@ def test_in_force_equals_row_by_row_definition(table):
             r.id for r in table.itertuples()
             if pd.notna(r.applies) and r.applies <= day and (pd.isna(r.ends) or day < r.ends)
         }
-        assert ids(regulation.in_force(day, table=table)) == expected
+        got = regulation.in_force(day, table=table)
+        assert ids(got) == expected
+        # rows come ordered by jurisdiction, application date and id
+        assert got.equals(got.sort_values(["jurisdiction", "applies", "id"]).reset_index(drop=True))
 
 
 def test_changes_between_counts_every_dated_change_once(table):
@@ -186,13 +189,17 @@ def test_table_argument_is_checked():
 
 
 def test_html_table_escapes_and_anchors(table):
-    rows = table.head(3).copy()
+    primary = table["evidence"] == "seen_primary"
+    rows = pd.concat([table[primary].head(2), table[~primary].head(2)]).copy()
     rows.loc[rows.index[0], "requirement"] = "a <b> & c"
     out = regulation.html_table(rows, ["id", "requirement", "applies", "ends", "evidence"], anchors=True)
     assert "a &lt;b&gt; &amp; c" in out
     for i in rows["id"]:
         assert f'id="reg-{i}"' in out
     assert "nan" not in out.lower().split() and "NaT" not in out
+    # rows not read in the primary text are shaded, the others are not
+    weak = rows["evidence"] != "seen_primary"
+    assert out.count('class="reg-unverified" style="background-color:') == int(weak.sum()) == 2
 
 
 # --- the chapter links every checklist item to an existing row -------------------------------
