@@ -9,6 +9,7 @@ page must render the cell's ``text/markdown`` output as MyST (cell metadata
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
@@ -129,3 +130,44 @@ def claim_paragraphs(claims: pd.DataFrame) -> str:
             parts += ["", f"Measured in: {link}."]
         blocks.append("\n".join(parts))
     return "\n\n".join(blocks) + "\n"
+
+
+# --- Checking quotes without the article ------------------------------------------------------
+# The source article is third-party text and stays out of the repository. To let CI check that
+# every quote is the article's own words, the repository keeps only a fingerprint: salted, truncated
+# hashes of every run of FINGERPRINT_N consecutive tokens of the article, sorted (so the order of the
+# text is gone). A quote is in the article if all of its runs are; a changed word, or two passages
+# spliced together, produce runs that are not.
+FINGERPRINT_N = 6
+_FINGERPRINT_SALT = "claims-ledger/opentools2025rise"
+_FINGERPRINT_HEX = 10
+
+
+def tokens(text: str) -> list[str]:
+    """Words and punctuation marks of ``text``, after unifying non-breaking hyphens and curly apostrophes."""
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a string, got {type(text).__name__}")
+    text = text.replace("\u2011", "-").replace("\u2019", "'")
+    return re.findall(r"\w+|[^\w\s]", text)
+
+
+def _run_hashes(toks: list[str], n: int) -> set[str]:
+    return {
+        hashlib.sha256((_FINGERPRINT_SALT + "\x1f" + "\x1f".join(toks[i:i + n])).encode("utf-8")).hexdigest()[:_FINGERPRINT_HEX]
+        for i in range(len(toks) - n + 1)
+    }
+
+
+def article_fingerprint(text: str, *, n: int = FINGERPRINT_N) -> list[str]:
+    """Sorted, de-duplicated hashes of every run of ``n`` consecutive tokens of ``text``."""
+    if not isinstance(n, int) or n < 2:
+        raise ValueError(f"n: expected an integer of at least 2, got {n!r}")
+    return sorted(_run_hashes(tokens(text), n))
+
+
+def quote_in_fingerprint(quote: str, fingerprint, *, n: int = FINGERPRINT_N) -> bool:
+    """True if every run of ``n`` consecutive tokens of ``quote`` is in the article's ``fingerprint``."""
+    toks = tokens(quote)
+    if len(toks) < n:
+        raise ValueError(f"quote: {quote!r} has {len(toks)} tokens; at least n={n} are needed to check it")
+    return _run_hashes(toks, n) <= set(fingerprint)

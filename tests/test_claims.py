@@ -12,9 +12,17 @@ from analysis import claims as ledger
 from analysis import data
 
 ROOT = Path(__file__).resolve().parent.parent
-# The source article is kept outside the repository (third-party text); the quote check runs
-# wherever the shared copy exists and is skipped, saying why, elsewhere.
+# The source article is kept outside the repository (third-party text). Its fingerprint (hashes of
+# every run of a few consecutive tokens, see analysis.claims) is committed, so the quotes are checked
+# everywhere; where the shared copy of the article exists, the fingerprint is checked against it too.
 ARTICLE = Path("/work/shared/source/article.txt")
+FINGERPRINT = Path(__file__).resolve().parent / "claims_article_fingerprint.txt"
+
+
+@pytest.fixture(scope="module")
+def fingerprint() -> list[str]:
+    lines = FINGERPRINT.read_text(encoding="utf-8").splitlines()
+    return [ln for ln in lines if ln and not ln.startswith("#")]
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +67,49 @@ def test_quotes_are_the_articles_own_words(claims):
     article = _norm(ARTICLE.read_text(encoding="utf-8"))
     missing = [i for i, q in zip(claims["id"], claims["quote"]) if _norm(q) not in article]
     assert not missing, f"quotes not found verbatim in the article: {missing}"
+
+
+def test_quotes_are_in_the_articles_fingerprint(claims, fingerprint):
+    """Runs everywhere, CI included: every quote's token runs are among the article's."""
+    missing = [i for i, q in zip(claims["id"], claims["quote"]) if not ledger.quote_in_fingerprint(q, fingerprint)]
+    assert not missing, f"quotes not found in the article's fingerprint: {missing}"
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not available on this machine")
+def test_fingerprint_is_the_articles_and_agrees_with_the_verbatim_check(claims, fingerprint):
+    text = ARTICLE.read_text(encoding="utf-8")
+    assert ledger.article_fingerprint(text) == fingerprint, "regenerate tests/claims_article_fingerprint.txt"
+    article = _norm(text)
+    for quote in claims["quote"]:
+        assert ledger.quote_in_fingerprint(quote, fingerprint) == (_norm(quote) in article), quote
+        # and for altered quotes, which must fail both checks
+        words = quote.split()
+        altered = " ".join(words[:-1] + ["zebra" + words[-1]])
+        assert not ledger.quote_in_fingerprint(altered, fingerprint)
+        assert _norm(altered) not in article
+
+
+def test_fingerprint_check_rejects_changed_and_spliced_quotes(claims, fingerprint):
+    quotes = list(claims["quote"])
+    first = quotes[0].split()
+    changed = " ".join(first[:4] + ["not"] + first[4:])
+    assert not ledger.quote_in_fingerprint(changed, fingerprint)
+    # the start of one real quote followed by the end of another is not in the article
+    spliced = " ".join(quotes[0].split()[:6] + quotes[1].split()[-6:])
+    assert not ledger.quote_in_fingerprint(spliced, fingerprint)
+    with pytest.raises(ValueError, match="quote: .* at least n="):
+        ledger.quote_in_fingerprint("too short", fingerprint)
+    with pytest.raises(ValueError, match="n: "):
+        ledger.article_fingerprint("some text", n=1)
+
+
+def test_fingerprint_of_a_small_text_matches_substring_search():
+    text = "The quick brown fox jumps over the lazy dog, and then the fox sleeps in the sun all day."
+    fp = ledger.article_fingerprint(text)
+    assert ledger.quote_in_fingerprint("brown fox jumps over the lazy dog", fp)
+    assert ledger.quote_in_fingerprint("the fox sleeps in the sun", fp)
+    assert not ledger.quote_in_fingerprint("brown fox jumps over the sleepy dog", fp)
+    assert not ledger.quote_in_fingerprint("the lazy dog, and then the fox jumps over", fp)
 
 
 def test_required_topics_of_the_issue_are_covered(claims):
