@@ -185,7 +185,6 @@ def validate_rows(
             df[col] = pd.to_datetime(df[col])
         else:
             df[col] = df[col].astype("string")
-    df.attrs["schema"] = schema
     return df
 
 
