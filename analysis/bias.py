@@ -13,9 +13,24 @@ The generator is deliberately transparent, so its behaviour can be checked again
   high-likelihood cells, as low-temperature decoding does);
 * within a cell, the remaining categorical columns are resampled with the cell's rows (their joint
   combinations tempered the same way), and the numeric columns are drawn from a Gaussian kernel
-  density estimate of the cell (smoothed bootstrap with Scott's bandwidth, shrunk so that the
-  variance is preserved at temperature 1; the kernel variance is
-  multiplied by the temperature).
+  density estimate of the cell: a resampled row plus Gaussian noise of s.d. h x (the cell's s.d.),
+  with Scott's factor h = n ** (-1 / (d + 4)), shrunk towards the cell mean by sqrt(1 + h**2) so
+  that the cell's mean and variance are preserved exactly at temperature 1 (the kernel variance
+  is multiplied by the temperature, so T < 1 also narrows the numeric spread).
+
+Why not scikit-learn's ``KernelDensity`` or ``GaussianMixture``, as one would by default? The
+loop refits and resamples its own output 20+ times, so any systematic change per generation
+compounds. ``KernelDensity.sample`` returns a resampled row plus kernel noise, so every generation
+*adds* the kernel variance: in standardised units the variance grows by a factor (1 + h**2) a
+generation, about 16% for a cell of 600 rows with three numeric columns, i.e. about 20-fold over
+20 generations. That spreading would itself change the classifier and the fairness gaps, and could
+not be told apart from the effect of the sampling bias this chapter studies. A ``GaussianMixture``
+per cell would replace skewed, integer-valued columns (year, number of police checks) by a few
+Gaussians, needs a choice of components, and would add many EM fits to every run. The shrunk
+smoothed bootstrap's distribution has exactly the mean and variance of the cell it was fitted to,
+so at temperature 1 the next table differs from the current one only by sampling noise, as with
+plain resampling of rows; ``tests/test_bias.py`` checks the variance against its closed form and
+against ``KernelDensity``.
 
 At temperature 1 with no real data, the minority count of the next table is Binomial(n, share),
 so the minority share is a Wright-Fisher martingale: neutral drift, lost with probability
@@ -337,26 +352,38 @@ def _training_tables(codes, numeric, meta, *, generations, real_fraction, temper
 
 def simulate_shares(table: pd.DataFrame, *, generations: int, group: str, label: str, real_fraction: float = 0.0,
                     temperature: float = 1.0, strategy: str = "naive", categorical=None, seed=None,
-                    stop_when_absorbed: bool = False) -> np.ndarray:
+                    stop_when_absorbed: bool = False, replicates: int | None = None) -> np.ndarray:
     """Minority share of the training table at generations 0..generations (no classifier; ``table`` is generation 0).
 
     With ``stop_when_absorbed`` the loop stops once one group is lost or fixed and the last share
     is carried forward (absorption is permanent: a generator never samples a group it has not seen).
+    With ``replicates`` the table is validated and encoded once, replicate r draws from the r-th
+    child of ``numpy.random.SeedSequence(seed)`` (the same numbers as passing that child as
+    ``seed``), and the result has one row per replicate.
     """
     generations, real_fraction, temperature = _check_loop(generations, real_fraction, temperature, strategy)
+    if replicates is not None:
+        replicates = _check_int("replicates", replicates, minimum=1)
     _check_table(table, group=group, label=label, categorical=categorical)
     # which label is "positive" does not matter for group shares: take the last in sorted order
     positive = sorted(pd.unique(table[label]).tolist(), key=str)[-1]
     enc = encode_table(table, group=group, label=label, categorical=categorical, positive_label=positive)
-    shares = [
-        c[:, 0].mean()
-        for c, _ in _training_tables(enc["codes"], enc["numeric"], enc["meta"], generations=generations,
-                                     real_fraction=real_fraction, temperature=temperature, strategy=strategy,
-                                     rng=np.random.default_rng(seed), stop_when_absorbed=stop_when_absorbed)
-    ]
-    out = np.full(generations + 1, shares[-1])
-    out[: len(shares)] = shares
-    return out
+
+    def one(rng) -> np.ndarray:
+        shares = [
+            c[:, 0].mean()
+            for c, _ in _training_tables(enc["codes"], enc["numeric"], enc["meta"], generations=generations,
+                                         real_fraction=real_fraction, temperature=temperature, strategy=strategy,
+                                         rng=rng, stop_when_absorbed=stop_when_absorbed)
+        ]
+        out = np.full(generations + 1, shares[-1])
+        out[: len(shares)] = shares
+        return out
+
+    if replicates is None:
+        return one(np.random.default_rng(seed))
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    return np.array([one(np.random.default_rng(c)) for c in children])
 
 
 def split_table(codes: np.ndarray, *, test_size: float, rng) -> tuple[np.ndarray, np.ndarray]:

@@ -41,8 +41,18 @@ def make_table(*, rows: int, minority_rows: int, seed: int = 0) -> pd.DataFrame:
 
 
 def shares(table, *, replicates, seed, **kwargs) -> np.ndarray:
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    return np.array([bias.simulate_shares(table, group="group", label="label", seed=c, **kwargs) for c in children])
+    return bias.simulate_shares(table, group="group", label="label", seed=seed, replicates=replicates, **kwargs)
+
+
+def test_replicated_shares_equal_one_call_per_child_seed():
+    # the replicates= shortcut encodes the table once; it must draw exactly the same numbers
+    table = make_table(rows=40, minority_rows=12)
+    kw = {"group": "group", "label": "label", "generations": 5, "temperature": 0.8}
+    fast = bias.simulate_shares(table, seed=17, replicates=3, **kw)
+    slow = [bias.simulate_shares(table, seed=c, **kw) for c in np.random.SeedSequence(17).spawn(3)]
+    np.testing.assert_array_equal(fast, np.array(slow))
+    with pytest.raises(ValueError, match="replicates"):
+        bias.simulate_shares(table, seed=1, replicates=0, **kw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,6 +145,44 @@ def test_one_generation_minority_share_has_the_closed_form_mean(temperature):
         assert expected == pytest.approx(24 / 80)
     else:
         assert expected < 24 / 80 - 8 * se  # low temperature really does favour the majority
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.5])
+def test_numeric_sampler_has_the_closed_form_variance_unlike_sklearn_kde(temperature):
+    # Within a cell the sampler draws mean + (x_I - mean + noise) / sqrt(1 + h^2), noise ~ N(0, T h^2 sd^2):
+    # its variance is sd^2 (1 + T h^2) / (1 + h^2), i.e. exactly sd^2 at T = 1. scikit-learn's
+    # KernelDensity.sample (x_I + noise) has variance sd^2 (1 + h^2) instead, which compounds over a loop.
+    # SE of a sample variance: sqrt((m4 - var^2) / N); tolerance 4 SE.
+    rng = np.random.default_rng(21)
+    n = 160
+    table = pd.DataFrame({"group": np.repeat(["A", "B"], n // 2), "label": np.tile(["Yes", "No"], n // 2),
+                          "score": rng.gamma(2.0, 1.0, n)})  # skewed, like age or police checks
+    enc = bias.encode_table(table, group="group", label="label")
+    gen = bias.fit_generator(enc["codes"], enc["numeric"], temperature=temperature)
+    codes, x = bias.sample_encoded(gen, rows=200_000, rng=np.random.default_rng(22))
+    cell_of = codes[:, 0] * 2 + codes[:, 1]
+
+    def var_and_se(v):
+        dev2 = (v - v.mean()) ** 2
+        return dev2.mean(), np.sqrt((np.mean(dev2**2) - dev2.mean() ** 2) / len(v))
+
+    for c, fitted in enumerate(gen["cells"]):
+        got = x[cell_of == c, 0]
+        h, sd, mean = fitted["h"], fitted["sd"][0], fitted["mean"][0]
+        expected = sd**2 * (1 + temperature * h**2) / (1 + h**2)
+        var, se = var_and_se(got)
+        assert abs(var - expected) < 4 * se
+        assert abs(got.mean() - mean) < 4 * np.sqrt(expected / len(got))
+        if temperature == 1.0:
+            from sklearn.neighbors import KernelDensity
+
+            z = (enc["numeric"][fitted["rows"], 0] - mean) / sd
+            kde = KernelDensity(bandwidth="scott").fit(z[:, None])
+            assert kde.bandwidth_ == pytest.approx(h)
+            y = mean + sd * kde.sample(len(got), random_state=23)[:, 0]
+            var_kde, se_kde = var_and_se(y)
+            assert abs(var_kde - sd**2 * (1 + h**2)) < 4 * se_kde
+            assert var_kde - var > 4 * np.hypot(se, se_kde)
 
 
 # ---------------------------------------------------------------------------------------------
