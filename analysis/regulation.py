@@ -84,9 +84,6 @@ def provisions() -> pd.DataFrame:
 
 def _with_dates(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
-    # pandas deep-copies ``attrs`` (here the loader's schema dict) into every derived frame, which
-    # made each query several times slower; the schema stays available through data.load_schema.
-    out.attrs = {}
     for col in _DATE_COLUMNS:
         out[col.removeprefix("date_")] = [
             pd.NaT if pd.isna(v) else parse_date(str(v), name=col) for v in out[col]
