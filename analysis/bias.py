@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from threadpoolctl import threadpool_limits
+from analysis.validation import check_int
 
 STRATEGIES = ("naive", "stratified", "reweighted")
 GROUP_METRICS = ("accuracy", "selection_rate", "tpr", "fpr")
@@ -74,14 +75,6 @@ def _check_temperature(temperature) -> float:
     if not (np.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature: {temperature} must be a finite number > 0")
     return float(temperature)
-
-
-def _check_int(name: str, value, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: {value} must be an integer >= {minimum}")
-    return int(value)
 
 
 def _check_table(table, *, group: str, label: str, categorical) -> list[str]:
@@ -296,7 +289,7 @@ def _finish_numeric(numeric: np.ndarray, meta: dict) -> np.ndarray:
 def sample_table(table: pd.DataFrame, *, rows: int, group: str, label: str, temperature: float = 1.0,
                  categorical=None, positive_label=None, seed=None) -> pd.DataFrame:
     """Fit the generator to ``table`` and sample ``rows`` synthetic rows with the same columns and dtypes."""
-    rows = _check_int("rows", rows, minimum=1)
+    rows = check_int("rows", rows, minimum=1)
     enc = encode_table(table, group=group, label=label, categorical=categorical, positive_label=positive_label)
     gen = fit_generator(enc["codes"], enc["numeric"], temperature=temperature)
     codes, numeric = sample_encoded(gen, rows=rows, rng=np.random.default_rng(seed))
@@ -309,7 +302,7 @@ def sample_table(table: pd.DataFrame, *, rows: int, group: str, label: str, temp
 
 
 def _check_loop(generations, real_fraction, temperature, strategy):
-    generations = _check_int("generations", generations, minimum=0)
+    generations = check_int("generations", generations, minimum=0)
     real_fraction = _check_fraction("real_fraction", real_fraction)
     temperature = _check_temperature(temperature)
     if strategy not in STRATEGIES:
@@ -363,7 +356,7 @@ def simulate_shares(table: pd.DataFrame, *, generations: int, group: str, label:
     """
     generations, real_fraction, temperature = _check_loop(generations, real_fraction, temperature, strategy)
     if replicates is not None:
-        replicates = _check_int("replicates", replicates, minimum=1)
+        replicates = check_int("replicates", replicates, minimum=1)
     _check_table(table, group=group, label=label, categorical=categorical)
     # which label is "positive" does not matter for group shares: take the last in sorted order
     positive = sorted(pd.unique(table[label]).tolist(), key=str)[-1]
@@ -556,8 +549,8 @@ def run_replicates(table: pd.DataFrame, *, replicates: int, seed, configs=None, 
     """
     from joblib import Parallel, delayed
 
-    replicates = _check_int("replicates", replicates, minimum=1)
-    n_jobs = _check_int("n_jobs", n_jobs, minimum=1)
+    replicates = check_int("replicates", replicates, minimum=1)
+    n_jobs = check_int("n_jobs", n_jobs, minimum=1)
     if seed is None:
         raise ValueError("seed: a fixed seed is required so that replicates are reproducible")
     configs = [{}] if configs is None else list(configs)
@@ -598,7 +591,7 @@ def drift_sd(*, initial_share: float, rows: int, generations) -> np.ndarray:
     Var(s_t) = s0 (1 - s0) (1 - (1 - 1/n)^t) for s_{t+1} ~ Binomial(n, s_t) / n.
     """
     s0 = _check_fraction("initial_share", initial_share)
-    n = _check_int("rows", rows, minimum=1)
+    n = check_int("rows", rows, minimum=1)
     t = np.asarray(generations, dtype=float)
     if (t < 0).any():
         raise ValueError("generations: must be >= 0")
@@ -611,10 +604,10 @@ def feedback_bound(*, rounds: int, initial_size: int, human_per_round: int, mode
     Rounds t = 0..rounds; n_t = n0 + t (m + k). The bound 1 + sum_i (k / n_i) prod_{j>i} (n_j - m) / n_j
     is computed by its recursion B_t = B_{t-1} (1 - m / n_t) + k / n_t, which tends to k / m.
     """
-    rounds = _check_int("rounds", rounds, minimum=0)
-    n0 = _check_int("initial_size", initial_size, minimum=1)
-    m = _check_int("human_per_round", human_per_round, minimum=0)
-    k = _check_int("model_per_round", model_per_round, minimum=0)
+    rounds = check_int("rounds", rounds, minimum=0)
+    n0 = check_int("initial_size", initial_size, minimum=1)
+    m = check_int("human_per_round", human_per_round, minimum=0)
+    k = check_int("model_per_round", model_per_round, minimum=0)
     if m + k == 0:
         raise ValueError("human_per_round, model_per_round: at least one must be > 0")
     b = np.zeros(rounds + 1)
@@ -626,6 +619,6 @@ def feedback_bound(*, rounds: int, initial_size: int, human_per_round: int, mode
 
 def feedback_bound_limit(*, human_per_round: int, model_per_round: int) -> float:
     """Long-run Taori & Hashimoto bound 1 + k/m (k model-labelled, m human-labelled samples per round)."""
-    m = _check_int("human_per_round", human_per_round, minimum=1)
-    k = _check_int("model_per_round", model_per_round, minimum=0)
+    m = check_int("human_per_round", human_per_round, minimum=1)
+    k = check_int("model_per_round", model_per_round, minimum=0)
     return 1 + k / m

@@ -14,12 +14,12 @@ Generation 0 is always the true distribution; generation 1 is fitted to real dat
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln, polygamma
+from analysis.validation import check_choice, check_int, check_real, check_seed
 
 __all__ = [
     "GaussianPaths",
@@ -57,39 +57,8 @@ class GaussianPaths(NamedTuple):
 # input checks
 
 
-def _int(name: str, value, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer >= {minimum}, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name}: must be an integer >= {minimum}, got {value}")
-    return int(value)
-
-
-def _real(name: str, value, *, lo: float | None = None, hi: float | None = None, strict_lo=False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
-    value = float(value)
-    bad = not np.isfinite(value)
-    if lo is not None:
-        bad |= value <= lo if strict_lo else value < lo
-    if hi is not None:
-        bad |= value > hi
-    if bad:
-        left = "(" if strict_lo else "["
-        raise ValueError(f"{name}: must be a finite number in {left}{lo}, {hi}], got {value}")
-    return value
-
-
-def _choice(name: str, value, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise ValueError(f"{name}: must be one of {', '.join(map(repr, options))}, got {value!r}")
-    return value
-
-
 def _rng(seed) -> np.random.Generator:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed: expected an integer or None, got {type(seed).__name__}")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(check_seed(seed))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -121,15 +90,15 @@ def gaussian_recursion(
     and pools groups with the exact identity SS = SS_1 + SS_2 + n_1 n_2 / n (mean_1 - mean_2)^2.
     Both give the same distribution; exact costs two random numbers per group and generation.
     """
-    generations = _int("generations", generations, minimum=1)
-    sample_size = _int("sample_size", sample_size, minimum=2)
-    chains = _int("chains", chains, minimum=1)
-    _choice("estimator", estimator, ESTIMATORS)
-    _choice("workflow", workflow, WORKFLOWS)
-    _choice("method", method, METHODS)
-    real_fraction = _real("real_fraction", real_fraction, lo=0.0, hi=1.0)
-    mu0 = _real("mu0", mu0)
-    sigma0 = _real("sigma0", sigma0, lo=0.0, strict_lo=True)
+    generations = check_int("generations", generations, minimum=1)
+    sample_size = check_int("sample_size", sample_size, minimum=2)
+    chains = check_int("chains", chains, minimum=1)
+    check_choice("estimator", estimator, ESTIMATORS)
+    check_choice("workflow", workflow, WORKFLOWS)
+    check_choice("method", method, METHODS)
+    real_fraction = check_real("real_fraction", real_fraction, lo=0.0, hi=1.0)
+    mu0 = check_real("mu0", mu0)
+    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
     rng = _rng(seed)
 
     n_real = int(round(real_fraction * sample_size))
@@ -200,16 +169,16 @@ def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
         raise ValueError(f"mean, var: shapes differ ({mean.shape} vs {var.shape})")
     if np.any(var < 0) or not np.all(np.isfinite(var)):
         raise ValueError("var: variances must be finite and >= 0")
-    mu0 = _real("mu0", mu0)
-    sigma0 = _real("sigma0", sigma0, lo=0.0, strict_lo=True)
+    mu0 = check_real("mu0", mu0)
+    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
     return (mean - mu0) ** 2 + (np.sqrt(var) - sigma0) ** 2
 
 
 def expected_w2_first_generation(*, sample_size: int, estimator: str = "unbiased", sigma0: float = 1.0) -> float:
     """E W2^2 after one fit to real data: sigma0^2/M + E(sd_hat - sigma0)^2, with sd_hat^2 = c sigma0^2 chi^2_{M-1} (closed form)."""
-    m = _int("sample_size", sample_size, minimum=2)
-    _choice("estimator", estimator, ESTIMATORS)
-    sigma0 = _real("sigma0", sigma0, lo=0.0, strict_lo=True)
+    m = check_int("sample_size", sample_size, minimum=2)
+    check_choice("estimator", estimator, ESTIMATORS)
+    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
     k = m - 1
     c = 1.0 / (m - 1) if estimator == "unbiased" else 1.0 / m
     e_sqrt_chi2 = np.sqrt(2.0) * np.exp(gammaln((k + 1) / 2) - gammaln(k / 2))
@@ -225,10 +194,10 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
     ``log_var_drift`` = E log var_t - log sigma0^2 = t [digamma((M-1)/2) + ln(2/(M-1))] (unbiased; ln(2/M) for MLE).
     ``log_var_var`` = Var log var_t = t trigamma((M-1)/2), for either estimator.
     """
-    generations = _int("generations", generations, minimum=0)
-    m = _int("sample_size", sample_size, minimum=2)
-    _choice("estimator", estimator, ESTIMATORS)
-    sigma0 = _real("sigma0", sigma0, lo=0.0, strict_lo=True)
+    generations = check_int("generations", generations, minimum=0)
+    m = check_int("sample_size", sample_size, minimum=2)
+    check_choice("estimator", estimator, ESTIMATORS)
+    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
     t = np.arange(generations + 1, dtype=float)
     s2 = sigma0**2
     if estimator == "unbiased":
@@ -253,9 +222,9 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
 
 def accumulate_var_theory(*, generations: int, sample_size: int, sigma0: float = 1.0) -> np.ndarray:
     """E var_t under accumulate with the MLE, t = 0..generations: sigma0^2 (n-1)/n prod_{i=2..t} (1 - 1/(n i^2)) (derived; limit sigma0^2 sqrt(n) sin(pi/sqrt(n))/pi)."""
-    generations = _int("generations", generations, minimum=0)
-    n = _int("sample_size", sample_size, minimum=2)
-    sigma0 = _real("sigma0", sigma0, lo=0.0, strict_lo=True)
+    generations = check_int("generations", generations, minimum=0)
+    n = check_int("sample_size", sample_size, minimum=2)
+    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
     out = np.empty(generations + 1)
     out[0] = sigma0**2
     if generations >= 1:
@@ -274,11 +243,11 @@ def mixing_theory(
     v_t = [(R - 1 + S/M) sigma0^2 + (S - 1 + R/M) v + (R S / M) m] / (M - ddof),
     the Gaussian case of the fresh-data loop of Alemohammad et al. (2024) with lambda = 1.
     """
-    generations = _int("generations", generations, minimum=0)
-    m_size = _int("sample_size", sample_size, minimum=2)
-    real_fraction = _real("real_fraction", real_fraction, lo=0.0, hi=1.0)
-    _choice("estimator", estimator, ESTIMATORS)
-    sigma0 = _real("sigma0", sigma0, lo=0.0, strict_lo=True)
+    generations = check_int("generations", generations, minimum=0)
+    m_size = check_int("sample_size", sample_size, minimum=2)
+    real_fraction = check_real("real_fraction", real_fraction, lo=0.0, hi=1.0)
+    check_choice("estimator", estimator, ESTIMATORS)
+    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
     s2 = sigma0**2
     r = int(round(real_fraction * m_size))
     s = m_size - r
@@ -305,7 +274,7 @@ def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) 
         raise ValueError("fractions, ratios: need two 1-D arrays of the same non-zero length")
     if np.any(np.diff(f) <= 0):
         raise ValueError("fractions: must be strictly increasing")
-    tolerance = _real("tolerance", tolerance, lo=0.0, strict_lo=True)
+    tolerance = check_real("tolerance", tolerance, lo=0.0, lo_open=True)
     ok = r <= 1.0 + tolerance
     # require the condition to hold from the threshold upwards, so a lucky Monte Carlo dip below it is not reported
     tail_ok = np.flip(np.logical_and.accumulate(np.flip(ok)))
@@ -328,10 +297,10 @@ def real_fraction_grid(
     ``ratio_se``. Each cell uses its own seed derived from ``seed`` and the cell's position.
     """
     fractions = np.asarray(fractions, dtype=float)
-    sizes = [_int("sample_sizes", m, minimum=2) for m in np.atleast_1d(sample_sizes).tolist()]
+    sizes = [check_int("sample_sizes", m, minimum=2) for m in np.atleast_1d(sample_sizes).tolist()]
     if fractions.ndim != 1 or fractions.size == 0 or np.any((fractions < 0) | (fractions > 1)):
         raise ValueError("fractions: need a non-empty 1-D array of values in [0, 1]")
-    seed = _int("seed", seed, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     rows = []
     for i, m in enumerate(sizes):
         first = expected_w2_first_generation(sample_size=m, estimator=estimator)
@@ -347,8 +316,8 @@ def real_fraction_grid(
 
 def mean_error_threshold(*, sample_size: int, generations: int, tolerance: float = 0.10, estimator: str = "unbiased") -> float:
     """Smallest real fraction R/M (exact, every R) keeping E(mean_t - mu0)^2 at ``generations`` within 1 + tolerance of generation 1 (mixing_theory)."""
-    m = _int("sample_size", sample_size, minimum=2)
-    generations = _int("generations", generations, minimum=1)
+    m = check_int("sample_size", sample_size, minimum=2)
+    generations = check_int("generations", generations, minimum=1)
     fractions = np.arange(m + 1) / m
     ratios = [
         mixing_theory(generations=generations, sample_size=m, real_fraction=f, estimator=estimator)["mean_sq_err"].iloc[-1]
@@ -405,13 +374,13 @@ def categorical_recursion(
     the order of ``probs``.
     """
     p0 = _probs(probs)
-    generations = _int("generations", generations, minimum=1)
-    sample_size = _int("sample_size", sample_size, minimum=2)
-    chains = _int("chains", chains, minimum=1)
-    top_k = _int("top_k", top_k, minimum=1)
+    generations = check_int("generations", generations, minimum=1)
+    sample_size = check_int("sample_size", sample_size, minimum=2)
+    chains = check_int("chains", chains, minimum=1)
+    top_k = check_int("top_k", top_k, minimum=1)
     if top_k >= p0.size:
         raise ValueError(f"top_k: must be smaller than the number of categories ({p0.size}), got {top_k}")
-    pseudo_count = _real("pseudo_count", pseudo_count, lo=0.0, strict_lo=True)
+    pseudo_count = check_real("pseudo_count", pseudo_count, lo=0.0, lo_open=True)
     keep = _snapshots(snapshot_generations, generations)
     rng = _rng(seed)
 
@@ -451,8 +420,8 @@ def categorical_recursion(
 def gini_simpson_theory(probs, *, generations: int, sample_size: int) -> np.ndarray:
     """E Gini-Simpson_t = GS_0 (1 - 1/M)^t for the categorical refit, t = 0..generations (Wright-Fisher heterozygosity decay)."""
     p0 = _probs(probs)
-    generations = _int("generations", generations, minimum=0)
-    m = _int("sample_size", sample_size, minimum=2)
+    generations = check_int("generations", generations, minimum=0)
+    m = check_int("sample_size", sample_size, minimum=2)
     return (1.0 - np.sum(p0**2)) * (1.0 - 1.0 / m) ** np.arange(generations + 1)
 
 
@@ -473,7 +442,7 @@ def _probs(probs) -> np.ndarray:
 def _snapshots(snapshot_generations, generations: int) -> frozenset[int]:
     if snapshot_generations is None:
         return frozenset()
-    keep = [_int("snapshot_generations", g, minimum=0) for g in snapshot_generations]
+    keep = [check_int("snapshot_generations", g, minimum=0) for g in snapshot_generations]
     if any(g > generations for g in keep):
         raise ValueError(f"snapshot_generations: every generation must be in [0, {generations}], got {keep}")
     return frozenset(keep)
@@ -501,16 +470,16 @@ def linear_regression_recursion(
     fits on the newest labels only; ``accumulate`` fits on X stacked t times with all labels so far,
     which is least squares on the pooled data. Row 0 is the truth (error 0).
     """
-    generations = _int("generations", generations, minimum=1)
-    n_features = _int("n_features", n_features, minimum=1)
-    n_samples = _int("n_samples", n_samples, minimum=2)
+    generations = check_int("generations", generations, minimum=1)
+    n_features = check_int("n_features", n_features, minimum=1)
+    n_samples = check_int("n_samples", n_samples, minimum=2)
     if n_samples < n_features + 2:
         raise ValueError(
             f"n_samples: must be >= n_features + 2 = {n_features + 2} (the closed form needs T > d + 1), got {n_samples}"
         )
-    noise_std = _real("noise_std", noise_std, lo=0.0, strict_lo=True)
-    _choice("workflow", workflow, WORKFLOWS)
-    chains = _int("chains", chains, minimum=1)
+    noise_std = check_real("noise_std", noise_std, lo=0.0, lo_open=True)
+    check_choice("workflow", workflow, WORKFLOWS)
+    chains = check_int("chains", chains, minimum=1)
     rng = _rng(seed)
 
     x = rng.standard_normal((chains, n_samples, n_features))
@@ -536,11 +505,11 @@ def linear_regression_recursion(
 
 def regression_theory(*, generations: int, n_samples: int, n_features: int, noise_std: float, workflow: str = "replace") -> np.ndarray:
     """E||w_t - w*||^2, t = 0..generations: sigma^2 d/(T-d-1) times t (replace) or sum_{i<=t} 1/i^2 (accumulate) (Gerstgrasser et al. 2024)."""
-    generations = _int("generations", generations, minimum=0)
-    n_features = _int("n_features", n_features, minimum=1)
-    n_samples = _int("n_samples", n_samples, minimum=n_features + 2)
-    noise_std = _real("noise_std", noise_std, lo=0.0, strict_lo=True)
-    _choice("workflow", workflow, WORKFLOWS)
+    generations = check_int("generations", generations, minimum=0)
+    n_features = check_int("n_features", n_features, minimum=1)
+    n_samples = check_int("n_samples", n_samples, minimum=n_features + 2)
+    noise_std = check_real("noise_std", noise_std, lo=0.0, lo_open=True)
+    check_choice("workflow", workflow, WORKFLOWS)
     unit = noise_std**2 * n_features / (n_samples - n_features - 1)
     t = np.arange(generations + 1, dtype=float)
     if workflow == "replace":

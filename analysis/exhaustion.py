@@ -21,12 +21,12 @@ unpublished compute-availability projection and is not reproduced; see the chapt
 from __future__ import annotations
 
 import functools
-import numbers
 
 import numpy as np
 import pandas as pd
 
 from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
+from analysis.validation import check_int, check_real, check_seed
 
 REFERENCE_YEAR = 2024.0
 R_STAR = 15.387756  # Muennighoff et al. (2023), R_D*; also in exhaustion_parameters.csv
@@ -35,39 +35,11 @@ _STAGES = ("raw", "quality", "effective")
 
 # --- input checks ----------------------------------------------------------------------------
 
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected a positive integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name}: must be >= 1, got {value}")
-    return int(value)
-
-
-def _check_real(name: str, value, *, lo=None, hi=None, lo_open=False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: must be finite, got {value}")
-    if lo is not None and (value < lo or (lo_open and value == lo)):
-        bound = f"> {lo}" if lo_open else f">= {lo}"
-        raise ValueError(f"{name}: must be {bound}, got {value}")
-    if hi is not None and value > hi:
-        raise ValueError(f"{name}: must be <= {hi}, got {value}")
-    return value
-
-
 def _check_years(years) -> np.ndarray:
     yrs = np.asarray(years, dtype=float)
     if yrs.ndim != 1 or yrs.size == 0 or not np.all(np.isfinite(yrs)):
         raise ValueError("years: must be a non-empty 1-D array of finite years")
     return yrs
-
-
-def _check_seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed: expected an integer or None, got {type(seed).__name__}")
-    return seed
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -93,9 +65,9 @@ def _fixed(name: str) -> float:
 
 def lognormal_from_interval(*, low: float, high: float, credibility: float) -> tuple[float, float]:
     """(mu, sigma) of the lognormal whose central ``credibility`` interval is [low, high]."""
-    low = _check_real("low", low, lo=0, lo_open=True)
-    high = _check_real("high", high, lo=0, lo_open=True)
-    credibility = _check_real("credibility", credibility, lo=0, hi=1, lo_open=True)
+    low = check_real("low", low, lo=0, lo_open=True)
+    high = check_real("high", high, lo=0, lo_open=True)
+    credibility = check_real("credibility", credibility, lo=0, hi=1, lo_open=True)
     if high <= low:
         raise ValueError(f"high: must exceed low ({low}), got {high}")
     if credibility >= 1:
@@ -122,7 +94,7 @@ def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
         raise ValueError("unique_tokens: must be finite and >= 0")
     if np.any(~np.isfinite(e)) or np.any(e < 1):
         raise ValueError("epochs: must be finite and >= 1 (one pass over the data at least)")
-    r_star = _check_real("r_star", r_star, lo=0, lo_open=True)
+    r_star = check_real("r_star", r_star, lo=0, lo_open=True)
     out = u + u * r_star * (1 - np.exp(-(e - 1) / r_star))
     return float(out) if out.ndim == 0 else out
 
@@ -136,13 +108,13 @@ def stock_samples(*, n: int, year: float = 2024, seed=None, stage: str = "effect
     (also multiplied by the value of repetition). ``epochs`` replaces the paper's repetition
     multiplier by the Muennighoff et al. value of that many epochs (``epochs=1``: no repetition).
     """
-    n = _check_positive_int("n", n)
-    year = _check_real("year", year, lo=1990, hi=2100)
+    n = check_int("n", n, minimum=1)
+    year = check_real("year", year, lo=1990, hi=2100)
     if stage not in _STAGES:
         raise ValueError(f"stage: must be one of {', '.join(_STAGES)}, got {stage!r}")
     if epochs is not None:
-        _check_real("epochs", epochs, lo=1)
-    rng = np.random.default_rng(_check_seed(seed))
+        check_real("epochs", epochs, lo=1)
+    rng = np.random.default_rng(check_seed(seed))
     return _stock(rng, n, year=year, stage=stage, epochs=epochs)
 
 
@@ -180,8 +152,8 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed=None, level: flo
     missing = {"release_date", "training_tokens"} - set(df.columns)
     if missing:
         raise ValueError(f"df: missing column(s) {sorted(missing)}")
-    bootstrap = _check_positive_int("bootstrap", bootstrap)
-    level = _check_real("level", level, lo=0, hi=1, lo_open=True)
+    bootstrap = check_int("bootstrap", bootstrap, minimum=1)
+    level = check_real("level", level, lo=0, hi=1, lo_open=True)
     rows = df.dropna(subset=["training_tokens"])
     tokens = rows["training_tokens"].to_numpy(dtype=float)
     if np.any(tokens <= 0):
@@ -191,7 +163,7 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed=None, level: flo
     x = decimal_year(rows["release_date"]) - REFERENCE_YEAR
     if np.ptp(x) == 0:
         raise ValueError("df: release dates must not all be equal")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     fit = bootstrap_slopes(x, np.log10(tokens), n_boot=bootstrap, rng=rng)
     slope, intercept, slopes = fit["slope"], fit["intercept"], fit["boot_slopes"]
     alpha = (1 - level) / 2
@@ -209,12 +181,12 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed=None, level: flo
 # --- run-out year ------------------------------------------------------------------------------
 
 def _check_scenario(overtraining, restricted_share, epochs):
-    overtraining = _check_real("overtraining", overtraining, lo=1)
-    restricted_share = _check_real("restricted_share", restricted_share, lo=0, hi=1)
+    overtraining = check_real("overtraining", overtraining, lo=1)
+    restricted_share = check_real("restricted_share", restricted_share, lo=0, hi=1)
     if restricted_share == 1:
         raise ValueError("restricted_share: must be < 1 (a fully restricted stock never meets demand)")
     if epochs is not None:
-        _check_real("epochs", epochs, lo=1)
+        check_real("epochs", epochs, lo=1)
     return overtraining, restricted_share
 
 
@@ -254,8 +226,8 @@ def runout_distribution(
     Returns median, p10, p90 (decimal years) and the crossing years.
     """
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, epochs)
-    n = _check_positive_int("n", n)
-    rng = np.random.default_rng(_check_seed(seed))
+    n = check_int("n", n, minimum=1)
+    rng = np.random.default_rng(check_seed(seed))
     years = crossing_years(*_draw_model(rng, n, overtraining=overtraining,
                                         restricted_share=restricted_share, epochs=epochs))
     p10, median, p90 = np.quantile(years, [0.1, 0.5, 0.9], method="inverted_cdf")
@@ -265,11 +237,11 @@ def runout_distribution(
 def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.0, epochs=None, n=20000, seed=None):
     """P(D(t) >= S(t)) on a grid of years, the slow way the paper computes it (for checking and plotting)."""
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, epochs)
-    n = _check_positive_int("n", n)
+    n = check_int("n", n, minimum=1)
     grid = np.asarray(grid_years, dtype=float)
     if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)):
         raise ValueError("grid_years: must be a non-empty 1-D array of finite years")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     s0, g, d0, gd = _draw_model(rng, n, overtraining=overtraining, restricted_share=restricted_share, epochs=epochs)
     dt = grid[:, None] - REFERENCE_YEAR
     return (np.log(d0) + dt * np.log(gd) >= np.log(s0) + dt * np.log(g)).mean(axis=1)
@@ -277,13 +249,13 @@ def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.
 
 def projection_bands(*, years, n: int = 20000, seed=None, quantiles=(0.05, 0.5, 0.95), overtraining: float = 1.0) -> pd.DataFrame:
     """Quantiles of the effective stock and of the projected largest dataset at each year (tidy: year, series, quantile, tokens)."""
-    overtraining = _check_real("overtraining", overtraining, lo=1)
-    n = _check_positive_int("n", n)
+    overtraining = check_real("overtraining", overtraining, lo=1)
+    n = check_int("n", n, minimum=1)
     yrs = _check_years(years)
     q = np.asarray(quantiles, dtype=float)
     if np.any((q <= 0) | (q >= 1)):
         raise ValueError("quantiles: each must be in (0, 1)")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     s0, g, d0, gd = _draw_model(rng, n, overtraining=overtraining, restricted_share=0.0, epochs=None)
     dt = yrs[:, None] - REFERENCE_YEAR
     # Quantiles of log-values: the exponential of a quantile of the log is the quantile of the value.
@@ -302,9 +274,9 @@ def synthetic_need(*, years, overtraining: float = 1.0, restricted_share: float 
     synthetic share, and the probability that any synthetic data is needed.
     """
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, None)
-    n = _check_positive_int("n", n)
+    n = check_int("n", n, minimum=1)
     yrs = _check_years(years)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     s0, g, d0, gd = _draw_model(rng, n, overtraining=overtraining, restricted_share=restricted_share, epochs=None)
     dt = yrs[:, None] - REFERENCE_YEAR
     demand = d0 * gd**dt
