@@ -9,7 +9,14 @@ Schema file format::
 
     title: Notable language models and their training-set sizes
     description: ...
-    primary_key: model            # optional; values must be unique
+    primary_key: model            # values must be unique
+    origin:                       # where the dataset as a whole comes from (as OWID's ETL snapshots)
+      producer: Compiled for this report from the developers' papers and model cards
+      title: ...
+      url: https://...            # or 'none' for a compilation with no single address
+      date_accessed: 2026-11-26   # the date the rows were last checked against their sources
+      version: ...                # version or snapshot of the source, or 'compiled'
+      licence: CC-BY-4.0
     columns:
       model:  {type: string, description: ...}
       tokens: {type: number, min: 0, unit: tokens, required: false}
@@ -43,6 +50,7 @@ BIB_PATH = Path(__file__).resolve().parent.parent / "book" / "references.bib"
 
 EVIDENCE_LEVELS = ("seen_primary", "seen_secondary", "computed", "recalled_unverified")
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "source", "evidence")
+ORIGIN_KEYS = ("producer", "title", "url", "date_accessed", "version", "licence")
 _COLUMN_KEYS = {"type", "description", "unit", "allowed", "min", "max", "required", "precision"}
 _DATE_FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -103,7 +111,41 @@ def load_schema(name: str, *, data_dir: str | Path | None = None) -> dict[str, A
     pk = schema.get("primary_key")
     if pk is not None and pk not in columns:
         raise ValueError(f"{where}: primary_key '{pk}' is not a column")
+    origin = schema.get("origin")
+    if origin is not None:
+        if not isinstance(origin, dict):
+            raise ValueError(f"{where}: 'origin' must be a mapping of {', '.join(ORIGIN_KEYS)}")
+        missing = [k for k in ORIGIN_KEYS if not str(origin.get(k, "")).strip()]
+        if missing:
+            raise ValueError(f"{where}: the origin block needs non-empty {missing}")
+        accessed = str(origin["date_accessed"])
+        if not _DATE_FULL.match(accessed):
+            raise ValueError(f"{where}: origin.date_accessed {accessed!r} is not a date (YYYY-MM-DD)")
     return schema
+
+
+def evidence_as_of(*names: str, data_dir: str | Path | None = None) -> str:
+    """The date the evidence of the named datasets was last checked (ISO ``YYYY-MM-DD``).
+
+    The latest ``origin.date_accessed`` of the datasets' schemas, or the latest row-level
+    ``last_verified`` date where a dataset has such a column and it is later. Every named
+    dataset must carry an origin block: a chapter's "evidence as of" date cannot come from
+    data whose date is unknown.
+    """
+    if not names:
+        raise ValueError("names: give at least one dataset name")
+    dates: list[str] = []
+    for name in names:
+        schema = load_schema(name, data_dir=data_dir)
+        origin = schema.get("origin")
+        if origin is None:
+            raise ValueError(f"name: dataset {name!r} has no origin block, so its date is unknown")
+        dates.append(str(origin["date_accessed"]))
+        if "last_verified" in schema["columns"]:
+            col = load(name, data_dir=data_dir)["last_verified"].dropna()
+            if len(col):
+                dates.append(pd.Timestamp(col.max()).strftime("%Y-%m-%d"))
+    return max(dates)
 
 
 def load(
