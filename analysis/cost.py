@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Callable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
-from analysis.validation import check_int, check_real
+from analysis.validation import (ArrayLike, Boolean, CallableConstraint, Frame, InstanceOf, Integral, Interval,
+                                 ISODate, Real, Seed, check_int, check_real, validate_params)
 
 HOURS_PER_YEAR = 8766.0  # 365.25 days, as in Cottier et al.'s amortisation
 DAYS_PER_YEAR = 365.25
@@ -64,6 +66,25 @@ _RANGES = {
     "usd_per_kwh": (0.0, 10.0),
     "years_acquisition_to_training": (0.0, 10.0),
 }
+
+
+
+def _c_nonneg(hi=None):
+    """A number >= 0 (<= hi), or an array of them (Monte Carlo draws)."""
+    return [Interval(Real, 0, hi, closed="both" if hi is not None else "left"), ArrayLike(ndim=None, lo=0, hi=hi)]
+
+
+def _c_pos():
+    """A number > 0, or an array of them (a zero element is rejected inside the function)."""
+    return [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, lo=0)]
+
+
+def _c_range(lo, hi, closed="both"):
+    """A number in the interval, or an array of them (open ends are enforced inside the function)."""
+    return [Interval(Real, lo, hi, closed=closed), ArrayLike(ndim=None, lo=lo, hi=hi)]
+
+
+_C_OPTIONAL = [Interval(Real, 0, None, closed="left"), None]
 
 
 # --- result types ------------------------------------------------------------------------------
@@ -174,6 +195,7 @@ def _rng(rng) -> np.random.Generator:
 
 # --- final-run compute cost ----------------------------------------------------------------------
 
+@validate_params({"params": _c_nonneg(), "tokens": _c_nonneg()})
 def training_flops(params, tokens):
     """Training compute in FLOP of a dense transformer, C = 6 N D.
 
@@ -196,6 +218,7 @@ def training_flops(params, tokens):
     return _out(6.0 * _array(params, "params") * _array(tokens, "tokens"))
 
 
+@validate_params({"flops": _c_nonneg(), "peak_flops": _c_pos(), "utilization": _c_range(0, 1, "right"), "usd_per_chip_hour": _c_nonneg()})
 def training_cost(*, flops, peak_flops, utilization, usd_per_chip_hour) -> RunCost:
     """Chip-hours and USD of a run at a rental price.
 
@@ -218,6 +241,7 @@ def training_cost(*, flops, peak_flops, utilization, usd_per_chip_hour) -> RunCo
     return RunCost(chip_hours=_out(chip_hours), usd=_out(chip_hours * price))
 
 
+@validate_params({"flops": _c_nonneg(), "chip_hours": _c_pos(), "peak_flops": _c_pos()})
 def implied_utilization(*, flops, chip_hours, peak_flops):
     """Model FLOP utilisation implied by a run's compute and its reported chip-hours.
 
@@ -240,6 +264,7 @@ def implied_utilization(*, flops, chip_hours, peak_flops):
     return _out(util)
 
 
+@validate_params({"chip": [InstanceOf(str, "a chip name (str)")], "fp8": [Boolean()], "specs": [Frame(["chip", "peak_flop_per_s", "peak_fp8_flop_per_s"]), None]})
 def chip_peak_flops(chip: str, *, fp8: bool = False, specs: pd.DataFrame | None = None) -> float:
     """Peak dense FLOP/s of ``chip`` from ``gpu_specs`` (BF16/FP16 tensor, or FP8 if ``fp8`` is True).
 
@@ -266,6 +291,7 @@ def chip_peak_flops(chip: str, *, fp8: bool = False, specs: pd.DataFrame | None 
 
 # --- amortised hardware cost (Cottier et al.) ---------------------------------------------------
 
+@validate_params({"usd": _c_nonneg(), "years": _c_range(0, 10), "depreciation_ooms_per_year": _c_range(*DEPRECIATION_RANGE)})
 def depreciated_value(*, usd, years, depreciation_ooms_per_year=EPOCH_DEPRECIATION_OOMS_PER_YEAR):
     """Value of hardware ``years`` after acquisition: usd x 10^(-rate x years).
 
@@ -282,6 +308,14 @@ def depreciated_value(*, usd, years, depreciation_ooms_per_year=EPOCH_DEPRECIATI
     return _out(price * 10.0 ** (-rate * t))
 
 
+@validate_params({
+    "chip_hours": _c_nonneg(), "usd_per_chip": _c_nonneg(), "tdp_w": _c_nonneg(),
+    "server_overhead": _c_range(*_RANGES["server_overhead"]),
+    "years_acquisition_to_training": _c_range(*_RANGES["years_acquisition_to_training"]),
+    "depreciation_ooms_per_year": _c_range(*DEPRECIATION_RANGE), "interconnect_fraction": _c_range(0, 1, "left"),
+    "chip_to_server_power": _c_range(*_RANGES["chip_to_server_power"]),
+    "average_power_fraction": _c_range(0, 1, "right"), "pue": _c_range(*_RANGES["pue"]),
+    "usd_per_kwh": _c_range(*_RANGES["usd_per_kwh"])})
 def amortized_hardware_cost(
     *,
     chip_hours,
@@ -364,6 +398,7 @@ def amortized_hardware_cost(
                          energy_usd=_out(energy), usd=_out(hardware + interconnect + energy))
 
 
+@validate_params({"hardware": [InstanceOf(str, "a hardware name (str)")], "organization": [InstanceOf(str, "an organisation name (str)")]})
 def epoch_parameters(hardware: str, organization: str = "") -> EpochParameters:
     """Epoch AI's server overhead, chip-to-server power, average power draw and PUE for a run.
 
@@ -407,6 +442,7 @@ def epoch_parameters(hardware: str, organization: str = "") -> EpochParameters:
                            average_power_fraction=0.43 if tpu else 0.75, pue=pue)
 
 
+@validate_params({"year": [Interval(Integral, min(US_INDUSTRIAL_USD_PER_KWH), max(US_INDUSTRIAL_USD_PER_KWH), closed="both")]})
 def us_industrial_electricity_price(year: int) -> float:
     """Average US industrial electricity price in ``year`` (2010-2025), USD per kWh, as Epoch tabulates it.
 
@@ -418,6 +454,7 @@ def us_industrial_electricity_price(year: int) -> float:
     return US_INDUSTRIAL_USD_PER_KWH[year]
 
 
+@validate_params({"model": [InstanceOf(str, "a model name (str)")], "publication_date": [ISODate()], "training_time_hours": [Interval(Real, 0, 1e5, closed="both"), None]})
 def epoch_training_start(*, model: str, publication_date, training_time_hours=None) -> pd.Timestamp:
     """Start of the final training run as Cottier et al. date it.
 
@@ -453,6 +490,9 @@ def _iso_date(value, name: str) -> str:
     return text
 
 
+@validate_params({"training_chip_hours": _C_OPTIONAL, "hardware_quantity": _C_OPTIONAL, "training_time_hours": _C_OPTIONAL,
+                  "training_compute_flop": _C_OPTIONAL, "peak_flop_per_s": [Interval(Real, 0, None, closed="neither"), None],
+                  "utilization": [Interval(Real, 0, 1, closed="right"), None]})
 def epoch_chip_hours(*, training_chip_hours=None, hardware_quantity=None, training_time_hours=None,
                      training_compute_flop=None, peak_flop_per_s=None, utilization=None) -> float:
     """Chip-hours of a run as Cottier et al. estimate them, or NaN when the inputs are missing.
@@ -484,6 +524,7 @@ _INPUT_COLUMNS = ("model", "publication_date", "organization", "training_hardwar
                   "published_cost_usd")
 
 
+@validate_params({"inputs": [Frame(_INPUT_COLUMNS)]})
 def reproduce_epoch_amortized_costs(inputs: pd.DataFrame) -> pd.DataFrame:
     """Cottier et al.'s amortised hardware-plus-energy cost of each model, from Epoch's own inputs.
 
@@ -532,10 +573,12 @@ def reproduce_epoch_amortized_costs(inputs: pd.DataFrame) -> pd.DataFrame:
         elif pd.isna(r.purchase_price_usd) or pd.isna(r.chip_tdp_w):
             out["reason"] = "no purchase price or TDP for the chip"
         else:
-            hours = epoch_chip_hours(training_chip_hours=r.training_chip_hours, hardware_quantity=r.hardware_quantity,
-                                     training_time_hours=r.training_time_hours,
-                                     training_compute_flop=r.training_compute_flop,
-                                     peak_flop_per_s=r.chip_peak_flop_per_s, utilization=r.hardware_utilization)
+            hours = epoch_chip_hours(training_chip_hours=_given(r.training_chip_hours),
+                                     hardware_quantity=_given(r.hardware_quantity),
+                                     training_time_hours=_given(r.training_time_hours),
+                                     training_compute_flop=_given(r.training_compute_flop),
+                                     peak_flop_per_s=_given(r.chip_peak_flop_per_s),
+                                     utilization=_given(r.hardware_utilization))
             if np.isnan(hours):
                 out["reason"] = "neither chip-hours nor compute and chip recorded"
             else:
@@ -544,6 +587,11 @@ def reproduce_epoch_amortized_costs(inputs: pd.DataFrame) -> pd.DataFrame:
     res = pd.DataFrame(rows)
     res["ratio"] = res["ours_usd"] / res["published_usd"]
     return res
+
+
+def _given(value) -> float | None:
+    """A recorded number as float, or None where Epoch's file is empty."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _one_epoch_cost(r, hw: str, hours: float) -> dict:
@@ -556,8 +604,8 @@ def _one_epoch_cost(r, hw: str, hours: float) -> dict:
         price_date = pd.Timestamp(r.purchase_price_date)
         earliest = release + pd.Timedelta(days=EPOCH_RELEASE_TO_FIRST_PURCHASE_DAYS)
         acquired = max(price_date, earliest)
-    start = epoch_training_start(model=r.model, publication_date=r.publication_date,
-                                 training_time_hours=r.training_time_hours)
+    start = epoch_training_start(model=r.model, publication_date=pd.Timestamp(r.publication_date),
+                                 training_time_hours=_given(r.training_time_hours))
     if not tpu and start < acquired:
         start = acquired  # a GPU cannot be used before it is bought
     # TPUs may be used inside Google before their public release; the paper then extrapolates the
@@ -578,6 +626,7 @@ def _one_epoch_cost(r, hw: str, hours: float) -> dict:
 
 # --- data costs ----------------------------------------------------------------------------------
 
+@validate_params({"tokens_out": _c_nonneg(), "tokens_in": _c_nonneg(), "usd_per_m_in": _c_nonneg(), "usd_per_m_out": _c_nonneg()})
 def synthetic_data_cost(*, tokens_out, tokens_in=0, usd_per_m_in, usd_per_m_out):
     """USD to generate ``tokens_out`` tokens through an API priced per million input/output tokens.
 
@@ -592,6 +641,7 @@ def synthetic_data_cost(*, tokens_out, tokens_in=0, usd_per_m_in, usd_per_m_out)
     return _out(inp / 1e6 * _array(usd_per_m_in, "usd_per_m_in") + out / 1e6 * _array(usd_per_m_out, "usd_per_m_out"))
 
 
+@validate_params({"tokens_out": _c_nonneg(), "tokens_per_gpu_hour": _c_pos(), "usd_per_gpu_hour": _c_nonneg()})
 def self_hosted_generation_cost(*, tokens_out, tokens_per_gpu_hour, usd_per_gpu_hour):
     """USD to generate ``tokens_out`` tokens on rented GPUs: tokens / throughput x price per GPU-hour.
 
@@ -604,6 +654,7 @@ def self_hosted_generation_cost(*, tokens_out, tokens_per_gpu_hour, usd_per_gpu_
     return _out(out / rate * _array(usd_per_gpu_hour, "usd_per_gpu_hour"))
 
 
+@validate_params({"items": _c_nonneg(), "seconds_per_item": _c_nonneg(), "usd_per_hour": _c_nonneg(), "overhead": _c_range(0, 100)})
 def human_annotation_cost(*, items, seconds_per_item, usd_per_hour, overhead=0.0):
     """USD for ``items`` human judgements: items x seconds / 3600 x wage x (1 + overhead).
 
@@ -618,6 +669,7 @@ def human_annotation_cost(*, items, seconds_per_item, usd_per_hour, overhead=0.0
     return _out(n * secs / SECONDS_PER_HOUR * wage * (1.0 + extra))
 
 
+@validate_params({"usd": _c_nonneg(), "params": _c_pos(), "peak_flops": _c_pos(), "utilization": _c_range(0, 1, "right"), "usd_per_chip_hour": _c_pos()})
 def tokens_for_budget(*, usd, params, peak_flops, utilization, usd_per_chip_hour):
     """Training tokens D a budget buys for a model of N (active) parameters: D = C / (6 N).
 
@@ -634,6 +686,7 @@ def tokens_for_budget(*, usd, params, peak_flops, utilization, usd_per_chip_hour
     return _out(flops / (6.0 * n))
 
 
+@validate_params({"flops": _c_nonneg(), "tokens_per_param": _c_pos()})
 def chinchilla_optimal(flops, *, tokens_per_param=20.0) -> ComputeOptimal:
     """Compute-optimal N and D for C FLOP with D = k N: N = sqrt(C / (6 k)).
 
@@ -647,6 +700,10 @@ def chinchilla_optimal(flops, *, tokens_per_param=20.0) -> ComputeOptimal:
     return ComputeOptimal(params=_out(n), tokens=_out(k * n))
 
 
+@validate_params({"low": _c_pos(), "high": _c_pos(),
+                  "size": [Interval(Integral, 1, 10**8, closed="both", cap_reason="memory")],
+                  "rng": [InstanceOf(np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")],
+                  "level": [Interval(Real, 0, 1, closed="neither")]})
 def draw_lognormal_interval(low, high, *, size: int, rng: np.random.Generator, level: float = 0.9) -> np.ndarray:
     """``size`` random draws from the lognormal whose central ``level`` interval is [low, high].
 
@@ -670,6 +727,10 @@ def draw_lognormal_interval(low, high, *, size: int, rng: np.random.Generator, l
 
 # --- trend ---------------------------------------------------------------------------------------
 
+@validate_params({"df": [Frame(min_rows=3)], "date_col": [InstanceOf(str, "a column name (str)")],
+                  "cost_col": [InstanceOf(str, "a column name (str)")],
+                  "n_boot": [Interval(Integral, 100, 10**6, closed="both", cap_reason="time")], "seed": [Seed()],
+                  "level": [Interval(Real, 0, 1, closed="neither")]})
 def fit_cost_trend(
     df: pd.DataFrame,
     *,
@@ -734,6 +795,7 @@ def fit_cost_trend(
                      x_mean=float(x.mean()), y_mean=float(y.mean()))
 
 
+@validate_params({"func": [CallableConstraint()], "base": [InstanceOf(Mapping, "a mapping of input names to values")], "ranges": [InstanceOf(Mapping, "a mapping of input names to (low, high)")]})
 def one_at_a_time_sensitivity(
     func: Callable[..., float], *, base: Mapping[str, float], ranges: Mapping[str, tuple[float, float]]
 ) -> pd.DataFrame:
