@@ -87,6 +87,9 @@ def _c_range(lo, hi, closed="both"):
 _C_OPTIONAL = [Interval(Real, 0, None, closed="left"), None]
 
 
+Num = float | np.ndarray
+"""A number, or an array of Monte Carlo draws (every numeric function here is vectorised)."""
+
 # --- result types ------------------------------------------------------------------------------
 
 class RunCost(NamedTuple):
@@ -196,7 +199,7 @@ def _rng(rng) -> np.random.Generator:
 # --- final-run compute cost ----------------------------------------------------------------------
 
 @validate_params({"params": _c_nonneg(), "tokens": _c_nonneg()})
-def training_flops(params, tokens):
+def training_flops(params: Num, tokens: Num) -> Num:
     """Training compute in FLOP of a dense transformer, C = 6 N D.
 
     Parameters
@@ -219,7 +222,7 @@ def training_flops(params, tokens):
 
 
 @validate_params({"flops": _c_nonneg(), "peak_flops": _c_pos(), "utilization": _c_range(0, 1, "right"), "usd_per_chip_hour": _c_nonneg()})
-def training_cost(*, flops, peak_flops, utilization, usd_per_chip_hour) -> RunCost:
+def training_cost(*, flops: Num, peak_flops: Num, utilization: Num, usd_per_chip_hour: Num) -> RunCost:
     """Chip-hours and USD of a run at a rental price.
 
     hours = C / (F u 3600), usd = hours x p, with C the training compute (FLOP), F the chip's peak
@@ -242,7 +245,7 @@ def training_cost(*, flops, peak_flops, utilization, usd_per_chip_hour) -> RunCo
 
 
 @validate_params({"flops": _c_nonneg(), "chip_hours": _c_pos(), "peak_flops": _c_pos()})
-def implied_utilization(*, flops, chip_hours, peak_flops):
+def implied_utilization(*, flops: Num, chip_hours: Num, peak_flops: Num) -> Num:
     """Model FLOP utilisation implied by a run's compute and its reported chip-hours.
 
     u = C / (hours x 3600 x F). A utilisation above 1 is physically impossible (the chips would
@@ -292,7 +295,7 @@ def chip_peak_flops(chip: str, *, fp8: bool = False, specs: pd.DataFrame | None 
 # --- amortised hardware cost (Cottier et al.) ---------------------------------------------------
 
 @validate_params({"usd": _c_nonneg(), "years": _c_range(0, 10), "depreciation_ooms_per_year": _c_range(*DEPRECIATION_RANGE)})
-def depreciated_value(*, usd, years, depreciation_ooms_per_year=EPOCH_DEPRECIATION_OOMS_PER_YEAR):
+def depreciated_value(*, usd: Num, years: Num, depreciation_ooms_per_year: Num = EPOCH_DEPRECIATION_OOMS_PER_YEAR) -> Num:
     """Value of hardware ``years`` after acquisition: usd x 10^(-rate x years).
 
     The hardware loses value at the rate its price-performance improves, 0.14 orders of magnitude a
@@ -318,17 +321,17 @@ def depreciated_value(*, usd, years, depreciation_ooms_per_year=EPOCH_DEPRECIATI
     "usd_per_kwh": _c_range(*_RANGES["usd_per_kwh"])})
 def amortized_hardware_cost(
     *,
-    chip_hours,
-    usd_per_chip,
-    tdp_w,
-    server_overhead=1.64,
-    years_acquisition_to_training=0.0,
-    depreciation_ooms_per_year=EPOCH_DEPRECIATION_OOMS_PER_YEAR,
-    interconnect_fraction=EPOCH_INTERCONNECT_FRACTION,
-    chip_to_server_power=1.8,
-    average_power_fraction=0.75,
-    pue=1.25,
-    usd_per_kwh=0.0771,
+    chip_hours: Num,
+    usd_per_chip: Num,
+    tdp_w: Num,
+    server_overhead: Num = 1.64,
+    years_acquisition_to_training: Num = 0.0,
+    depreciation_ooms_per_year: Num = EPOCH_DEPRECIATION_OOMS_PER_YEAR,
+    interconnect_fraction: Num = EPOCH_INTERCONNECT_FRACTION,
+    chip_to_server_power: Num = 1.8,
+    average_power_fraction: Num = 0.75,
+    pue: Num = 1.25,
+    usd_per_kwh: Num = 0.0771,
 ) -> AmortizedCost:
     """Amortised hardware + interconnect + energy cost of a run, after Cottier et al. (2024).
 
@@ -455,7 +458,8 @@ def us_industrial_electricity_price(year: int) -> float:
 
 
 @validate_params({"model": [InstanceOf(str, "a model name (str)")], "publication_date": [ISODate()], "training_time_hours": [Interval(Real, 0, 1e5, closed="both"), None]})
-def epoch_training_start(*, model: str, publication_date, training_time_hours=None) -> pd.Timestamp:
+def epoch_training_start(*, model: str, publication_date: str | pd.Timestamp,
+                         training_time_hours: float | None = None) -> pd.Timestamp:
     """Start of the final training run as Cottier et al. date it.
 
     Publication minus the training time minus 60 days, with the training time the median of
@@ -493,8 +497,9 @@ def _iso_date(value, name: str) -> str:
 @validate_params({"training_chip_hours": _C_OPTIONAL, "hardware_quantity": _C_OPTIONAL, "training_time_hours": _C_OPTIONAL,
                   "training_compute_flop": _C_OPTIONAL, "peak_flop_per_s": [Interval(Real, 0, None, closed="neither"), None],
                   "utilization": [Interval(Real, 0, 1, closed="right"), None]})
-def epoch_chip_hours(*, training_chip_hours=None, hardware_quantity=None, training_time_hours=None,
-                     training_compute_flop=None, peak_flop_per_s=None, utilization=None) -> float:
+def epoch_chip_hours(*, training_chip_hours: float | None = None, hardware_quantity: float | None = None,
+                     training_time_hours: float | None = None, training_compute_flop: float | None = None,
+                     peak_flop_per_s: float | None = None, utilization: float | None = None) -> float:
     """Chip-hours of a run as Cottier et al. estimate them, or NaN when the inputs are missing.
 
     Recorded chip-hours if any; else chips x hours; else compute / (peak x utilisation x 3600),
@@ -627,7 +632,7 @@ def _one_epoch_cost(r, hw: str, hours: float) -> dict:
 # --- data costs ----------------------------------------------------------------------------------
 
 @validate_params({"tokens_out": _c_nonneg(), "tokens_in": _c_nonneg(), "usd_per_m_in": _c_nonneg(), "usd_per_m_out": _c_nonneg()})
-def synthetic_data_cost(*, tokens_out, tokens_in=0, usd_per_m_in, usd_per_m_out):
+def synthetic_data_cost(*, tokens_out: Num, tokens_in: Num = 0, usd_per_m_in: Num, usd_per_m_out: Num) -> Num:
     """USD to generate ``tokens_out`` tokens through an API priced per million input/output tokens.
 
     usd = tokens_in / 1e6 x p_in + tokens_out / 1e6 x p_out.
@@ -642,7 +647,7 @@ def synthetic_data_cost(*, tokens_out, tokens_in=0, usd_per_m_in, usd_per_m_out)
 
 
 @validate_params({"tokens_out": _c_nonneg(), "tokens_per_gpu_hour": _c_pos(), "usd_per_gpu_hour": _c_nonneg()})
-def self_hosted_generation_cost(*, tokens_out, tokens_per_gpu_hour, usd_per_gpu_hour):
+def self_hosted_generation_cost(*, tokens_out: Num, tokens_per_gpu_hour: Num, usd_per_gpu_hour: Num) -> Num:
     """USD to generate ``tokens_out`` tokens on rented GPUs: tokens / throughput x price per GPU-hour.
 
     References
@@ -655,7 +660,7 @@ def self_hosted_generation_cost(*, tokens_out, tokens_per_gpu_hour, usd_per_gpu_
 
 
 @validate_params({"items": _c_nonneg(), "seconds_per_item": _c_nonneg(), "usd_per_hour": _c_nonneg(), "overhead": _c_range(0, 100)})
-def human_annotation_cost(*, items, seconds_per_item, usd_per_hour, overhead=0.0):
+def human_annotation_cost(*, items: Num, seconds_per_item: Num, usd_per_hour: Num, overhead: Num = 0.0) -> Num:
     """USD for ``items`` human judgements: items x seconds / 3600 x wage x (1 + overhead).
 
     References
@@ -670,7 +675,7 @@ def human_annotation_cost(*, items, seconds_per_item, usd_per_hour, overhead=0.0
 
 
 @validate_params({"usd": _c_nonneg(), "params": _c_pos(), "peak_flops": _c_pos(), "utilization": _c_range(0, 1, "right"), "usd_per_chip_hour": _c_pos()})
-def tokens_for_budget(*, usd, params, peak_flops, utilization, usd_per_chip_hour):
+def tokens_for_budget(*, usd: Num, params: Num, peak_flops: Num, utilization: Num, usd_per_chip_hour: Num) -> Num:
     """Training tokens D a budget buys for a model of N (active) parameters: D = C / (6 N).
 
     C = usd / price x 3600 x F x u.
@@ -687,7 +692,7 @@ def tokens_for_budget(*, usd, params, peak_flops, utilization, usd_per_chip_hour
 
 
 @validate_params({"flops": _c_nonneg(), "tokens_per_param": _c_pos()})
-def chinchilla_optimal(flops, *, tokens_per_param=20.0) -> ComputeOptimal:
+def chinchilla_optimal(flops: Num, *, tokens_per_param: Num = 20.0) -> ComputeOptimal:
     """Compute-optimal N and D for C FLOP with D = k N: N = sqrt(C / (6 k)).
 
     References
@@ -704,7 +709,7 @@ def chinchilla_optimal(flops, *, tokens_per_param=20.0) -> ComputeOptimal:
                   "size": [Interval(Integral, 1, 10**8, closed="both", cap_reason="memory")],
                   "rng": [InstanceOf(np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")],
                   "level": [Interval(Real, 0, 1, closed="neither")]})
-def draw_lognormal_interval(low, high, *, size: int, rng: np.random.Generator, level: float = 0.9) -> np.ndarray:
+def draw_lognormal_interval(low: Num, high: Num, *, size: int, rng: np.random.Generator, level: float = 0.9) -> np.ndarray:
     """``size`` random draws from the lognormal whose central ``level`` interval is [low, high].
 
     mu = (ln low + ln high) / 2, sigma = (ln high - ln low) / (2 z), z the normal quantile at
