@@ -124,6 +124,17 @@ class EpochParameters(NamedTuple):
     pue: float
 
 
+class HardwareGap(NamedTuple):
+    """Monte Carlo draws of the same training job on newer and on older hardware (``hardware_gap``)."""
+
+    price_new: np.ndarray
+    utilization_new: np.ndarray
+    price_old: np.ndarray
+    run_new: RunCost
+    run_old: RunCost
+    ratio: np.ndarray
+
+
 @dataclass(frozen=True)
 class CostTrend:
     """A log-linear fit of cost on date with its pairs-bootstrap interval.
@@ -629,6 +640,51 @@ def _one_epoch_cost(r, hw: str, hours: float) -> dict:
             "energy_usd": c.energy_usd * inflation, "ours_usd": c.usd * inflation}
 
 
+_POS_REAL = [Interval(Real, 0, None, closed="neither")]
+_UTIL = [Interval(Real, 0, 1, closed="right")]
+
+
+@validate_params({
+    "flops": _POS_REAL, "new_peak_flops": _POS_REAL, "new_utilization_low": _UTIL, "new_utilization_high": _UTIL,
+    "new_price_low": _POS_REAL, "new_price_high": _POS_REAL, "old_peak_flops": _POS_REAL, "old_utilization": _UTIL,
+    "old_price_low": _POS_REAL, "old_price_high": _POS_REAL,
+    "size": [Interval(Integral, 1, 10**7, closed="both", cap_reason="memory")],
+    "rng": [InstanceOf(np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")],
+    "level": [Interval(Real, 0, 1, closed="neither")],
+})
+def hardware_gap(*, flops: float, new_peak_flops: float, new_utilization_low: float, new_utilization_high: float,
+                 new_price_low: float, new_price_high: float, old_peak_flops: float, old_utilization: float,
+                 old_price_low: float, old_price_high: float, size: int, rng: np.random.Generator,
+                 level: float = 0.9) -> HardwareGap:
+    """Cost of one training job of ``flops`` FLOP on newer and on older rented hardware, with uncertainty.
+
+    On the newer chip, price and utilisation are lognormal with central ``level`` intervals
+    [new_price_low, new_price_high] and [new_utilization_low, new_utilization_high] (utilisation
+    capped at 1); on the older chip the utilisation is fixed and the price lognormal over
+    [old_price_low, old_price_high]. Draws are taken in that order (new price, new utilisation, old
+    price) from ``rng``; cost = flops / (peak x utilisation x 3600) x price; ``ratio`` is old cost /
+    new cost per draw.
+
+    References
+    ----------
+    li2020openai, cottier2024rising
+    """
+    for lo_name, lo, hi_name, hi in (("new_utilization_low", new_utilization_low, "new_utilization_high",
+                                      new_utilization_high), ("new_price_low", new_price_low, "new_price_high",
+                                      new_price_high), ("old_price_low", old_price_low, "old_price_high", old_price_high)):
+        if hi < lo:
+            raise ValueError(f"{hi_name}: must be >= {lo_name} ({lo}), got {hi}")
+    price_new = draw_lognormal_interval(new_price_low, new_price_high, size=size, rng=rng, level=level)
+    util_new = np.clip(draw_lognormal_interval(new_utilization_low, new_utilization_high, size=size, rng=rng,
+                                               level=level), None, 1.0)
+    run_new = training_cost(flops=flops, peak_flops=new_peak_flops, utilization=util_new, usd_per_chip_hour=price_new)
+    price_old = draw_lognormal_interval(old_price_low, old_price_high, size=size, rng=rng, level=level)
+    run_old = training_cost(flops=flops, peak_flops=old_peak_flops, utilization=old_utilization,
+                            usd_per_chip_hour=price_old)
+    return HardwareGap(price_new=price_new, utilization_new=util_new, price_old=price_old, run_new=run_new,
+                       run_old=run_old, ratio=run_old.usd / run_new.usd)
+
+
 # --- data costs ----------------------------------------------------------------------------------
 
 @validate_params({"tokens_out": _c_nonneg(), "tokens_in": _c_nonneg(), "usd_per_m_in": _c_nonneg(), "usd_per_m_out": _c_nonneg()})
@@ -834,7 +890,7 @@ def one_at_a_time_sensitivity(
 __all__ = [
     "AmortizedCost", "ComputeOptimal", "CostTrend", "EpochParameters", "RunCost", "amortized_hardware_cost",
     "chinchilla_optimal", "chip_peak_flops", "decimal_year", "depreciated_value", "draw_lognormal_interval",
-    "epoch_chip_hours", "epoch_parameters", "epoch_training_start", "fit_cost_trend", "human_annotation_cost",
+    "epoch_chip_hours", "epoch_parameters", "hardware_gap", "HardwareGap", "epoch_training_start", "fit_cost_trend", "human_annotation_cost",
     "implied_utilization", "one_at_a_time_sensitivity", "reproduce_epoch_amortized_costs", "self_hosted_generation_cost",
     "synthetic_data_cost", "tokens_for_budget", "training_cost", "training_flops", "us_industrial_electricity_price",
 ]

@@ -285,3 +285,51 @@ def test_public_results_are_named_types():
     assert isinstance(cost.amortized_hardware_cost(chip_hours=1.0, usd_per_chip=1e4, tdp_w=700), cost.AmortizedCost)
     assert isinstance(cost.chinchilla_optimal(1e23), cost.ComputeOptimal)
     assert not hasattr(cost, "lognormal_from_interval")  # renamed: exhaustion's function of that name returns parameters
+
+
+# --- Monte Carlo precision: the chapter's hardware-gap numbers hold across seeds at the precision shown ---
+
+def _chapter_gap_inputs():
+    specs = data.load("gpu_specs").set_index("chip")
+    prices = data.load("gpu_prices")
+    runs = data.load("training_runs").set_index("id")
+    llm = data.load("llm_training_tokens").set_index("model")
+    ds_full, ds_pre = runs.loc["deepseek-v3/full-training"], runs.loc["deepseek-v3/pretraining"]
+    lam = runs.loc["gpt-3-175b/lambda-estimate"]
+    util_ds = cost.implied_utilization(
+        flops=cost.training_flops(llm.loc["DeepSeek-V3", "params_active"], llm.loc["DeepSeek-V3", "training_tokens"]),
+        chip_hours=ds_pre["chip_hours"], peak_flops=specs.loc["H800", "peak_flop_per_s"])
+    h100 = prices.query("chip == 'H100' and price_type == 'on_demand' and '2024-01-01' <= date < '2025-01-01'")
+    v100 = prices.query("chip == 'V100' and vendor == 'AWS'").set_index("price_type")["usd_per_gpu_hour"]
+    return dict(flops=float(lam["training_compute_flop"]), new_peak_flops=float(specs.loc["H100", "peak_flop_per_s"]),
+                new_utilization_low=float(util_ds),
+                new_utilization_high=float(runs.loc["llama-3.1-405b/model-card", "utilization_high"]),
+                new_price_low=float(ds_full["usd_per_chip_hour"]), new_price_high=float(h100["usd_per_gpu_hour"].max()),
+                old_peak_flops=float(specs.loc["V100", "peak_flop_per_s"]),
+                old_utilization=float(lam["effective_flop_per_chip_s"] / specs.loc["V100", "peak_flop_per_s"]),
+                old_price_low=float(v100["reserved_3yr"]), old_price_high=float(v100["on_demand"]))
+
+
+def test_hardware_gap_numbers_are_stable_across_ten_seeds_at_the_precision_shown():
+    # The page shows the ratio to 0 decimals, the H100 cost (M USD) to 2 and the V100 cost to 1,
+    # with a million draws; every seed must print the same digits.
+    kwargs = _chapter_gap_inputs()
+    shown = set()
+    for seed in range(10):
+        g = cost.hardware_gap(**kwargs, size=1_000_000, rng=np.random.default_rng(seed))
+        new = np.quantile(g.run_new.usd, [0.05, 0.5, 0.95]) / 1e6
+        old = np.quantile(g.run_old.usd, [0.05, 0.5, 0.95]) / 1e6
+        shown.add((f"{np.median(g.ratio):.0f}", *(f"{v:.2f}" for v in new), *(f"{v:.1f}" for v in old)))
+    assert len(shown) == 1, shown
+    # and it is the closed form where one exists: the median of a product of independent lognormals
+    # is the product of medians, so the median new cost is C / (F * sqrt(u_lo u_hi) * 3600) * sqrt(p_lo p_hi).
+    u_lo, u_hi = kwargs["new_utilization_low"], kwargs["new_utilization_high"]
+    p_lo, p_hi = kwargs["new_price_low"], kwargs["new_price_high"]
+    closed = kwargs["flops"] / (kwargs["new_peak_flops"] * np.sqrt(u_lo * u_hi) * 3600) * np.sqrt(p_lo * p_hi) / 1e6
+    assert float(shown.pop()[2]) == pytest.approx(closed, abs=0.006)
+
+
+def test_hardware_gap_rejects_reversed_intervals():
+    kwargs = _chapter_gap_inputs()
+    with pytest.raises(ValueError, match="new_price_high"):
+        cost.hardware_gap(**{**kwargs, "new_price_high": 0.5}, size=10, rng=np.random.default_rng(0))
