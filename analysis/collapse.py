@@ -19,7 +19,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln, polygamma
-from analysis.validation import check_choice, check_int, check_real, check_seed
+from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_int,
+                                 check_real, check_seed, validate_params)
 
 __all__ = [
     "GaussianPaths",
@@ -37,6 +38,16 @@ __all__ = [
     "gini_simpson_theory",
     "linear_regression_recursion",
     "regression_theory",
+    "halving_generations",
+    "accumulate_var_limit",
+    "first_order_threshold",
+    "regression_unit",
+    "MixedRegressionError",
+    "mixed_regression_theory",
+    "mixed_regression_curve",
+    "mixed_regression_simulation",
+    "mixed_regression_floor",
+    "max_synthetic_fraction",
 ]
 
 ESTIMATORS = ("unbiased", "mle")
@@ -44,6 +55,23 @@ WORKFLOWS = ("replace", "accumulate")
 METHODS = ("exact", "sample")
 # the sample method holds one (chains x sample_size) block at a time; above this it goes chain-block by block
 _SAMPLE_BLOCK = 4_000_000
+# caps on loop counts and sizes: beyond them a call would run for minutes to hours or exhaust memory on
+# the two-core machine the report is built on (the product caps are checked in the functions)
+_MAX_GENERATIONS = 100_000
+_MAX_CHAINS = 10**6
+_MAX_SAMPLE = 10**9
+_MAX_DRAWS = 2 * 10**9  # generations x chains (random numbers drawn by the exact method, two per cell)
+_MAX_CELLS = 2 * 10**8  # elements held in memory at once (design matrices, categorical tables)
+_MAX_THRESHOLD_SIZE = 20_000  # mean_error_threshold scans every R = 0..M, each for every generation
+
+_GEN = Interval(Integral, 1, _MAX_GENERATIONS, closed="both", cap_reason="time: one loop step per generation")
+_GEN0 = Interval(Integral, 0, _MAX_GENERATIONS, closed="both", cap_reason="time: one loop step per generation")
+_CHAINS = Interval(Integral, 1, _MAX_CHAINS, closed="both", cap_reason="memory: one value per chain and generation")
+_SIZE = Interval(Integral, 2, _MAX_SAMPLE, closed="both", cap_reason="time and memory")
+_POS = Interval(Real, 0, None, closed="neither")
+_REAL = Interval(Real, None, None)
+_FRACTION = Interval(Real, 0, 1, closed="both")
+_ESTIMATOR = Options(str, ESTIMATORS)
 
 
 class GaussianPaths(NamedTuple):
@@ -57,6 +85,12 @@ class GaussianPaths(NamedTuple):
 # input checks
 
 
+def _check_work(name: str, amount: int, cap: int) -> None:
+    """Refuse a call whose combined size (a product of parameters) would take unreasonable time or memory."""
+    if amount > cap:
+        raise ValueError(f"{name}: must be <= {cap:,}, got {amount:,} (capped: time and memory on one machine)")
+
+
 def _rng(seed) -> np.random.Generator:
     return np.random.default_rng(check_seed(seed))
 
@@ -65,6 +99,9 @@ def _rng(seed) -> np.random.Generator:
 # 1-D Gaussian
 
 
+@validate_params({"generations": [_GEN], "sample_size": [_SIZE], "chains": [_CHAINS], "estimator": [_ESTIMATOR],
+                  "workflow": [Options(str, WORKFLOWS)], "real_fraction": [_FRACTION], "mu0": [_REAL],
+                  "sigma0": [_POS], "method": [Options(str, METHODS)], "seed": [Seed()]})
 def gaussian_recursion(
     *,
     generations: int,
@@ -99,6 +136,7 @@ def gaussian_recursion(
     real_fraction = check_real("real_fraction", real_fraction, lo=0.0, hi=1.0)
     mu0 = check_real("mu0", mu0)
     sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    _check_work("generations x chains", generations * chains, _MAX_DRAWS // 2)
     rng = _rng(seed)
 
     n_real = int(round(real_fraction * sample_size))
@@ -161,6 +199,8 @@ def _draw_sample(rng, n, mean, var):
     return n, m, ss
 
 
+@validate_params({"mean": [ArrayLike(ndim=None), _REAL], "var": [ArrayLike(ndim=None, lo=0.0), Interval(Real, 0, None)],
+                  "mu0": [_REAL], "sigma0": [_POS]})
 def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
     """Squared 2-Wasserstein distance between N(mean, var) and N(mu0, sigma0^2): (mean - mu0)^2 + (sd - sigma0)^2."""
     mean = np.asarray(mean, dtype=float)
@@ -174,6 +214,7 @@ def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
     return (mean - mu0) ** 2 + (np.sqrt(var) - sigma0) ** 2
 
 
+@validate_params({"sample_size": [_SIZE], "estimator": [_ESTIMATOR], "sigma0": [_POS]})
 def expected_w2_first_generation(*, sample_size: int, estimator: str = "unbiased", sigma0: float = 1.0) -> float:
     """E W2^2 after one fit to real data: sigma0^2/M + E(sd_hat - sigma0)^2, with sd_hat^2 = c sigma0^2 chi^2_{M-1} (closed form)."""
     m = check_int("sample_size", sample_size, minimum=2)
@@ -186,6 +227,7 @@ def expected_w2_first_generation(*, sample_size: int, estimator: str = "unbiased
     return float(sigma0**2 * (1.0 / m + e_sd_err))
 
 
+@validate_params({"generations": [_GEN0], "sample_size": [_SIZE], "estimator": [_ESTIMATOR], "sigma0": [_POS]})
 def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unbiased", sigma0: float = 1.0) -> pd.DataFrame:
     """Exact moments of the replace recursion with no real data, for t = 0..generations (derived from the chi-square law of the refit).
 
@@ -220,6 +262,7 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
     )
 
 
+@validate_params({"generations": [_GEN0], "sample_size": [_SIZE], "sigma0": [_POS]})
 def accumulate_var_theory(*, generations: int, sample_size: int, sigma0: float = 1.0) -> np.ndarray:
     """E var_t under accumulate with the MLE, t = 0..generations: sigma0^2 (n-1)/n prod_{i=2..t} (1 - 1/(n i^2)) (derived; limit sigma0^2 sqrt(n) sin(pi/sqrt(n))/pi)."""
     generations = check_int("generations", generations, minimum=0)
@@ -233,6 +276,8 @@ def accumulate_var_theory(*, generations: int, sample_size: int, sigma0: float =
     return out
 
 
+@validate_params({"generations": [_GEN0], "sample_size": [_SIZE], "real_fraction": [_FRACTION],
+                  "estimator": [_ESTIMATOR], "sigma0": [_POS]})
 def mixing_theory(
     *, generations: int, sample_size: int, real_fraction: float, estimator: str = "unbiased", sigma0: float = 1.0
 ) -> pd.DataFrame:
@@ -266,6 +311,8 @@ def mixing_theory(
     return pd.DataFrame({"generation": np.arange(generations + 1), "mean_sq_err": m, "var_mean": v})
 
 
+@validate_params({"fractions": [ArrayLike(min_size=1)], "ratios": [ArrayLike(min_size=1)],
+                  "tolerance": [Interval(Real, 0, None, closed="neither")]})
 def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) -> float:
     """Smallest real fraction on a grid from which every larger fraction keeps error / error_1 <= 1 + tolerance (NaN if none)."""
     f = np.asarray(fractions, dtype=float)
@@ -281,6 +328,11 @@ def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) 
     return float(f[np.argmax(tail_ok)]) if tail_ok.any() else float("nan")
 
 
+@validate_params({"fractions": [ArrayLike(min_size=1, lo=0.0, hi=1.0, max_size=1000)],
+                  "sample_sizes": [ArrayLike(ndim=None, min_size=1, lo=2, hi=_MAX_SAMPLE, integer=True, max_size=1000),
+                                   _SIZE],
+                  "generations": [_GEN], "chains": [_CHAINS], "estimator": [_ESTIMATOR],
+                  "seed": [Interval(Integral, 0, 4000, closed="both")]})
 def real_fraction_grid(
     *,
     fractions,
@@ -314,19 +366,64 @@ def real_fraction_grid(
     return pd.DataFrame(rows)
 
 
+@validate_params({"sample_size": [Interval(Integral, 2, _MAX_THRESHOLD_SIZE, closed="both",
+                                           cap_reason="time: the scan solves the recursion for every R = 0..M")],
+                  "generations": [Interval(Integral, 1, 10_000, closed="both", cap_reason="time: one step per generation")],
+                  "tolerance": [Interval(Real, 0, None, closed="neither")], "estimator": [_ESTIMATOR]})
 def mean_error_threshold(*, sample_size: int, generations: int, tolerance: float = 0.10, estimator: str = "unbiased") -> float:
-    """Smallest real fraction R/M (exact, every R) keeping E(mean_t - mu0)^2 at ``generations`` within 1 + tolerance of generation 1 (mixing_theory)."""
-    m = check_int("sample_size", sample_size, minimum=2)
-    generations = check_int("generations", generations, minimum=1)
+    """Smallest real fraction R/M keeping the mean's error at ``generations`` within 1 + tolerance of generation 1.
+
+    Scans every R = 0..M with the exact first-moment recursion of :func:`mixing_theory`, vectorised
+    over R (one pass over the generations), and applies :func:`smallest_sufficient_fraction` to the
+    ratios E(mean_t - mu0)^2 / E(mean_1 - mu0)^2 = M E(mean_t - mu0)^2 / sigma0^2.
+
+    Parameters
+    ----------
+    sample_size : int
+        Points per generation M, 2 <= M <= 20,000 (the scan costs M x generations steps).
+    generations : int
+        Generation t at which the error is compared, 1 <= t <= 10,000.
+    tolerance : float
+        Allowed relative increase over the first generation's error, > 0.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refit.
+
+    Returns
+    -------
+    float
+        The smallest fraction R/M from which every larger fraction keeps the ratio within 1 + tolerance.
+
+    References
+    ----------
+    alemohammad2024self, shumailov2024ai
+    """
+    m = int(sample_size)
     fractions = np.arange(m + 1) / m
-    ratios = [
-        mixing_theory(generations=generations, sample_size=m, real_fraction=f, estimator=estimator)["mean_sq_err"].iloc[-1]
-        * m
-        for f in fractions
-    ]
+    ratios = _mixing_mean_sq(generations=int(generations), sample_size=m, n_real=np.arange(m + 1), estimator=estimator) * m
     return smallest_sufficient_fraction(fractions, ratios, tolerance=tolerance)
 
 
+def _mixing_mean_sq(*, generations: int, sample_size: int, n_real: np.ndarray, estimator: str) -> np.ndarray:
+    """E (mean_t - mu0)^2 at t = generations for every real count in ``n_real`` (sigma0 = 1), vectorised form of mixing_theory."""
+    m_size = sample_size
+    r = np.asarray(n_real, dtype=float)
+    s = m_size - r
+    divisor = m_size - (1 if estimator == "unbiased" else 0)
+    m = np.full(r.shape, 1.0 / m_size)
+    v = np.full(r.shape, (m_size - 1) / divisor)
+    if generations == 1:
+        return m
+    has_real = r > 0
+    for _ in range(2, generations + 1):
+        m_new = (r + s * s * m + s * v) / m_size**2
+        ss = (s - 1) * v + np.where(has_real, (r - 1 + s / m_size) + (r / m_size) * v + (r * s / m_size) * m, 0.0)
+        v = ss / divisor
+        m = m_new
+    # with no synthetic data every generation is a fresh fit (mixing_theory's s == 0 branch)
+    return np.where(s == 0, 1.0 / m_size, m)
+
+
+@validate_params({"values": [ArrayLike(ndim=2, min_size=1)], "quantiles": [ArrayLike(min_size=1, lo=0.0, hi=1.0)]})
 def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
     """Per-generation quantiles over chains of a (generations + 1, chains) array, as a tidy table (generation, q, value)."""
     values = np.asarray(values, dtype=float)
@@ -349,6 +446,10 @@ def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
 # categorical (unigram language model)
 
 
+@validate_params({"probs": [ArrayLike(min_size=2, lo=0.0, max_size=10**6)], "generations": [_GEN],
+                  "sample_size": [_SIZE], "chains": [Interval(Integral, 1, 100_000, closed="both", cap_reason="memory")],
+                  "top_k": [Interval(Integral, 1, None, closed="left")], "pseudo_count": [_POS],
+                  "snapshot_generations": [ArrayLike(integer=True, lo=0), None], "seed": [Seed()]})
 def categorical_recursion(
     probs,
     *,
@@ -382,6 +483,8 @@ def categorical_recursion(
         raise ValueError(f"top_k: must be smaller than the number of categories ({p0.size}), got {top_k}")
     pseudo_count = check_real("pseudo_count", pseudo_count, lo=0.0, lo_open=True)
     keep = _snapshots(snapshot_generations, generations)
+    _check_work("chains x categories", chains * p0.size, _MAX_CELLS // 10)
+    _check_work("generations x chains x categories", generations * chains * p0.size, 10 * _MAX_CELLS)
     rng = _rng(seed)
 
     k = p0.size
@@ -417,6 +520,7 @@ def categorical_recursion(
     return (table, snaps) if snapshot_generations is not None else table
 
 
+@validate_params({"probs": [ArrayLike(min_size=2, lo=0.0, max_size=10**6)], "generations": [_GEN0], "sample_size": [_SIZE]})
 def gini_simpson_theory(probs, *, generations: int, sample_size: int) -> np.ndarray:
     """E Gini-Simpson_t = GS_0 (1 - 1/M)^t for the categorical refit, t = 0..generations (Wright-Fisher heterozygosity decay)."""
     p0 = _probs(probs)
@@ -452,6 +556,9 @@ def _snapshots(snapshot_generations, generations: int) -> frozenset[int]:
 # linear regression
 
 
+@validate_params({"generations": [_GEN], "n_samples": [Interval(Integral, 3, 10**6, closed="both", cap_reason="memory")],
+                  "n_features": [Interval(Integral, 1, 1000, closed="both", cap_reason="memory")], "noise_std": [_POS],
+                  "workflow": [Options(str, WORKFLOWS)], "chains": [_CHAINS], "seed": [Seed()]})
 def linear_regression_recursion(
     *,
     generations: int,
@@ -480,6 +587,8 @@ def linear_regression_recursion(
     noise_std = check_real("noise_std", noise_std, lo=0.0, lo_open=True)
     check_choice("workflow", workflow, WORKFLOWS)
     chains = check_int("chains", chains, minimum=1)
+    _check_work("chains x n_samples x n_features", chains * n_samples * n_features, _MAX_CELLS // 2)
+    _check_work("generations x chains x n_samples", generations * chains * n_samples, 10 * _MAX_CELLS)
     rng = _rng(seed)
 
     x = rng.standard_normal((chains, n_samples, n_features))
@@ -503,6 +612,9 @@ def linear_regression_recursion(
     return err
 
 
+@validate_params({"generations": [_GEN0], "n_samples": [Interval(Integral, 3, None, closed="left")],
+                  "n_features": [Interval(Integral, 1, None, closed="left")], "noise_std": [_POS],
+                  "workflow": [Options(str, WORKFLOWS)]})
 def regression_theory(*, generations: int, n_samples: int, n_features: int, noise_std: float, workflow: str = "replace") -> np.ndarray:
     """E||w_t - w*||^2, t = 0..generations: sigma^2 d/(T-d-1) times t (replace) or sum_{i<=t} 1/i^2 (accumulate) (Gerstgrasser et al. 2024)."""
     generations = check_int("generations", generations, minimum=0)
@@ -515,3 +627,369 @@ def regression_theory(*, generations: int, n_samples: int, n_features: int, nois
     if workflow == "replace":
         return unit * t
     return unit * np.concatenate([[0.0], np.cumsum(1.0 / t[1:] ** 2)])
+
+
+# --------------------------------------------------------------------------------------------------
+# closed forms the chapter quotes (moved out of the notebook so tests reach them)
+
+
+@validate_params({"sample_size": [_SIZE]})
+def halving_generations(*, sample_size: int) -> float:
+    """Generations for the typical (geometric-mean) fitted variance to halve, unbiased refit with no real data.
+
+    Parameters
+    ----------
+    sample_size : int
+        Points per generation M, >= 2.
+
+    Returns
+    -------
+    float
+        ln 2 / -[psi((M-1)/2) + ln(2/(M-1))], from the drift of E log var_t in :func:`gaussian_theory`.
+
+    Notes
+    -----
+    log var_t is a random walk with i.i.d. steps log(chi^2_{M-1}/(M-1)), whose mean is negative, so
+    exp(E log var_t) halves every ln 2 / |drift| generations while E var_t stays at sigma0^2.
+
+    References
+    ----------
+    shumailov2024ai
+    """
+    m = int(sample_size)
+    drift = digamma((m - 1) / 2) + np.log(2.0 / (m - 1))
+    return float(np.log(2.0) / -drift)
+
+
+@validate_params({"sample_size": [_SIZE]})
+def accumulate_var_limit(*, sample_size: int) -> float:
+    """Limit of E var_t / sigma0^2 under accumulate with the MLE: sqrt(n) sin(pi / sqrt(n)) / pi.
+
+    Parameters
+    ----------
+    sample_size : int
+        Points added per generation n, >= 2.
+
+    Returns
+    -------
+    float
+        (n-1)/n prod_{i>=2} (1 - 1/(n i^2)), which by the product formula of the sine equals
+        sqrt(n) sin(pi/sqrt(n)) / pi.
+
+    References
+    ----------
+    gerstgrasser2024model
+    """
+    n = int(sample_size)
+    return float(np.sqrt(n) * np.sin(np.pi / np.sqrt(n)) / np.pi)
+
+
+@validate_params({"tolerance": [Interval(Real, 0, None, closed="neither")]})
+def first_order_threshold(*, tolerance: float) -> float:
+    """Real share f keeping the mean's stationary error within 1 + tolerance of one fresh fit, for large samples.
+
+    Parameters
+    ----------
+    tolerance : float
+        Allowed relative increase, > 0.
+
+    Returns
+    -------
+    float
+        f = 1 - sqrt(1 - 1/(1 + tolerance)), solving 1/(f(2 - f)) = 1 + tolerance.
+
+    Notes
+    -----
+    For large M the recursion of :func:`mixing_theory` has the stationary mean error
+    sigma0^2 / (M f (2 - f)), i.e. the first generation's sigma0^2/M inflated by 1/(f(2-f)).
+
+    References
+    ----------
+    alemohammad2024self
+    """
+    return float(1.0 - np.sqrt(1.0 - 1.0 / (1.0 + tolerance)))
+
+
+@validate_params({"n_samples": [Interval(Integral, 3, None, closed="left")],
+                  "n_features": [Interval(Integral, 1, None, closed="left")], "noise_std": [_POS]})
+def regression_unit(*, n_samples: int, n_features: int, noise_std: float) -> float:
+    """Expected test error of one least-squares fit with Gaussian design: sigma^2 d / (T - d - 1) (exact).
+
+    Parameters
+    ----------
+    n_samples : int
+        Training points T, must exceed n_features + 1.
+    n_features : int
+        Features d, >= 1.
+    noise_std : float
+        Label noise standard deviation sigma, > 0.
+
+    Returns
+    -------
+    float
+        sigma^2 E tr (X'X)^{-1} = sigma^2 d / (T - d - 1), from the mean of the inverse Wishart.
+
+    References
+    ----------
+    dohmatob2024model, gerstgrasser2024model
+    """
+    if n_samples < n_features + 2:
+        raise ValueError(f"n_samples: must be >= n_features + 2 = {n_features + 2}, got {n_samples}")
+    return float(noise_std**2 * n_features / (n_samples - n_features - 1))
+
+
+# --------------------------------------------------------------------------------------------------
+# strong model collapse: a fixed share of synthetic data from a shifted teacher (Dohmatob et al. 2025)
+
+
+class MixedRegressionError(NamedTuple):
+    """Expected excess test error E||w_hat - w1||^2 of least squares on a real/synthetic mix, and its parts."""
+
+    n_samples: int
+    n_real: int
+    n_synthetic: int
+    variance: float
+    bias: float
+    total: float
+
+
+def _split(n_samples: int, synthetic_fraction: float) -> tuple[int, int]:
+    n_syn = int(round(synthetic_fraction * n_samples))
+    return n_samples - n_syn, n_syn
+
+
+_MIX = {
+    "n_samples": [Interval(Integral, 3, 10**15, closed="both", cap_reason="float precision")],
+    "n_features": [Interval(Integral, 1, 200, closed="both", cap_reason="time: d^3 per replicate")],
+    "synthetic_fraction": [_FRACTION],
+    "shift_sq": [Interval(Real, 0, None, closed="left")],
+    "noise_std": [_POS],
+}
+
+
+@validate_params(_MIX)
+def mixed_regression_theory(*, n_samples: int, n_features: int, synthetic_fraction: float, shift_sq: float,
+                            noise_std: float) -> MixedRegressionError:
+    """Test error of least squares trained on n1 real points (labels x'w1 + noise) and n2 synthetic ones (x'w2 + noise).
+
+    The design rows are N(0, I_d), n2 = round(p n) for the synthetic share p and n1 = n - n2; both
+    kinds of label carry N(0, sigma^2) noise, and the model is evaluated on the real distribution,
+    where the excess test error is ||w_hat - w1||^2. With S = X'X and B the synthetic rows' X'X,
+    w_hat - w1 = S^{-1} B delta + S^{-1} X' eps, delta = w2 - w1, so the error is a variance term
+    plus a bias term (the cross term has mean zero).
+
+    Parameters
+    ----------
+    n_samples : int
+        Total training points n (real plus synthetic), must exceed n_features + 1.
+    n_features : int
+        Dimension d, 1..200.
+    synthetic_fraction : float
+        Share p of synthetic points, in [0, 1].
+    shift_sq : float
+        Squared distance ||w2 - w1||^2 = c^2 between the synthetic and the real teacher, >= 0.
+    noise_std : float
+        Label noise sigma, > 0.
+
+    Returns
+    -------
+    MixedRegressionError
+        ``variance`` = sigma^2 d / (n - d - 1): exact for every n (mean of the inverse Wishart).
+        ``bias`` = c^2 [p2^2 + p1 p2 d / (n - d - 1)] with p1 = n1/n, p2 = n2/n: exact at p2 = 0 and
+        p2 = 1; in between it is the leading term p2^2 c^2 plus the first finite-size correction, with a
+        remainder of order (d/n)^2 that is below the Monte Carlo error of the tests (the simulation,
+        :func:`mixed_regression_simulation`, is exact). ``total`` = variance + bias.
+
+    Notes
+    -----
+    As n grows with d fixed, variance -> 0 but bias -> p2^2 c^2 = :func:`mixed_regression_floor`:
+    the error stops falling at the floor, the classical-linear-model case of "strong model collapse",
+    whose scaling limit (d/n -> 0) is the paper's zeta ~ p2^2 tr(Delta).
+
+    References
+    ----------
+    dohmatob2025strong
+    """
+    n, d = int(n_samples), int(n_features)
+    if n < d + 2:
+        raise ValueError(f"n_samples: must be >= n_features + 2 = {d + 2} (finite variance), got {n}")
+    n_real, n_syn = _split(n, synthetic_fraction)
+    k = d / (n - d - 1)
+    p1, p2 = n_real / n, n_syn / n
+    variance = noise_std**2 * k
+    bias = shift_sq * (p2**2 + p1 * p2 * k)
+    return MixedRegressionError(n, n_real, n_syn, float(variance), float(bias), float(variance + bias))
+
+
+@validate_params({"synthetic_fraction": [_FRACTION], "shift_sq": [Interval(Real, 0, None, closed="left")]})
+def mixed_regression_floor(*, synthetic_fraction: float, shift_sq: float) -> float:
+    """Limit of the mixed-regression test error as the sample grows with the synthetic share fixed: p^2 c^2.
+
+    Parameters
+    ----------
+    synthetic_fraction : float
+        Share p of synthetic data, in [0, 1].
+    shift_sq : float
+        ||w2 - w1||^2 = c^2, >= 0.
+
+    Returns
+    -------
+    float
+        p^2 c^2; positive for every p > 0, so more data of the same mix cannot bring the error to zero.
+
+    References
+    ----------
+    dohmatob2025strong
+    """
+    return float(synthetic_fraction**2 * shift_sq)
+
+
+@validate_params({"sample_sizes": [ArrayLike(min_size=1, max_size=10_000, integer=True, lo=3)],
+                  "n_features": _MIX["n_features"], "synthetic_fractions": [ArrayLike(min_size=1, max_size=100, lo=0.0, hi=1.0)],
+                  "shift_sq": _MIX["shift_sq"], "noise_std": _MIX["noise_std"]})
+def mixed_regression_curve(sample_sizes, *, n_features: int, synthetic_fractions, shift_sq: float,
+                           noise_std: float) -> pd.DataFrame:
+    """:func:`mixed_regression_theory` over a grid of total sample sizes and synthetic shares, as a tidy table.
+
+    Parameters
+    ----------
+    sample_sizes : array of int
+        Total sample sizes n, each > n_features + 1.
+    n_features, shift_sq, noise_std
+        As in :func:`mixed_regression_theory`.
+    synthetic_fractions : array of float
+        Synthetic shares p in [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (synthetic_fraction, n_samples): n_real, n_synthetic, variance, bias, total and
+        ``floor`` (:func:`mixed_regression_floor`).
+
+    References
+    ----------
+    dohmatob2025strong
+    """
+    rows = []
+    for p in np.asarray(synthetic_fractions, dtype=float):
+        for n in np.asarray(sample_sizes).astype(np.int64):
+            r = mixed_regression_theory(n_samples=int(n), n_features=n_features, synthetic_fraction=float(p),
+                                        shift_sq=shift_sq, noise_std=noise_std)
+            rows.append({"synthetic_fraction": float(p), **r._asdict(),
+                         "floor": mixed_regression_floor(synthetic_fraction=float(p), shift_sq=shift_sq)})
+    return pd.DataFrame(rows)
+
+
+def _wishart(rng: np.random.Generator, dof: int, d: int, reps: int) -> np.ndarray:
+    """(reps, d, d) draws of W_d(dof, I): Bartlett's decomposition if dof >= d, else X'X of dof Gaussian rows."""
+    if dof == 0:
+        return np.zeros((reps, d, d))
+    if dof < d:
+        x = rng.standard_normal((reps, dof, d))
+        return np.einsum("rni,rnj->rij", x, x)
+    low = np.zeros((reps, d, d))
+    rows, cols = np.tril_indices(d, -1)
+    low[:, rows, cols] = rng.standard_normal((reps, rows.size))
+    diag = np.arange(d)
+    low[:, diag, diag] = np.sqrt(rng.chisquare(dof - diag, size=(reps, d)))
+    return low @ np.swapaxes(low, 1, 2)
+
+
+@validate_params({**_MIX, "replicates": [Interval(Integral, 2, 10**6, closed="both", cap_reason="memory: d^2 per replicate")],
+                  "method": [Options(str, ("wishart", "rows"))], "seed": [Seed()]})
+def mixed_regression_simulation(*, n_samples: int, n_features: int, synthetic_fraction: float, shift_sq: float,
+                                noise_std: float, replicates: int, method: str = "wishart",
+                                seed: int | None = None) -> np.ndarray:
+    """Simulated test errors ||w_hat - w1||^2 of least squares on the real/synthetic mix, one per replicate.
+
+    ``method="rows"`` draws every design row and label and solves least squares (the slow way, for
+    tests). ``method="wishart"`` draws only what the error depends on, exactly in distribution: the
+    real and synthetic Gram matrices A ~ W_d(n1, I) and B ~ W_d(n2, I) (independent; Bartlett's
+    decomposition), and X'eps | X ~ N(0, sigma^2 S) with S = A + B, so
+    w_hat - w1 = S^{-1}(B delta + sigma L z), L L' = S, z ~ N(0, I). Its cost does not depend on n.
+    The error is invariant to rotations, so delta = (c, 0, ..., 0) loses no generality.
+
+    Parameters
+    ----------
+    n_samples, n_features, synthetic_fraction, shift_sq, noise_std
+        As in :func:`mixed_regression_theory`.
+    replicates : int
+        Independent training sets, 2..10^6.
+    method : {"wishart", "rows"}
+        Sufficient-statistic draw or full rows (``rows`` needs replicates x n_samples x n_features <= 10^8).
+    seed : int, Generator or None
+        Seed of the random generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (replicates,): the excess test errors; their mean estimates ``mixed_regression_theory(...).total``.
+
+    References
+    ----------
+    dohmatob2025strong
+    """
+    n, d, reps = int(n_samples), int(n_features), int(replicates)
+    if n < d + 2:
+        raise ValueError(f"n_samples: must be >= n_features + 2 = {d + 2}, got {n}")
+    _check_work("replicates x n_features^2", reps * d * d, _MAX_CELLS // 4)
+    n_real, n_syn = _split(n, synthetic_fraction)
+    rng = _rng(seed)
+    delta = np.zeros(d)
+    delta[0] = np.sqrt(shift_sq)
+    if method == "rows":
+        _check_work("replicates x n_samples x n_features", reps * n * d, _MAX_CELLS // 2)
+        x = rng.standard_normal((reps, n, d))
+        w1 = np.zeros(d)
+        y = np.concatenate([np.broadcast_to(x[:, :n_real] @ w1, (reps, n_real)),
+                            x[:, n_real:] @ (w1 + delta)], axis=1) + noise_std * rng.standard_normal((reps, n))
+        w_hat = np.linalg.lstsq(x[0], y[0], rcond=None)[0][None] if reps == 1 else np.stack(
+            [np.linalg.lstsq(x[i], y[i], rcond=None)[0] for i in range(reps)])
+        return np.sum((w_hat - w1) ** 2, axis=1)
+    a = _wishart(rng, n_real, d, reps)
+    b = _wishart(rng, n_syn, d, reps)
+    s = a + b
+    chol = np.linalg.cholesky(s)
+    rhs = b @ delta + noise_std * np.einsum("rij,rj->ri", chol, rng.standard_normal((reps, d)))
+    err_vec = np.linalg.solve(s, rhs[..., None])[..., 0]
+    return np.sum(err_vec**2, axis=1)
+
+
+@validate_params({"n_samples": _MIX["n_samples"], "n_features": _MIX["n_features"],
+                  "tolerance": [Interval(Real, 0, None, closed="neither")], "shift_sq": [_POS], "noise_std": [_POS]})
+def max_synthetic_fraction(*, n_samples: int, n_features: int, tolerance: float, shift_sq: float, noise_std: float) -> float:
+    """Largest synthetic share p whose bias stays within ``tolerance`` times the all-real error at sample size n.
+
+    Solves c^2 [p^2 + (1 - p) p k] = tolerance sigma^2 k with k = d/(n - d - 1), the bias of
+    :func:`mixed_regression_theory` (shares treated as continuous). For large n,
+    p ~ sqrt(tolerance sigma^2 d / (c^2 n)): the admissible synthetic share shrinks like 1/sqrt(n).
+
+    Parameters
+    ----------
+    n_samples, n_features, shift_sq, noise_std
+        As in :func:`mixed_regression_theory` (shift_sq > 0 here).
+    tolerance : float
+        Allowed increase of the test error relative to training on real data only, > 0.
+
+    Returns
+    -------
+    float
+        The share p in [0, 1] (1.0 if even all-synthetic data stays within the tolerance).
+
+    References
+    ----------
+    dohmatob2025strong
+    """
+    n, d = int(n_samples), int(n_features)
+    if n < d + 2:
+        raise ValueError(f"n_samples: must be >= n_features + 2 = {d + 2}, got {n}")
+    k = d / (n - d - 1)
+    target = tolerance * noise_std**2 * k / shift_sq
+    # (1 - k) p^2 + k p - target = 0; the bias rises monotonically in p on [0, 1] when k < 1
+    qa, qb = 1.0 - k, k
+    if shift_sq * (1.0) <= tolerance * noise_std**2 * k:
+        return 1.0
+    if abs(qa) < 1e-15:
+        return float(min(1.0, target / qb))
+    p = (-qb + np.sqrt(qb * qb + 4 * qa * target)) / (2 * qa)
+    return float(min(1.0, max(0.0, p)))
