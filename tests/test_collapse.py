@@ -369,7 +369,8 @@ def test_grid_all_real_row_matches_first_generation_error():
 
 
 def test_mean_error_threshold_approaches_first_order_value():
-    first_order = 1 - np.sqrt(1 - 1 / 1.1)
+    first_order = c.first_order_threshold(tolerance=0.10)
+    assert first_order == pytest.approx(1 - np.sqrt(1 - 1 / 1.1))
     assert c.mean_error_threshold(sample_size=1000, generations=100) == pytest.approx(first_order, abs=2e-3)
     assert c.mean_error_threshold(sample_size=1000, generations=100, tolerance=1.0) < first_order
 
@@ -380,3 +381,145 @@ def test_fan_quantiles_match_numpy():
     fan = c.fan_quantiles(v, quantiles=(0.1, 0.5))
     np.testing.assert_allclose(fan[fan.q == 0.5].value, np.median(v, axis=1))
     np.testing.assert_allclose(fan[fan.q == 0.1].value, np.quantile(v, 0.1, axis=1))
+
+
+# ------------------------------------------------------------------------------------------------
+# closed forms moved out of the chapter's cells (issue 18)
+
+
+@pytest.mark.parametrize("estimator", ["unbiased", "mle"])
+def test_vectorised_threshold_scan_equals_mixing_theory_loop(estimator):
+    m, gens = 40, 25
+    loop = [c.mixing_theory(generations=gens, sample_size=m, real_fraction=r / m, estimator=estimator).mean_sq_err.iloc[-1]
+            for r in range(m + 1)]
+    fast = c._mixing_mean_sq(generations=gens, sample_size=m, n_real=np.arange(m + 1), estimator=estimator)
+    np.testing.assert_allclose(fast, loop, rtol=1e-12, atol=0)
+    expected = c.smallest_sufficient_fraction(np.arange(m + 1) / m, np.asarray(loop) * m, tolerance=0.1)
+    assert c.mean_error_threshold(sample_size=m, generations=gens, estimator=estimator) == expected
+
+
+def test_first_order_threshold_solves_its_equation():
+    for tol in (0.01, 0.1, 1.0, 5.0):
+        f = c.first_order_threshold(tolerance=tol)
+        assert 0 < f <= 1
+        assert 1 / (f * (2 - f)) == pytest.approx(1 + tol)
+
+
+def test_halving_generations_halves_the_geometric_mean_variance():
+    m = 100
+    h = c.halving_generations(sample_size=m)
+    drift = c.gaussian_theory(generations=1, sample_size=m).log_var_drift.iloc[1]
+    assert h == pytest.approx(np.log(2) / -drift)
+    t = int(round(h))
+    g = c.gaussian_recursion(generations=t, sample_size=m, chains=20_000, seed=11)
+    # E log var_t = t * drift exactly; at t ~ h that is close to log(1/2)
+    assert_mean_close(np.log(g.var[t]), t * drift)
+    assert t * drift == pytest.approx(np.log(0.5), abs=abs(drift))
+
+
+def test_accumulate_limit_is_the_limit_of_the_product():
+    for n in (10, 20, 100):
+        prod = c.accumulate_var_theory(generations=100_000, sample_size=n)[-1]
+        assert c.accumulate_var_limit(sample_size=n) == pytest.approx(prod, rel=1e-5)
+
+
+def test_regression_unit_is_the_first_generation_error():
+    unit = c.regression_unit(n_samples=50, n_features=10, noise_std=1.5)
+    assert unit == pytest.approx(c.regression_theory(generations=1, n_samples=50, n_features=10, noise_std=1.5)[1])
+    err = c.linear_regression_recursion(generations=1, n_samples=50, n_features=10, noise_std=1.5, chains=20_000, seed=5)
+    assert_mean_close(err[1], unit)
+
+
+# ------------------------------------------------------------------------------------------------
+# strong model collapse (Dohmatob et al. 2025): a fixed synthetic share from a shifted teacher
+
+SMC = dict(n_features=10, shift_sq=2.0, noise_std=1.0)
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0])
+def test_mixed_regression_exact_at_the_ends(p):
+    # p = 0: pure variance sigma^2 d/(n-d-1); p = 1: w_hat estimates w2, so bias = c^2 exactly
+    for n in (13, 30, 200):
+        th = c.mixed_regression_theory(n_samples=n, synthetic_fraction=p, **SMC)
+        e = c.mixed_regression_simulation(n_samples=n, synthetic_fraction=p, replicates=40_000, seed=n, **SMC)
+        assert_mean_close(e, th.total)
+
+
+@pytest.mark.parametrize("n, p", [(500, 0.3), (2_000, 0.05), (100_000, 0.01), (10**7, 0.001)])
+def test_mixed_regression_closed_form_within_4_se(n, p):
+    # the bias is first order in d/n in between the ends; at these d/n the remainder is far below 1 SE
+    th = c.mixed_regression_theory(n_samples=n, synthetic_fraction=p, **SMC)
+    e = c.mixed_regression_simulation(n_samples=n, synthetic_fraction=p, replicates=40_000, seed=7, **SMC)
+    assert_mean_close(e, th.total)
+
+
+def test_mixed_regression_first_order_term_is_needed():
+    # power check: dropping the p1 p2 d/(n-d-1) term would be rejected by the same test
+    n, p = 60, 0.5
+    th = c.mixed_regression_theory(n_samples=n, synthetic_fraction=p, **SMC)
+    e = c.mixed_regression_simulation(n_samples=n, synthetic_fraction=p, replicates=40_000, seed=8, **SMC)
+    se = e.std(ddof=1) / np.sqrt(e.size)
+    leading_only = th.variance + SMC["shift_sq"] * (th.n_synthetic / n) ** 2
+    assert abs(e.mean() - leading_only) > Z * se
+
+
+def test_wishart_shortcut_equals_drawing_every_row():
+    kw = dict(n_samples=25, n_features=4, synthetic_fraction=0.4, shift_sq=1.0, noise_std=0.7, replicates=20_000)
+    fast = c.mixed_regression_simulation(method="wishart", seed=1, **kw)
+    slow = c.mixed_regression_simulation(method="rows", seed=2, **kw)
+    se = np.sqrt(fast.var(ddof=1) / fast.size + slow.var(ddof=1) / slow.size)
+    assert abs(fast.mean() - slow.mean()) <= Z * se
+    assert stats.ks_2samp(fast, slow).pvalue > 1e-4
+    # n_real < d uses the Gram matrix of explicit rows: same law either way
+    kw2 = dict(kw, n_samples=9, synthetic_fraction=0.8)
+    fast2 = c.mixed_regression_simulation(method="wishart", seed=3, **kw2)
+    slow2 = c.mixed_regression_simulation(method="rows", seed=4, **kw2)
+    assert stats.ks_2samp(fast2, slow2).pvalue > 1e-4
+
+
+def test_mixed_regression_plateaus_at_the_floor():
+    for p in (0.001, 0.01, 0.1):
+        floor = c.mixed_regression_floor(synthetic_fraction=p, shift_sq=2.0)
+        big = c.mixed_regression_theory(n_samples=10**13, synthetic_fraction=p, **SMC)
+        assert big.total == pytest.approx(floor, rel=1e-3)
+        # more data never brings the error below the floor
+        errs = [c.mixed_regression_theory(n_samples=n, synthetic_fraction=p, **SMC).total for n in (10**3, 10**5, 10**7)]
+        assert min(errs) >= floor * (1 - 1e-9)
+    real = [c.mixed_regression_theory(n_samples=n, synthetic_fraction=0.0, **SMC).total for n in (10**3, 10**6, 10**9)]
+    assert real[2] < real[1] < real[0] and real[2] < 1e-7
+
+
+def test_max_synthetic_fraction_solves_the_tolerance_and_shrinks_like_root_n():
+    kw = dict(n_features=10, tolerance=0.1, shift_sq=1.0, noise_std=1.0)
+    ps = {n: c.max_synthetic_fraction(n_samples=n, **kw) for n in (10**4, 10**6, 10**8)}
+    for n, p in ps.items():
+        th = c.mixed_regression_theory(n_samples=n, n_features=10, synthetic_fraction=p, shift_sq=1.0, noise_std=1.0)
+        k = 10 / (n - 11)
+        # continuous p: the bias formula with p2 = p (rounding of n2 ignored) equals tolerance x variance
+        assert 1.0 * (p**2 + (1 - p) * p * k) == pytest.approx(0.1 * k, rel=1e-9)
+        assert th.n_synthetic == round(p * n)
+    assert ps[10**6] * 1e3 == pytest.approx(ps[10**8] * 1e4, rel=0.02)
+    assert c.max_synthetic_fraction(n_samples=20, n_features=10, tolerance=100.0, shift_sq=1.0, noise_std=1.0) == 1.0
+
+
+# ------------------------------------------------------------------------------------------------
+# caps on loop counts and sizes (issue 18: no hangs)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: c.mean_error_threshold(sample_size=10**6, generations=100), "sample_size"),
+    (lambda: c.mean_error_threshold(sample_size=100, generations=10**6), "generations"),
+    (lambda: c.gaussian_recursion(generations=100_000, sample_size=10, chains=10**6), "generations x chains"),
+    (lambda: c.categorical_recursion(np.full(10**6, 1e-6), generations=10, sample_size=10, chains=10_000), "chains x categories"),
+    (lambda: c.linear_regression_recursion(generations=2, n_samples=10**6, n_features=1000, noise_std=1.0, chains=10), "chains x n_samples"),
+    (lambda: c.mixed_regression_simulation(n_samples=10**6, n_features=100, synthetic_fraction=0.1, shift_sq=1.0,
+                                           noise_std=1.0, replicates=100_000, method="rows"), "replicates"),
+])
+def test_oversized_calls_are_refused_quickly_with_the_cap(call, name):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=name) as info:
+        call()
+    assert "cap" in str(info.value)
+    assert time.perf_counter() - start < 2.0
