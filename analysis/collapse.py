@@ -126,6 +126,36 @@ def gaussian_recursion(
     statistics, the sample mean ~ N(m, s^2/n) and the sum of squares ~ s^2 chi^2_{n-1}, independent,
     and pools groups with the exact identity SS = SS_1 + SS_2 + n_1 n_2 / n (mean_1 - mean_2)^2.
     Both give the same distribution; exact costs two random numbers per group and generation.
+
+    Parameters
+    ----------
+    generations : int
+        Generations fitted after the truth, 1..100,000 (generations x chains <= 10^9).
+    sample_size : int
+        Points per generation M, >= 2.
+    chains : int
+        Independent chains, 1..10^6.
+    estimator : {"unbiased", "mle"}
+        Divide the sum of squares by M - 1 or by M.
+    workflow : {"replace", "accumulate"}
+        Fit on the newest points only, or on the pool of all points so far.
+    real_fraction : float
+        Share of each generation's points drawn from the truth, in [0, 1].
+    mu0, sigma0 : float
+        Mean and standard deviation (> 0) of the true normal.
+    method : {"exact", "sample"}
+        Sufficient-statistic draws or every point.
+    seed : int, Generator or None
+        Seed of the random generator.
+
+    Returns
+    -------
+    GaussianPaths
+        ``mean`` and ``var``, arrays of shape (generations + 1, chains); row 0 is the truth.
+
+    References
+    ----------
+    shumailov2024ai, gerstgrasser2024model
     """
     generations = check_int("generations", generations, minimum=1)
     sample_size = check_int("sample_size", sample_size, minimum=2)
@@ -202,7 +232,24 @@ def _draw_sample(rng, n, mean, var):
 @validate_params({"mean": [ArrayLike(ndim=None), _REAL], "var": [ArrayLike(ndim=None, lo=0.0), Interval(Real, 0, None)],
                   "mu0": [_REAL], "sigma0": [_POS]})
 def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
-    """Squared 2-Wasserstein distance between N(mean, var) and N(mu0, sigma0^2): (mean - mu0)^2 + (sd - sigma0)^2."""
+    """Squared 2-Wasserstein distance between N(mean, var) and N(mu0, sigma0^2): (mean - mu0)^2 + (sd - sigma0)^2.
+
+    Parameters
+    ----------
+    mean, var : float or array
+        Means and variances (>= 0) of the fitted normals, same shape.
+    mu0, sigma0 : float
+        The true normal (sigma0 > 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Squared 2-Wasserstein distances, the shape of ``mean``.
+
+    References
+    ----------
+    shumailov2024ai
+    """
     mean = np.asarray(mean, dtype=float)
     var = np.asarray(var, dtype=float)
     if mean.shape != var.shape:
@@ -216,7 +263,27 @@ def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
 
 @validate_params({"sample_size": [_SIZE], "estimator": [_ESTIMATOR], "sigma0": [_POS]})
 def expected_w2_first_generation(*, sample_size: int, estimator: str = "unbiased", sigma0: float = 1.0) -> float:
-    """E W2^2 after one fit to real data: sigma0^2/M + E(sd_hat - sigma0)^2, with sd_hat^2 = c sigma0^2 chi^2_{M-1} (closed form)."""
+    """E W2^2 after one fit to real data: sigma0^2/M + E(sd_hat - sigma0)^2, with sd_hat^2 = c sigma0^2 chi^2_{M-1} (closed form).
+
+    Parameters
+    ----------
+    sample_size : int
+        Points M of the real sample, >= 2.
+    estimator : {"unbiased", "mle"}
+        Variance estimator.
+    sigma0 : float
+        True standard deviation, > 0.
+
+    Returns
+    -------
+    float
+        sigma0^2 [1/M + c(M-1) - 2 sqrt(c) E chi_{M-1} + 1], with c = 1/(M-1) or 1/M and
+        E chi_k = sqrt(2) Gamma((k+1)/2) / Gamma(k/2).
+
+    References
+    ----------
+    shumailov2024ai
+    """
     m = check_int("sample_size", sample_size, minimum=2)
     check_choice("estimator", estimator, ESTIMATORS)
     sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
@@ -235,6 +302,26 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
     ``mean_sq_err`` = E (mean_t - mu0)^2: t sigma0^2 / M (unbiased) or sigma0^2 (1 - ((M-1)/M)^t) (MLE).
     ``log_var_drift`` = E log var_t - log sigma0^2 = t [digamma((M-1)/2) + ln(2/(M-1))] (unbiased; ln(2/M) for MLE).
     ``log_var_var`` = Var log var_t = t trigamma((M-1)/2), for either estimator.
+
+    Parameters
+    ----------
+    generations : int
+        Last generation t, 0..100,000.
+    sample_size : int
+        Points per generation M, >= 2.
+    estimator : {"unbiased", "mle"}
+        Variance estimator.
+    sigma0 : float
+        True standard deviation, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns generation, var_mean, mean_sq_err, log_var_drift, log_var_var.
+
+    References
+    ----------
+    shumailov2024ai
     """
     generations = check_int("generations", generations, minimum=0)
     m = check_int("sample_size", sample_size, minimum=2)
@@ -264,7 +351,26 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
 
 @validate_params({"generations": [_GEN0], "sample_size": [_SIZE], "sigma0": [_POS]})
 def accumulate_var_theory(*, generations: int, sample_size: int, sigma0: float = 1.0) -> np.ndarray:
-    """E var_t under accumulate with the MLE, t = 0..generations: sigma0^2 (n-1)/n prod_{i=2..t} (1 - 1/(n i^2)) (derived; limit sigma0^2 sqrt(n) sin(pi/sqrt(n))/pi)."""
+    """E var_t under accumulate with the MLE, t = 0..generations: sigma0^2 (n-1)/n prod_{i=2..t} (1 - 1/(n i^2)) (derived; limit sigma0^2 sqrt(n) sin(pi/sqrt(n))/pi).
+
+    Parameters
+    ----------
+    generations : int
+        Last generation, 0..100,000.
+    sample_size : int
+        Points added per generation n, >= 2.
+    sigma0 : float
+        True standard deviation, > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        E var_t for t = 0..generations.
+
+    References
+    ----------
+    gerstgrasser2024model
+    """
     generations = check_int("generations", generations, minimum=0)
     n = check_int("sample_size", sample_size, minimum=2)
     sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
@@ -287,6 +393,28 @@ def mixing_theory(
     m_t = (R sigma0^2 + S^2 m + S v) / M^2 and
     v_t = [(R - 1 + S/M) sigma0^2 + (S - 1 + R/M) v + (R S / M) m] / (M - ddof),
     the Gaussian case of the fresh-data loop of Alemohammad et al. (2024) with lambda = 1.
+
+    Parameters
+    ----------
+    generations : int
+        Last generation, 0..100,000.
+    sample_size : int
+        Points per generation M, >= 2.
+    real_fraction : float
+        Share of real points per generation, in [0, 1] (R = round(real_fraction M)).
+    estimator : {"unbiased", "mle"}
+        Variance estimator.
+    sigma0 : float
+        True standard deviation, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns generation, mean_sq_err, var_mean.
+
+    References
+    ----------
+    alemohammad2024self
     """
     generations = check_int("generations", generations, minimum=0)
     m_size = check_int("sample_size", sample_size, minimum=2)
@@ -314,7 +442,26 @@ def mixing_theory(
 @validate_params({"fractions": [ArrayLike(min_size=1)], "ratios": [ArrayLike(min_size=1)],
                   "tolerance": [Interval(Real, 0, None, closed="neither")]})
 def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) -> float:
-    """Smallest real fraction on a grid from which every larger fraction keeps error / error_1 <= 1 + tolerance (NaN if none)."""
+    """Smallest real fraction on a grid from which every larger fraction keeps error / error_1 <= 1 + tolerance (NaN if none).
+
+    Parameters
+    ----------
+    fractions : array of float
+        Strictly increasing grid of real fractions.
+    ratios : array of float
+        Error ratio at each fraction, same length.
+    tolerance : float
+        Allowed relative increase, > 0.
+
+    Returns
+    -------
+    float
+        The smallest grid fraction from which every larger one is within 1 + tolerance, or NaN.
+
+    References
+    ----------
+    alemohammad2024self
+    """
     f = np.asarray(fractions, dtype=float)
     r = np.asarray(ratios, dtype=float)
     if f.ndim != 1 or f.shape != r.shape or f.size == 0:
@@ -347,6 +494,30 @@ def real_fraction_grid(
     One row per (sample_size, real_fraction): ``w2`` (mean over chains), ``w2_se`` (its Monte Carlo
     standard error), ``w2_first`` (exact E W2^2 at generation 1), ``ratio`` = w2 / w2_first and
     ``ratio_se``. Each cell uses its own seed derived from ``seed`` and the cell's position.
+
+    Parameters
+    ----------
+    fractions : array of float
+        Real fractions in [0, 1].
+    sample_sizes : int or array of int
+        Points per generation, each >= 2.
+    generations : int
+        Generations of the recursion, 1..100,000.
+    chains : int
+        Chains per cell, 1..10^6.
+    estimator : {"unbiased", "mle"}
+        Variance estimator.
+    seed : int
+        Base seed, 0..4000 (cell seeds are derived from it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns sample_size, real_fraction, w2, w2_se, w2_first, ratio, ratio_se.
+
+    References
+    ----------
+    shumailov2024ai, alemohammad2024self
     """
     fractions = np.asarray(fractions, dtype=float)
     sizes = [check_int("sample_sizes", m, minimum=2) for m in np.atleast_1d(sample_sizes).tolist()]
@@ -426,7 +597,24 @@ def _mixing_mean_sq(*, generations: int, sample_size: int, n_real: np.ndarray, e
 # values: ndim checked in the body (a 2-d declaration would make the generic fuzz harness pass 1-d placeholders)
 @validate_params({"values": [ArrayLike(ndim=None, min_size=1)], "quantiles": [ArrayLike(min_size=1, lo=0.0, hi=1.0)]})
 def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
-    """Per-generation quantiles over chains of a (generations + 1, chains) array, as a tidy table (generation, q, value)."""
+    """Per-generation quantiles over chains of a (generations + 1, chains) array, as a tidy table (generation, q, value).
+
+    Parameters
+    ----------
+    values : 2-d array
+        Shape (generations + 1, chains).
+    quantiles : array of float
+        Quantile levels in [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns generation, q, value.
+
+    References
+    ----------
+    shumailov2024ai
+    """
     values = np.asarray(values, dtype=float)
     if values.ndim != 2:
         raise ValueError(f"values: expected a (generations + 1, chains) array, got shape {values.shape}")
@@ -474,6 +662,34 @@ def categorical_recursion(
     With ``snapshot_generations`` (a list of generations) it returns ``(table, snapshots)``, where
     ``snapshots[g]`` is the (chains, K) array of fitted probabilities at generation g, categories in
     the order of ``probs``.
+
+    Parameters
+    ----------
+    probs : array of float
+        The true distribution (>= 2 categories, non-negative, summing to 1).
+    generations : int
+        Generations, 1..100,000.
+    sample_size : int
+        Draws per generation M, >= 2.
+    chains : int
+        Independent chains, 1..100,000 (chains x categories <= 2 x 10^7).
+    top_k : int
+        Rank below which a category counts as tail, smaller than the number of categories.
+    pseudo_count : float
+        Smoothing used when scoring, > 0.
+    snapshot_generations : list of int or None
+        Generations whose fitted probabilities are returned.
+    seed : int, Generator or None
+        Seed of the random generator.
+
+    Returns
+    -------
+    pandas.DataFrame or (pandas.DataFrame, dict)
+        The per-generation table, and the snapshots when ``snapshot_generations`` is given.
+
+    References
+    ----------
+    shumailov2024ai
     """
     p0 = _probs(probs)
     generations = check_int("generations", generations, minimum=1)
@@ -523,7 +739,26 @@ def categorical_recursion(
 
 @validate_params({"probs": [ArrayLike(min_size=2, lo=0.0, max_size=10**6)], "generations": [_GEN0], "sample_size": [_SIZE]})
 def gini_simpson_theory(probs, *, generations: int, sample_size: int) -> np.ndarray:
-    """E Gini-Simpson_t = GS_0 (1 - 1/M)^t for the categorical refit, t = 0..generations (Wright-Fisher heterozygosity decay)."""
+    """E Gini-Simpson_t = GS_0 (1 - 1/M)^t for the categorical refit, t = 0..generations (Wright-Fisher heterozygosity decay).
+
+    Parameters
+    ----------
+    probs : array of float
+        The true distribution.
+    generations : int
+        Last generation, 0..100,000.
+    sample_size : int
+        Draws per generation M, >= 2.
+
+    Returns
+    -------
+    numpy.ndarray
+        E GS_t for t = 0..generations.
+
+    References
+    ----------
+    shumailov2024ai
+    """
     p0 = _probs(probs)
     generations = check_int("generations", generations, minimum=0)
     m = check_int("sample_size", sample_size, minimum=2)
@@ -577,6 +812,32 @@ def linear_regression_recursion(
     the previous fit plus fresh N(0, noise_std^2) noise (generation 1 labels with w*). ``replace``
     fits on the newest labels only; ``accumulate`` fits on X stacked t times with all labels so far,
     which is least squares on the pooled data. Row 0 is the truth (error 0).
+
+    Parameters
+    ----------
+    generations : int
+        Generations, 1..100,000.
+    n_samples : int
+        Design rows T, at least n_features + 2.
+    n_features : int
+        Features d, 1..1000.
+    noise_std : float
+        Label noise sigma, > 0.
+    workflow : {"replace", "accumulate"}
+        Labels of the newest generation only, or all labels so far.
+    chains : int
+        Independent chains (chains x n_samples x n_features <= 10^8).
+    seed : int, Generator or None
+        Seed of the random generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        Test errors, shape (generations + 1, chains).
+
+    References
+    ----------
+    dohmatob2024model, gerstgrasser2024model
     """
     generations = check_int("generations", generations, minimum=1)
     n_features = check_int("n_features", n_features, minimum=1)
@@ -617,7 +878,30 @@ def linear_regression_recursion(
                   "n_features": [Interval(Integral, 1, None, closed="left")], "noise_std": [_POS],
                   "workflow": [Options(str, WORKFLOWS)]})
 def regression_theory(*, generations: int, n_samples: int, n_features: int, noise_std: float, workflow: str = "replace") -> np.ndarray:
-    """E||w_t - w*||^2, t = 0..generations: sigma^2 d/(T-d-1) times t (replace) or sum_{i<=t} 1/i^2 (accumulate) (Gerstgrasser et al. 2024)."""
+    """E||w_t - w*||^2, t = 0..generations: sigma^2 d/(T-d-1) times t (replace) or sum_{i<=t} 1/i^2 (accumulate) (Gerstgrasser et al. 2024).
+
+    Parameters
+    ----------
+    generations : int
+        Last generation, 0..100,000.
+    n_samples : int
+        Design rows T, at least n_features + 2.
+    n_features : int
+        Features d, >= 1.
+    noise_std : float
+        Label noise sigma, > 0.
+    workflow : {"replace", "accumulate"}
+        Data regime.
+
+    Returns
+    -------
+    numpy.ndarray
+        E||w_t - w*||^2 for t = 0..generations.
+
+    References
+    ----------
+    dohmatob2024model, gerstgrasser2024model
+    """
     generations = check_int("generations", generations, minimum=0)
     n_features = check_int("n_features", n_features, minimum=1)
     n_samples = check_int("n_samples", n_samples, minimum=n_features + 2)
