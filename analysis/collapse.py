@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
 from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_int,
                                  check_real, check_seed, validate_params)
@@ -1079,14 +1080,25 @@ def mixed_regression_theory(*, n_samples: int, n_features: int, synthetic_fracti
     Returns
     -------
     MixedRegressionError
-        ``variance`` = sigma^2 d / (n - d - 1): exact for every n (mean of the inverse Wishart).
-        ``bias`` = c^2 [p2^2 + p1 p2 d / (n - d - 1)] with p1 = n1/n, p2 = n2/n: exact at p2 = 0 and
-        p2 = 1; in between it is the leading term p2^2 c^2 plus the first finite-size correction, with a
-        remainder of order (d/n)^2 that is below the Monte Carlo error of the tests (the simulation,
-        :func:`mixed_regression_simulation`, is exact). ``total`` = variance + bias.
+        ``variance`` = sigma^2 d / (n - d - 1): exact (mean of the inverse Wishart).
+        ``bias`` = c^2 E tr(B S^-2 B) / d: exact for every n, d, n2 (derivation in Notes); it is
+        close to c^2 [p2^2 + p1 p2 d / (n - d - 1)] with p1 = n1/n, p2 = n2/n (a simpler form that
+        misses terms of order c^2/n) and tends to p2^2 c^2.
+        ``total`` = variance + bias.
 
     Notes
     -----
+    Exact bias (our derivation). Rotational invariance gives E[B S^-2 B] = (E tr(B S^-2 B) / d) I, so
+    the bias depends on delta only through c^2. Write X = U L V' (SVD); for Gaussian X the frame U is
+    Haar-distributed and independent of the singular values, and with u_a the synthetic rows of
+    column a of U, tr(B S^-2 B) = sum_{a,b} (l_b / l_a)^2 (u_a . u_b)^2. Hence
+    E tr(B S^-2 B) = d alpha + beta (E[tr S tr S^-1] - d), where
+    alpha = E|u_a|^4 = n2 (n2 + 2) / (n (n + 2)) (|u_a|^2 ~ Beta(n2/2, n1/2)),
+    beta = E(u_a . u_b)^2 for a != b, from d alpha + d (d - 1) beta = E sum_{i,j synthetic} P_ij^2
+    = n2 h + n2 (n2 - 1) (d/n - h) / (n - 1), with P = U U' and h = E P_ii^2 = d (d + 2) / (n (n + 2))
+    (leverages ~ Beta(d/2, (n-d)/2)), and E[tr S tr S^-1] = d (n d - 2) / (n - d - 1) (tr S is
+    independent of S / tr S). The tests check this against the simulation within 4 standard errors.
+
     As n grows with d fixed, variance -> 0 but bias -> p2^2 c^2 = :func:`mixed_regression_floor`:
     the error stops falling at the floor, the classical-linear-model case of "strong model collapse",
     whose scaling limit (d/n -> 0) is the paper's zeta ~ p2^2 tr(Delta).
@@ -1100,10 +1112,22 @@ def mixed_regression_theory(*, n_samples: int, n_features: int, synthetic_fracti
         raise ValueError(f"n_samples: must be >= n_features + 2 = {d + 2} (finite variance), got {n}")
     n_real, n_syn = _split(n, synthetic_fraction)
     k = d / (n - d - 1)
-    p1, p2 = n_real / n, n_syn / n
     variance = noise_std**2 * k
-    bias = shift_sq * (p2**2 + p1 * p2 * k)
+    bias = shift_sq * _bias_trace(n, d, n_syn) / d
     return MixedRegressionError(n, n_real, n_syn, float(variance), float(bias), float(variance + bias))
+
+
+def _bias_trace(n: int, d: int, n_syn: int) -> float:
+    """E tr(B S^-2 B) for S ~ W_d(n, I) split into n - n_syn real and n_syn synthetic rows (exact; see mixed_regression_theory)."""
+    n, d, n2 = float(n), float(d), float(n_syn)
+    alpha = n2 * (n2 + 2) / (n * (n + 2))
+    if d == 1:
+        return alpha
+    h = d * (d + 2) / (n * (n + 2))
+    pair_sum = n2 * h + n2 * (n2 - 1) * (d / n - h) / (n - 1)
+    beta = (pair_sum - d * alpha) / (d * (d - 1))
+    trace_product = d * (n * d - 2) / (n - d - 1)
+    return d * alpha + beta * (trace_product - d)
 
 
 @validate_params({"synthetic_fraction": [_FRACTION], "shift_sq": [Interval(Real, 0, None, closed="left")]})
@@ -1245,8 +1269,9 @@ def mixed_regression_simulation(*, n_samples: int, n_features: int, synthetic_fr
 def max_synthetic_fraction(*, n_samples: int, n_features: int, tolerance: float, shift_sq: float, noise_std: float) -> float:
     """Largest synthetic share p whose bias stays within ``tolerance`` times the all-real error at sample size n.
 
-    Solves c^2 [p^2 + (1 - p) p k] = tolerance sigma^2 k with k = d/(n - d - 1), the bias of
-    :func:`mixed_regression_theory` (shares treated as continuous). For large n,
+    Solves c^2 E tr(B S^-2 B) / d = tolerance sigma^2 d / (n - d - 1) for the synthetic count
+    n2 = p n, with the exact bias of :func:`mixed_regression_theory` evaluated at real-valued n2
+    (root by Brent's method; the bias increases with n2). For large n,
     p ~ sqrt(tolerance sigma^2 d / (c^2 n)): the admissible synthetic share shrinks like 1/sqrt(n).
 
     Parameters
@@ -1268,13 +1293,11 @@ def max_synthetic_fraction(*, n_samples: int, n_features: int, tolerance: float,
     n, d = int(n_samples), int(n_features)
     if n < d + 2:
         raise ValueError(f"n_samples: must be >= n_features + 2 = {d + 2}, got {n}")
-    k = d / (n - d - 1)
-    target = tolerance * noise_std**2 * k / shift_sq
-    # (1 - k) p^2 + k p - target = 0; the bias rises monotonically in p on [0, 1] when k < 1
-    qa, qb = 1.0 - k, k
-    if shift_sq * (1.0) <= tolerance * noise_std**2 * k:
+    target = tolerance * noise_std**2 * (d / (n - d - 1))
+
+    def excess(p: float) -> float:
+        return shift_sq * _bias_trace(n, d, p * n) / d - target
+
+    if excess(1.0) <= 0:
         return 1.0
-    if abs(qa) < 1e-15:
-        return float(min(1.0, target / qb))
-    p = (-qb + np.sqrt(qb * qb + 4 * qa * target)) / (2 * qa)
-    return float(min(1.0, max(0.0, p)))
+    return float(brentq(excess, 0.0, 1.0, xtol=1e-15, rtol=1e-12))
