@@ -111,7 +111,7 @@ def test_unit_conversions_are_exact():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(min_value=0, max_value=1e30, allow_nan=False, allow_infinity=False, allow_subnormal=False))
+@given(st.one_of(st.just(0.0), st.floats(min_value=1e-200, max_value=1e30)))  # no subnormal intermediates
 def test_conversions_round_trip(x):
     assert energy.kwh_to_joules(energy.joules_to_kwh(x)) == pytest.approx(x, rel=1e-15, abs=0)
     assert energy.mwh_to_kwh(energy.kwh_to_mwh(x)) == pytest.approx(x, rel=1e-15, abs=0)
