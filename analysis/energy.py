@@ -30,6 +30,7 @@ emissions in tonnes CO2e. Uncertain inputs are drawn in :func:`simulate_generati
 
 from __future__ import annotations
 
+import functools
 import numbers
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -111,9 +112,23 @@ def emissions_tonnes(*, energy_mwh, kg_per_kwh):
 # --------------------------------------------------------------------------- lookups
 
 
+def _table(name: str) -> pd.DataFrame:
+    """``data.load(name)``, validated once per version of the files (the Monte Carlo calls look tables up often)."""
+    stamp = tuple(
+        p.stat().st_mtime_ns
+        for p in (data.DATA_DIR / f"{name}.csv", data.DATA_DIR / f"{name}.schema.yml", data.BIB_PATH)
+    )
+    return _cached_table(name, stamp).copy()
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_table(name: str, stamp: tuple) -> pd.DataFrame:
+    return data.load(name)
+
+
 def hardware_specs() -> pd.DataFrame:
     """Peak dense throughput (FLOP/s) and TDP (W) per accelerator, from ``gpu_specs.csv``."""
-    return data.load("gpu_specs").set_index("chip")[["full_name", "peak_flop_per_s", "tdp_w"]]
+    return _table("gpu_specs").set_index("chip")[["full_name", "peak_flop_per_s", "tdp_w"]]
 
 
 def _hardware(name) -> tuple[float, float]:
@@ -132,7 +147,7 @@ def grid_factor(grid: str) -> float:
     ----------
     ember2023global, touvron2023llama, llama31modelcard2024, olmo2024olmo, luccioni2023bloom
     """
-    table = data.load("grid_intensity").set_index("grid")
+    table = _table("grid_intensity").set_index("grid")
     if not isinstance(grid, str):
         raise TypeError(f"grid: expected a grid name (str), got {type(grid).__name__}")
     check_choice("grid", grid, tuple(table.index))
@@ -146,7 +161,7 @@ def pue_value(facility: str) -> float:
     ----------
     elsworth2025measuring, epoch2025trainingcosttrends, uptime2023pue
     """
-    table = data.load("datacentre_pue").set_index("facility")
+    table = _table("datacentre_pue").set_index("facility")
     if not isinstance(facility, str):
         raise TypeError(f"facility: expected a facility name (str), got {type(facility).__name__}")
     check_choice("facility", facility, tuple(table.index))
@@ -358,7 +373,7 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
     ----------
     llama3modelcard2024, llama31modelcard2024, luccioni2023bloom, groeneveld2024olmo, olmo2024olmo
     """
-    t = data.load("training_energy") if table is None else table
+    t = _table("training_energy") if table is None else table
     t = t[t["boundary"] != "gpu_hours_only"]  # nothing published to reproduce
     rows = []
     for rec in t.itertuples(index=False):
@@ -410,7 +425,7 @@ def inference_efficiencies(table: pd.DataFrame | None = None) -> pd.DataFrame:
     Rows given per prompt or per 1,000 inferences have no token count and are left out. For a
     stated range (``value_low``..``value_high``) both ends are returned.
     """
-    t = data.load("inference_energy") if table is None else table
+    t = _table("inference_energy") if table is None else table
     t = t[(t["unit"] == "J/token") & t["params_active"].notna()]
     rows = []
     for rec in t.itertuples(index=False):
@@ -517,11 +532,23 @@ class Draws(NamedTuple):
     tco2e: np.ndarray
 
 
+def _default_assumptions() -> "Assumptions":
+    stamp = tuple(
+        (data.DATA_DIR / f"{name}.csv").stat().st_mtime_ns for name in ("inference_energy", "datacentre_pue", "gpu_specs")
+    )
+    return _cached_assumptions(stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_assumptions(stamp: tuple) -> "Assumptions":
+    return Assumptions()
+
+
 def _mc_args(n, seed, assumptions):
     n = check_int("n", n, minimum=1, maximum=10_000_000)
     rng = np.random.default_rng(check_seed(seed))
     if assumptions is None:
-        assumptions = Assumptions()
+        assumptions = _default_assumptions()
     if not isinstance(assumptions, Assumptions):
         raise TypeError(f"assumptions: expected an Assumptions, got {type(assumptions).__name__}")
     return n, rng, assumptions
@@ -588,6 +615,34 @@ def simulate_training(
     frac = a.power_fraction.draw(rng, n)
     host, pue = _facility(rng, n, a)
     energy = flop / (peak * mfu) * tdp * frac * host * pue / J_PER_KWH / KWH_PER_MWH
+    return Draws(energy, energy * ci)
+
+
+def simulate_training_from_hours(
+    *,
+    gpu_hours: float,
+    hardware: str = "H100",
+    grid: str = "world_2022",
+    n: int = 20_000,
+    seed=None,
+    assumptions: Assumptions | None = None,
+) -> Draws:
+    """Monte Carlo draws of a run's energy and emissions from its published accelerator-hours.
+
+    ``E = gpu_hours x P_tdp x f x h x PUE`` with f, h and PUE drawn from ``assumptions``: the
+    route to use when a developer publishes hours but no energy (as for Phi-4).
+
+    References
+    ----------
+    phi4modelcard2024, morrison2025holistic
+    """
+    hours = check_real("gpu_hours", gpu_hours, lo=0)
+    _, tdp = _hardware(hardware)
+    ci = grid_factor(grid)
+    n, rng, a = _mc_args(n, seed, assumptions)
+    frac = a.power_fraction.draw(rng, n)
+    host, pue = _facility(rng, n, a)
+    energy = hours * tdp * frac * host * pue / 1e6
     return Draws(energy, energy * ci)
 
 
@@ -661,12 +716,13 @@ def tornado(
     Returns
     -------
     pandas.DataFrame
-        factor, low/high labels and t CO2e at each end, and the central value.
+        factor, low/high labels and t CO2e at each end, the central value and the swing
+        (absolute log-ratio of the two ends), sorted by swing.
     """
     tok = check_real("tokens", tokens, lo=0)
     p = check_real("active_params", active_params, lo=0)
-    a = Assumptions()
-    grids = data.load("grid_intensity")
+    a = _default_assumptions()
+    grids = _table("grid_intensity")
     loc = grids[grids["basis"] == "location"].sort_values("kg_per_kwh")
     hw = tuple((alternatives or {}).get("hardware", ("A100", "H100")))
 
@@ -685,5 +741,6 @@ def tornado(
     ]
     out = pd.DataFrame(rows, columns=["factor", "low_setting", "high_setting", "tco2e_low", "tco2e_high"])
     out["tco2e_central"] = centre
-    out["swing"] = (out["tco2e_high"] - out["tco2e_low"]).abs()
+    # the model is multiplicative, so a factor's weight is the ratio of its two ends
+    out["swing"] = np.abs(np.log(out["tco2e_high"] / out["tco2e_low"]))
     return out.sort_values("swing", ascending=True).reset_index(drop=True)

@@ -256,3 +256,16 @@ def test_fuzz_utilisation_outside_unit_interval_is_refused(u):
 def test_new_datasets_have_origin_blocks_for_the_evidence_date():
     date = data.evidence_as_of("training_energy", "inference_energy", "grid_intensity", "datacentre_pue")
     assert pd.Timestamp(date) >= pd.Timestamp("2026-11-01")
+
+
+def test_training_from_hours_band_contains_the_point_and_exceeds_nothing_physical():
+    a = energy.Assumptions()
+    d = energy.simulate_training_from_hours(gpu_hours=967_680, n=20_000, seed=5)
+    iv = energy.summarise(d.energy_mwh)
+    point = energy.training_footprint(
+        gpu_hours=967_680, hardware="H100", power_fraction=a.power_fraction.mid, host_factor=a.host_factor.mid,
+        pue=a.pue.mid, grid="world_2022",
+    ).energy_mwh
+    assert iv.low <= point <= iv.high
+    # never more than every accelerator at TDP with the largest overheads
+    assert d.energy_mwh.max() <= 967_680 * 700 * a.host_factor.high * a.pue.high / 1e6
