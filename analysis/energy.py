@@ -506,6 +506,19 @@ class Assumptions:
         return replace(self, **changes)
 
 
+def round_sig(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant figures (how Monte Carlo results are shown).
+
+    With the draw counts of chapter 7, medians and interval ends move by about 1-2% between seeds,
+    so two significant figures are what the simulation can vouch for.
+    """
+    x = check_real("value", value)
+    d = check_int("digits", digits, minimum=1, maximum=15)
+    if x == 0:
+        return 0.0
+    return float(round(x, d - 1 - int(np.floor(np.log10(abs(x))))))
+
+
 class Interval(NamedTuple):
     """Median and central interval of Monte Carlo draws."""
 

@@ -269,3 +269,8 @@ def test_training_from_hours_band_contains_the_point_and_exceeds_nothing_physica
     assert iv.low <= point <= iv.high
     # never more than every accelerator at TDP with the largest overheads
     assert d.energy_mwh.max() <= 967_680 * 700 * a.host_factor.high * a.pue.high / 1e6
+
+
+@pytest.mark.parametrize(("x", "digits", "expected"), [(879.19, 2, 880.0), (0.4637, 2, 0.46), (2.889, 2, 2.9), (-1234.0, 2, -1200.0), (0.0, 2, 0.0), (1949.0, 3, 1950.0)])
+def test_round_sig(x, digits, expected):
+    assert energy.round_sig(x, digits) == pytest.approx(expected, rel=1e-12)
