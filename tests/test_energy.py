@@ -274,3 +274,25 @@ def test_training_from_hours_band_contains_the_point_and_exceeds_nothing_physica
 @pytest.mark.parametrize(("x", "digits", "expected"), [(879.19, 2, 880.0), (0.4637, 2, 0.46), (2.889, 2, 2.9), (-1234.0, 2, -1200.0), (0.0, 2, 0.0), (1949.0, 3, 1950.0)])
 def test_round_sig(x, digits, expected):
     assert energy.round_sig(x, digits) == pytest.approx(expected, rel=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(name=st.text(min_size=0, max_size=12))
+def test_fuzz_unknown_grid_or_hardware_is_refused(name):
+    if name not in set(data.load("grid_intensity")["grid"]):
+        with pytest.raises(ValueError, match="grid: must be one of"):
+            energy.grid_factor(name)
+    if name not in set(data.load("gpu_specs")["chip"]):
+        with pytest.raises(ValueError, match="hardware: must be one of"):
+            energy.generation_j_per_token(active_params=1e9, hardware=name, efficiency=0.1)
+
+
+def test_chapter_links_to_regulation_rows_that_exist():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "notebooks" / "07_energy_carbon.md").read_text(encoding="utf-8")
+    ids = re.findall(r'05_regulation\.html#reg-([A-Za-z0-9-]+)"', text)
+    assert ids, "the chapter should link the regulation rows it discusses"
+    known = set(data.load("regulation")["id"])
+    assert set(ids) <= known, set(ids) - known
