@@ -39,7 +39,19 @@ import numpy as np
 import pandas as pd
 
 from analysis import data
-from analysis.validation import check_choice, check_int, check_real, check_seed
+from analysis import validation as v
+from analysis.validation import check_choice, check_int, check_real, check_seed, validate_params
+
+# Declared once, reused: non-negative finite reals, fractions in (0, 1], names looked up in the data.
+_NONNEG = [v.Interval(v.Real, 0, None, closed="left")]
+_NONNEG_OR_ARRAY = [v.Interval(v.Real, 0, None, closed="left"), v.ArrayLike(ndim=None, lo=0)]
+_POSITIVE = [v.Interval(v.Real, 0, None, closed="neither")]
+_FRACTION = [v.Interval(v.Real, 0, 1, closed="right")]
+_HOST = [v.Interval(v.Real, 1, 10, closed="both")]
+_PUE = [v.Interval(v.Real, 1, 3, closed="both")]
+_KG_PER_KWH = [v.Interval(v.Real, 0, 1.5, closed="both")]
+_NAME = [v.InstanceOf(str, "a name (str)")]
+_N_DRAWS = [v.Interval(v.Integral, 1, 10_000_000, closed="both", cap_reason="memory")]
 
 # Exact unit conversions (SI definitions).
 J_PER_KWH = 3.6e6
@@ -74,36 +86,43 @@ def _nonneg(name: str, value):
     return arr
 
 
+@validate_params({"joules": _NONNEG_OR_ARRAY})
 def joules_to_kwh(joules):
     """Kilowatt-hours in ``joules`` (1 kWh = 3.6e6 J exactly)."""
     return _nonneg("joules", joules) / J_PER_KWH
 
 
+@validate_params({"kwh": _NONNEG_OR_ARRAY})
 def kwh_to_joules(kwh):
     """Joules in ``kwh`` kilowatt-hours."""
     return _nonneg("kwh", kwh) * J_PER_KWH
 
 
+@validate_params({"kwh": _NONNEG_OR_ARRAY})
 def kwh_to_mwh(kwh):
     """Megawatt-hours in ``kwh`` kilowatt-hours."""
     return _nonneg("kwh", kwh) / KWH_PER_MWH
 
 
+@validate_params({"mwh": _NONNEG_OR_ARRAY})
 def mwh_to_kwh(mwh):
     """Kilowatt-hours in ``mwh`` megawatt-hours."""
     return _nonneg("mwh", mwh) * KWH_PER_MWH
 
 
+@validate_params({"grams": _NONNEG_OR_ARRAY})
 def grams_to_tonnes(grams):
     """Tonnes in ``grams`` (of CO2e)."""
     return _nonneg("grams", grams) / G_PER_TONNE
 
 
+@validate_params({"tonnes": _NONNEG_OR_ARRAY})
 def tonnes_to_grams(tonnes):
     """Grams in ``tonnes`` (of CO2e)."""
     return _nonneg("tonnes", tonnes) * G_PER_TONNE
 
 
+@validate_params({"energy_mwh": _NONNEG_OR_ARRAY, "kg_per_kwh": _NONNEG_OR_ARRAY})
 def emissions_tonnes(*, energy_mwh, kg_per_kwh):
     """Tonnes CO2e of ``energy_mwh`` at ``kg_per_kwh``: MWh x 1000 kWh/MWh x kg/kWh / 1000 kg/t."""
     return _nonneg("energy_mwh", energy_mwh) * _nonneg("kg_per_kwh", kg_per_kwh)
@@ -126,6 +145,7 @@ def _cached_table(name: str, stamp: tuple) -> pd.DataFrame:
     return data.load(name)
 
 
+@validate_params({})
 def hardware_specs() -> pd.DataFrame:
     """Peak dense throughput (FLOP/s) and TDP (W) per accelerator, from ``gpu_specs.csv``."""
     return _table("gpu_specs").set_index("chip")[["full_name", "peak_flop_per_s", "tdp_w"]]
@@ -140,6 +160,7 @@ def _hardware(name) -> tuple[float, float]:
     return float(row["peak_flop_per_s"]), float(row["tdp_w"])
 
 
+@validate_params({"grid": _NAME})
 def grid_factor(grid: str) -> float:
     """Carbon intensity (kg CO2e/kWh) of the named grid in ``grid_intensity.csv``.
 
@@ -154,6 +175,7 @@ def grid_factor(grid: str) -> float:
     return float(table.loc[grid, "kg_per_kwh"])
 
 
+@validate_params({"facility": _NAME})
 def pue_value(facility: str) -> float:
     """PUE of the named facility or convention in ``datacentre_pue.csv``.
 
@@ -182,15 +204,19 @@ def _fraction(name: str, value) -> float:
     return check_real(name, value, lo=0, hi=1, lo_open=True)
 
 
+@validate_params({
+    "gpu_hours": _NONNEG, "power_w": _POSITIVE + [None], "power_fraction": _FRACTION, "host_factor": _HOST,
+    "pue": _PUE, "kg_per_kwh": _KG_PER_KWH + [None], "hardware": _NAME + [None], "grid": _NAME + [None],
+})
 def training_footprint(
     *,
     gpu_hours: float,
-    hardware: str | None = None,
     power_w: float | None = None,
     power_fraction: float = 1.0,
     host_factor: float = 1.0,
     pue: float = 1.0,
     kg_per_kwh: float | None = None,
+    hardware: str | None = None,
     grid: str | None = None,
 ) -> Footprint:
     """Energy and emissions of a training run from its accelerator-hours.
@@ -247,6 +273,7 @@ def _intensity(kg_per_kwh, grid) -> float:
     return check_real("kg_per_kwh", kg_per_kwh, lo=0, hi=1.5)
 
 
+@validate_params({"params": _NONNEG, "tokens": _NONNEG})
 def training_flop(*, params: float, tokens: float) -> float:
     """Training compute ``6 N D`` in FLOP for ``params`` (active) parameters and ``tokens`` tokens.
 
@@ -259,7 +286,8 @@ def training_flop(*, params: float, tokens: float) -> float:
     return FLOP_PER_PARAM_TOKEN_TRAIN * n * d
 
 
-def gpu_hours_for_flop(*, flop: float, hardware: str, mfu: float) -> float:
+@validate_params({"flop": _NONNEG, "mfu": _FRACTION, "hardware": _NAME})
+def gpu_hours_for_flop(*, flop: float, mfu: float, hardware: str) -> float:
     """Accelerator-hours to execute ``flop`` at model FLOP utilisation ``mfu`` in (0, 1]: C / (F_peak x MFU x 3600)."""
     c = check_real("flop", flop, lo=0)
     u = _fraction("mfu", mfu)
@@ -267,6 +295,7 @@ def gpu_hours_for_flop(*, flop: float, hardware: str, mfu: float) -> float:
     return c / (peak * u * SECONDS_PER_HOUR)
 
 
+@validate_params({"flop": _NONNEG, "gpu_hours": _POSITIVE, "hardware": _NAME})
 def implied_mfu(*, flop: float, gpu_hours: float, hardware: str) -> float:
     """The model FLOP utilisation implied by a run's compute and accelerator-hours: C / (gpu_hours x 3600 x F_peak)."""
     c = check_real("flop", flop, lo=0)
@@ -275,13 +304,14 @@ def implied_mfu(*, flop: float, gpu_hours: float, hardware: str) -> float:
     return c / (h * SECONDS_PER_HOUR * peak)
 
 
+@validate_params({"active_params": _NONNEG, "efficiency": _FRACTION, "host_factor": _HOST, "pue": _PUE, "hardware": _NAME})
 def generation_j_per_token(
     *,
     active_params: float,
-    hardware: str,
     efficiency: float,
     host_factor: float = 1.0,
     pue: float = 1.0,
+    hardware: str,
 ) -> float:
     """Energy in joules to generate one token: ``2 P (P_tdp / F_peak) / eta x h x PUE``.
 
@@ -313,6 +343,7 @@ def generation_j_per_token(
     return FLOP_PER_PARAM_TOKEN_INFER * p * (tdp / peak) / eta * host * pu
 
 
+@validate_params({"j_per_token": _POSITIVE, "active_params": _POSITIVE, "hardware": _NAME})
 def implied_inference_efficiency(*, j_per_token: float, active_params: float, hardware: str) -> float:
     """The efficiency eta at which :func:`generation_j_per_token` (no overheads) equals a measured ``j_per_token``.
 
@@ -331,16 +362,20 @@ def implied_inference_efficiency(*, j_per_token: float, active_params: float, ha
     return eta
 
 
+@validate_params({
+    "tokens": _NONNEG, "active_params": _NONNEG, "efficiency": _FRACTION, "host_factor": _HOST, "pue": _PUE,
+    "kg_per_kwh": _KG_PER_KWH + [None], "hardware": _NAME, "grid": _NAME + [None],
+})
 def generation_footprint(
     *,
     tokens: float,
     active_params: float,
-    hardware: str,
     efficiency: float,
     host_factor: float = 1.0,
     pue: float = 1.0,
-    grid: str | None = None,
     kg_per_kwh: float | None = None,
+    hardware: str,
+    grid: str | None = None,
 ) -> Footprint:
     """Energy (MWh) and emissions (t CO2e) of generating ``tokens`` tokens (see :func:`generation_j_per_token`)."""
     n = check_real("tokens", tokens, lo=0)
@@ -355,6 +390,10 @@ def generation_footprint(
 # --------------------------------------------------------------------------- published footprints
 
 
+_TRAINING_COLUMNS = ["run", "boundary", "gpu_hours", "power_w", "energy_mwh", "pue", "grid_kg_per_kwh", "tco2e", "source", "evidence"]
+
+
+@validate_params({"table": [v.Frame(_TRAINING_COLUMNS), None], "implied_grid": _NAME})
 def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_grid: str = "meta_implied_2024") -> pd.DataFrame:
     """Recompute every published training footprint of ``training_energy.csv`` with :func:`training_footprint`.
 
@@ -411,6 +450,7 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
     return out
 
 
+@validate_params({"tco2e": _NONNEG, "gpu_hours": _POSITIVE, "power_w": _POSITIVE})
 def implied_grid_from_card(*, tco2e: float, gpu_hours: float, power_w: float) -> float:
     """The grid factor (kg/kWh) a footprint implies: t / (GPU-hours x power in MW), i.e. t per MWh."""
     t = check_real("tco2e", tco2e, lo=0)
@@ -419,6 +459,7 @@ def implied_grid_from_card(*, tco2e: float, gpu_hours: float, power_w: float) ->
     return t / (h * w / 1e6)
 
 
+@validate_params({"table": [v.Frame(["measurement", "model", "params_active", "hardware", "boundary", "unit", "value", "value_low", "value_high"]), None]})
 def inference_efficiencies(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The inference efficiency eta implied by every per-token measurement of ``inference_energy.csv``.
 
@@ -506,6 +547,7 @@ class Assumptions:
         return replace(self, **changes)
 
 
+@validate_params({"value": [v.Interval(v.Real, None, None)], "digits": [v.Interval(v.Integral, 1, 15, closed="both")]})
 def round_sig(value: float, digits: int = 2) -> float:
     """``value`` rounded to ``digits`` significant figures (how Monte Carlo results are shown).
 
@@ -519,7 +561,7 @@ def round_sig(value: float, digits: int = 2) -> float:
     return float(round(x, d - 1 - int(np.floor(np.log10(abs(x))))))
 
 
-class Interval(NamedTuple):
+class McInterval(NamedTuple):
     """Median and central interval of Monte Carlo draws."""
 
     median: float
@@ -528,14 +570,15 @@ class Interval(NamedTuple):
     level: float
 
 
-def summarise(draws, *, level: float = 0.9) -> Interval:
+@validate_params({"draws": [v.ArrayLike(ndim=1, min_size=1)], "level": [v.Interval(v.Real, 0, 1, closed="neither")]})
+def summarise(draws, *, level: float = 0.9) -> McInterval:
     """Median and central ``level`` interval of ``draws``."""
     lv = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     x = np.asarray(draws, dtype=float)
     if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
         raise ValueError("draws: expected a non-empty 1-d array of finite numbers")
     lo, med, hi = np.quantile(x, [(1 - lv) / 2, 0.5, (1 + lv) / 2])
-    return Interval(float(med), float(lo), float(hi), lv)
+    return McInterval(float(med), float(lo), float(hi), lv)
 
 
 class Draws(NamedTuple):
@@ -571,6 +614,10 @@ def _facility(rng, n, a: Assumptions):
     return a.host_factor.draw(rng, n), a.pue.draw(rng, n)
 
 
+@validate_params({
+    "tokens": _NONNEG, "active_params": _NONNEG, "hardware": _NAME, "grid": _NAME, "n": _N_DRAWS,
+    "seed": [v.Seed()], "assumptions": [v.InstanceOf(Assumptions), None],
+})
 def simulate_generation(
     *,
     tokens: float,
@@ -602,6 +649,10 @@ def simulate_generation(
     return Draws(energy, energy * ci)
 
 
+@validate_params({
+    "params": _NONNEG, "tokens": _NONNEG, "hardware": _NAME, "grid": _NAME, "n": _N_DRAWS,
+    "seed": [v.Seed()], "assumptions": [v.InstanceOf(Assumptions), None],
+})
 def simulate_training(
     *,
     params: float,
@@ -631,6 +682,10 @@ def simulate_training(
     return Draws(energy, energy * ci)
 
 
+@validate_params({
+    "gpu_hours": _NONNEG, "hardware": _NAME, "grid": _NAME, "n": _N_DRAWS,
+    "seed": [v.Seed()], "assumptions": [v.InstanceOf(Assumptions), None],
+})
 def simulate_training_from_hours(
     *,
     gpu_hours: float,
@@ -672,6 +727,10 @@ class BreakEven(NamedTuple):
     required_saving: np.ndarray
 
 
+@validate_params({
+    "synthetic_tokens": _NONNEG, "generator_params": _NONNEG, "student_params": _POSITIVE, "student_tokens": _POSITIVE,
+    "hardware": _NAME, "n": _N_DRAWS, "seed": [v.Seed()], "assumptions": [v.InstanceOf(Assumptions), None],
+})
 def simulate_break_even(
     *,
     synthetic_tokens: float,
@@ -710,6 +769,9 @@ def simulate_break_even(
     return BreakEven(gen, train, gen / train)
 
 
+@validate_params({
+    "tokens": _NONNEG, "active_params": _NONNEG, "hardware": _NAME, "grid": _NAME, "alternatives": [v.InstanceOf(dict), None],
+})
 def tornado(
     *,
     tokens: float,
