@@ -393,14 +393,15 @@ def generation_footprint(
 _TRAINING_COLUMNS = ["run", "boundary", "gpu_hours", "power_w", "energy_mwh", "pue", "grid_kg_per_kwh", "tco2e", "source", "evidence"]
 
 
-@validate_params({"table": [v.Frame(_TRAINING_COLUMNS), None], "implied_grid": _NAME})
-def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_grid: str = "meta_implied_2024") -> pd.DataFrame:
+@validate_params({"table": [v.Frame(_TRAINING_COLUMNS + ["year"]), None], "implied_grid": _NAME + [None]})
+def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_grid: str | None = None) -> pd.DataFrame:
     """Recompute every published training footprint of ``training_energy.csv`` with :func:`training_footprint`.
 
     Each row is recomputed under its own accounting convention (column ``boundary``): GPU energy x
     PUE x the stated grid factor; or GPU-hours x power (TDP), without PUE, x the stated factor; or,
     for Meta's cards, GPU-hours x the stated power (which already includes PUE) x the factor implied
-    by one of them (``implied_grid``), since the cards state none.
+    by one row of the same year's card (``meta_implied_<year>`` in ``grid_intensity.csv``, or the
+    single grid ``implied_grid`` for every such row), since the cards state none.
 
     Returns
     -------
@@ -410,7 +411,8 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
 
     References
     ----------
-    llama3modelcard2024, llama31modelcard2024, luccioni2023bloom, groeneveld2024olmo, olmo2024olmo
+    llama2modelcard2023, llama3modelcard2024, llama31modelcard2024, llama4modelcard2025,
+    luccioni2023bloom, groeneveld2024olmo, olmo2024olmo
     """
     t = _table("training_energy") if table is None else table
     t = t[t["boundary"] != "gpu_hours_only"]  # nothing published to reproduce
@@ -425,7 +427,8 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
             model_energy = fp.energy_mwh
             how = "GPU-hours x TDP x stated grid factor (no PUE)"
         elif rec.boundary == "tdp_pue_adjusted":
-            fp = training_footprint(gpu_hours=rec.gpu_hours, power_w=rec.power_w, grid=implied_grid)
+            g = implied_grid if implied_grid is not None else f"meta_implied_{int(rec.year)}"
+            fp = training_footprint(gpu_hours=rec.gpu_hours, power_w=rec.power_w, grid=g)
             model_energy = fp.energy_mwh
             how = "GPU-hours x stated power x implied grid factor"
         else:  # the schema allows only the three conventions above
