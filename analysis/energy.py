@@ -53,6 +53,18 @@ _KG_PER_KWH = [v.Interval(v.Real, 0, 1.5, closed="both")]
 _NAME = [v.InstanceOf(str, "a name (str)")]
 _N_DRAWS = [v.Interval(v.Integral, 1, 10_000_000, closed="both", cap_reason="memory")]
 
+__all__ = [
+    "J_PER_KWH", "KWH_PER_MWH", "G_PER_TONNE", "TRAINING_TOLERANCE", "ENERGY_TOLERANCE",
+    "joules_to_kwh", "kwh_to_joules", "kwh_to_mwh", "mwh_to_kwh", "grams_to_tonnes", "tonnes_to_grams",
+    "emissions_tonnes", "hardware_specs", "grid_factor", "pue_value",
+    "Footprint", "training_footprint", "training_flop", "gpu_hours_for_flop", "implied_mfu",
+    "generation_j_per_token", "implied_inference_efficiency", "generation_footprint",
+    "reproduce_training_footprints", "implied_grid_from_card", "inference_efficiencies",
+    "Range", "Assumptions", "round_sig", "McInterval", "summarise", "Draws",
+    "simulate_generation", "simulate_training", "simulate_training_from_hours",
+    "BreakEven", "simulate_break_even", "tornado",
+]
+
 # Exact unit conversions (SI definitions).
 J_PER_KWH = 3.6e6
 KWH_PER_MWH = 1e3
