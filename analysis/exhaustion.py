@@ -150,6 +150,15 @@ def _draw(name: str, rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.lognormal(mu, sigma, n)
 
 
+def _draw_log(name: str, rng: np.random.Generator, n: int) -> np.ndarray:
+    """log of ``_draw(name, rng, n)`` without the exp and log: the same random stream (numpy's lognormal is exp of its normal)."""
+    p = _parameters()[name]
+    if p["distribution"] == "fixed":
+        return np.full(n, np.log(float(p["value"])))
+    mu, sigma = lognormal_mu_sigma_for_interval(low=p["low"], high=p["high"], credibility=p["credibility"])
+    return rng.normal(mu, sigma, n)
+
+
 # --- repetition (Muennighoff et al. 2023) ------------------------------------------------------
 
 def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
@@ -202,6 +211,19 @@ def _stock(rng, n, *, year, stage="effective", epochs=None, with_growth=False):
     if with_growth:
         return stock, growth
     return stock * growth ** (year - _fixed("reference_year"))
+
+
+def _log_stock(rng, n, *, epochs=None):
+    """log S(2024) and log of its yearly growth, drawn in the order of ``_stock`` (same random stream)."""
+    log_stock = _draw_log("indexed_pages", rng, n) + _draw_log("bytes_per_page", rng, n)
+    # A lognormal deficit can exceed the ceiling; a token holds at least one byte.
+    log_stock -= np.log(np.maximum(_fixed("bytes_per_token_ceiling") - _draw("bytes_per_token_deficit", rng, n), 1.0))
+    log_growth = _draw_log("page_size_growth", rng, n) + _draw_log("page_count_growth", rng, n)
+    log_stock += _draw_log("quality_share", rng, n)
+    log_repetition = _draw_log("repetition_multiplier", rng, n)
+    if epochs is not None:
+        log_repetition = np.full(n, np.log(effective_data(1.0, epochs)))
+    return log_stock + log_repetition, log_growth
 
 
 # --- dataset-size trend ------------------------------------------------------------------------
@@ -386,29 +408,46 @@ def _check_scenario(overtraining, restricted_share, epochs, projection, dataset_
     return overtraining, restricted_share
 
 
-def _draw_model(rng, n, *, overtraining, restricted_share, epochs, projection="pooled", dataset_growth=None):
-    """Stock and demand draws (each an exponential in t): S0, g, D0, G. Pooled: n historical then n compute draws."""
+def _draw_model_log(rng, n, *, overtraining, restricted_share, epochs, projection="pooled", dataset_growth=None):
+    """Logs of the stock and demand draws (each an exponential in t): log S0, log g, log D0, log G.
+
+    Pooled: ``n`` historical draws, then ``n`` compute-based draws, each with its own stock draws.
+    Working with logs skips an exp and a log per array; the draws are those of ``_draw_model``.
+    """
     if projection == "pooled":
-        parts = [_draw_model(rng, n, overtraining=overtraining, restricted_share=restricted_share,
-                             epochs=epochs, projection=p, dataset_growth=dataset_growth)
+        parts = [_draw_model_log(rng, n, overtraining=overtraining, restricted_share=restricted_share,
+                                 epochs=epochs, projection=p, dataset_growth=dataset_growth)
                  for p in ("historical", "compute")]
         return tuple(np.concatenate(a) for a in zip(*parts))
-    stock0, stock_growth = _stock(rng, n, year=REFERENCE_YEAR, epochs=epochs, with_growth=True)
-    stock0 = stock0 * (1 - restricted_share)
+    log_s0, log_g = _log_stock(rng, n, epochs=epochs)
+    log_s0 += np.log1p(-restricted_share)
     if projection == "historical":
-        demand0 = _draw("largest_dataset_2024", rng, n)
+        log_d0 = _draw_log("largest_dataset_2024", rng, n)
         if dataset_growth is None:
-            demand_growth = _draw("dataset_growth", rng, n)
+            log_gd = _draw_log("dataset_growth", rng, n)
         else:
             mu, sigma = lognormal_mu_sigma_for_interval(low=dataset_growth[0], high=dataset_growth[1], credibility=0.95)
-            demand_growth = rng.lognormal(mu, sigma, n)
+            log_gd = rng.normal(mu, sigma, n)
     else:
         # Chinchilla: N = D / 20 and C = 6 N D give D = sqrt(20 C / 6); D grows as sqrt(g_C).
         ratio = _fixed("chinchilla_tokens_per_parameter")
-        demand0 = np.sqrt(ratio * _draw("largest_compute_2024", rng, n) / 6.0)
-        demand_growth = np.sqrt(_draw("compute_growth", rng, n))
+        log_d0 = 0.5 * (np.log(ratio / 6.0) + _draw_log("largest_compute_2024", rng, n))
+        log_gd = 0.5 * _draw_log("compute_growth", rng, n)
     # Over-training by k (k times the tokens per parameter at the same compute) multiplies D by sqrt(k).
-    return stock0, stock_growth, demand0 * np.sqrt(overtraining), demand_growth
+    return log_s0, log_g, log_d0 + 0.5 * np.log(overtraining), log_gd
+
+
+def _draw_model(rng, n, **kwargs):
+    """Stock and demand draws S0, g, D0, G (see ``_draw_model_log``)."""
+    return tuple(np.exp(a) for a in _draw_model_log(rng, n, **kwargs))
+
+
+def _crossing_years_log(log_s0, log_g, log_d0, log_gd) -> np.ndarray:
+    log_gap = log_s0 - log_d0
+    log_rate = log_gd - log_g
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = REFERENCE_YEAR + log_gap / log_rate
+    return np.where(log_rate > 0, t, np.where(log_gap > 0, np.inf, -np.inf))
 
 
 def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
@@ -419,13 +458,8 @@ def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
     arrays = [np.asarray(a, dtype=float) for a in (stock0, stock_growth, demand0, demand_growth)]
     if any(np.any(~np.isfinite(a)) or np.any(a <= 0) for a in arrays):
         raise ValueError("stock0, stock_growth, demand0, demand_growth: must be finite and > 0")
-    stock0, stock_growth, demand0, demand_growth = arrays
-    log_gap = np.log(stock0) - np.log(demand0)
-    log_rate = np.log(demand_growth) - np.log(stock_growth)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = REFERENCE_YEAR + log_gap / log_rate
     # Demand growing no faster than the stock: it never catches up, or was always above.
-    return np.where(log_rate > 0, t, np.where(log_gap > 0, np.inf, -np.inf))
+    return _crossing_years_log(*(np.log(a) for a in arrays))
 
 
 def runout_distribution(
@@ -470,8 +504,8 @@ def runout_distribution(
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, epochs, projection, dataset_growth)
     n = _draws(n)
     rng = np.random.default_rng(_seed(seed))
-    years = crossing_years(*_draw_model(rng, n, overtraining=overtraining, restricted_share=restricted_share,
-                                        epochs=epochs, projection=projection, dataset_growth=dataset_growth))
+    years = _crossing_years_log(*_draw_model_log(rng, n, overtraining=overtraining, restricted_share=restricted_share,
+                                                 epochs=epochs, projection=projection, dataset_growth=dataset_growth))
     p10, median, p90 = np.quantile(years, [0.1, 0.5, 0.9], method="inverted_cdf")
     return RunoutDistribution(
         median=float(median), p10=float(p10), p90=float(p90),
@@ -494,10 +528,10 @@ def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.
     if n * grid.size > 2e8:
         raise ValueError(f"n: n x len(grid_years) must be at most 2e8, got {n * grid.size:.3g}")
     rng = np.random.default_rng(_seed(seed))
-    s0, g, d0, gd = _draw_model(rng, n, overtraining=overtraining, restricted_share=restricted_share,
-                                epochs=epochs, projection=projection)
+    ls0, lg, ld0, lgd = _draw_model_log(rng, n, overtraining=overtraining, restricted_share=restricted_share,
+                                        epochs=epochs, projection=projection)
     dt = grid[:, None] - REFERENCE_YEAR
-    return (np.log(d0) + dt * np.log(gd) >= np.log(s0) + dt * np.log(g)).mean(axis=1)
+    return (ld0 + dt * lgd >= ls0 + dt * lg).mean(axis=1)
 
 
 def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantiles=(0.05, 0.5, 0.95),
@@ -512,11 +546,11 @@ def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantile
     if q.ndim != 1 or q.size == 0 or np.any(~np.isfinite(q)) or np.any((q <= 0) | (q >= 1)):
         raise ValueError("quantiles: each must be in (0, 1)")
     rng = np.random.default_rng(_seed(seed))
-    s0, g, d0, gd = _draw_model(rng, n, overtraining=overtraining, restricted_share=0.0, epochs=None, projection=projection)
+    ls0, lg, ld0, lgd = _draw_model_log(rng, n, overtraining=overtraining, restricted_share=0.0, epochs=None, projection=projection)
     dt = yrs[:, None] - REFERENCE_YEAR
     # Quantiles of log-values: the exponential of a quantile of the log is the quantile of the value.
     frames = []
-    for series, logv in (("stock", np.log(s0) + dt * np.log(g)), ("dataset", np.log(d0) + dt * np.log(gd))):
+    for series, logv in (("stock", ls0 + dt * lg), ("dataset", ld0 + dt * lgd)):
         qs = np.exp(np.quantile(logv, q, axis=1))  # shape (len(q), len(years))
         for qi, row in zip(q, qs):
             frames.append(pd.DataFrame({"year": yrs, "series": series, "quantile": qi, "tokens": row}))
