@@ -497,3 +497,13 @@ def test_compare_model_tables_shares_draws_across_rows():
 
 def test_chapter_evidence_date_comes_from_the_origin_blocks():
     assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements") == "2026-11-26"
+
+
+def test_scenario_table_shortcut_equals_separate_runs():
+    # scenario_table draws once and shifts logs per scenario; it must equal one run per scenario.
+    table = ex.scenario_table(n=3000, seed=8).set_index("scenario")
+    for name, kwargs in ex.SCENARIOS:
+        r = ex.runout_distribution(n=3000, seed=8, **kwargs)
+        assert table.at[name, "median_year"] == pytest.approx(r.median, abs=1e-9)
+        assert table.at[name, "p90_year"] == pytest.approx(r.p90, abs=1e-9)
+        assert table.at[name, "median_se"] == pytest.approx(r.median_se, abs=1e-9)
