@@ -401,10 +401,13 @@ def test_pooled_projection_against_the_papers_median_and_interval(chapter_pooled
     # year is in the paper's median year or the next; our interval lies inside the paper's, each end
     # less than two years inside (we rebuilt the compute projection, so we do not expect equality).
     r = chapter_pooled
-    assert math.floor(r.median_grid) in (2028, 2029)
-    assert 2026 <= r.p10_grid < 2028
-    assert 2030 < r.p90_grid <= 2032
-    assert r.p90 - r.p10 < 2032 - 2026
+    paper = data.load("villalobos2024_results").set_index("quantity").loc["runout_year_median"]
+    median, low, high = paper["value"], paper["ci_low"], paper["ci_high"]
+    assert (median, low, high) == (2028, 2026, 2032)
+    assert math.floor(r.median_grid) in (median, median + 1)
+    assert low <= r.p10_grid < low + 2
+    assert high - 2 < r.p90_grid <= high
+    assert r.p90 - r.p10 < high - low
 
 
 def test_chapter_medians_carry_a_small_monte_carlo_error(chapter_pooled):
@@ -496,7 +499,7 @@ def test_compare_model_tables_shares_draws_across_rows():
 
 
 def test_chapter_evidence_date_comes_from_the_origin_blocks():
-    assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements") == "2026-11-26"
+    assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements", "villalobos2024_results") == "2026-11-26"
 
 
 def test_scenario_table_shortcut_equals_separate_runs():
@@ -507,3 +510,44 @@ def test_scenario_table_shortcut_equals_separate_runs():
         assert table.at[name, "median_year"] == pytest.approx(r.median, abs=1e-9)
         assert table.at[name, "p90_year"] == pytest.approx(r.p90, abs=1e-9)
         assert table.at[name, "median_se"] == pytest.approx(r.median_se, abs=1e-9)
+
+
+# --- property-based: bad input gets a named error, quickly ------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_not_numbers = st.one_of(st.text(max_size=5), st.booleans(), st.none(), st.lists(st.floats(), max_size=2))
+
+
+@settings(max_examples=40, deadline=2000)
+@given(value=st.one_of(st.floats(max_value=0.999, allow_nan=False), st.just(float("nan")), st.just(float("inf")), st.floats(min_value=1e4 + 1, max_value=1e300)))
+def test_overtraining_out_of_range_raises_a_named_value_error(value):
+    with pytest.raises(ValueError, match="overtraining"):
+        ex.runout_distribution(overtraining=value, n=100, seed=0)
+
+
+@settings(max_examples=40, deadline=2000)
+@given(value=_not_numbers)
+def test_non_numeric_scenario_inputs_raise_a_named_type_error(value):
+    for name in ("overtraining", "restricted_share", "n", "seed"):
+        if name == "seed" and value is None:
+            continue  # seed=None is valid (fresh entropy)
+        with pytest.raises(TypeError, match=name):
+            ex.runout_distribution(**{name: value})
+
+
+@settings(max_examples=40, deadline=2000)
+@given(day=st.integers(1, 28), month=st.integers(1, 12), year=st.integers(2000, 2030), sep=st.sampled_from(["/", ".", "-"]))
+def test_day_first_dates_are_rejected(day, month, year, sep):
+    dates = [f"{day:02d}{sep}{month:02d}{sep}{y}" for y in (year, year + 1, year + 2)]
+    df = pd.DataFrame({"release_date": dates, "training_tokens": [1e11, 1e12, 1e13]})
+    with pytest.raises(ValueError, match="ISO 8601"):
+        ex.fit_growth(df, bootstrap=10, seed=0)
+
+
+@settings(max_examples=30, deadline=5000)
+@given(overtraining=st.floats(1, 100), share=st.floats(0, 0.9), projection=st.sampled_from(ex.PROJECTIONS))
+def test_valid_scenarios_give_finite_ordered_quantiles(overtraining, share, projection):
+    r = ex.runout_distribution(overtraining=overtraining, restricted_share=share, projection=projection, n=2000, seed=1)
+    assert np.isfinite([r.p10, r.median, r.p90, r.median_se]).all()
+    assert r.p10 <= r.median <= r.p90
