@@ -38,7 +38,19 @@ import pandas as pd
 from scipy.stats import binom
 
 from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
-from analysis.validation import check_choice, check_int, check_real
+from analysis.validation import (
+    ArrayLike,
+    Frame,
+    InstanceOf,
+    Integral,
+    Interval,
+    Options,
+    Real,
+    check_choice,
+    check_int,
+    check_real,
+    validate_params,
+)
 
 REFERENCE_YEAR = 2024.0
 R_STAR = 15.387756  # Muennighoff et al. (2023), R_D*; also in exhaustion_parameters.csv
@@ -54,10 +66,21 @@ MAX_DRAWS = 5_000_000
 EXCLUDED_BASES = ("speculative", "not disclosed", "multimodal pretraining tokens")
 
 
+# Declared constraints (analysis.validation), shared by the functions below.
+_N = [Interval(Integral, 1, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
+_SEED = ["seed"]
+_OVERTRAINING = [Interval(Real, 1, 1e4, closed="both")]
+_RESTRICTED = [Interval(Real, 0, 1, closed="left")]
+_EPOCHS = [None, Interval(Real, 1, 1e4, closed="both")]
+_PROJECTION = [Options(str, PROJECTIONS)]
+_YEARS = [ArrayLike(ndim=1, min_size=1, max_size=10_000)]
+_POSITIVE = [Interval(Real, 0, None, closed="neither")]
+
+
 def _seed(seed):
-    if seed is None:
-        return None
-    return check_int("seed", seed, minimum=0)
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
+    return check_int("seed", seed, minimum=0, maximum=2**32 - 1)
 
 
 def _draws(n) -> int:
@@ -86,6 +109,7 @@ def _parameters() -> dict[str, dict]:
     return {row["parameter"]: row for row in table.to_dict("records")}
 
 
+@validate_params({})
 def parameters() -> pd.DataFrame:
     """The model's inputs (``exhaustion_parameters.csv``) as a DataFrame, one row per parameter."""
     from analysis import data
@@ -97,6 +121,7 @@ def _fixed(name: str) -> float:
     return float(_parameters()[name]["value"])
 
 
+@validate_params({"low": _POSITIVE, "high": _POSITIVE, "credibility": [Interval(Real, 0, 1, closed="neither")]})
 def lognormal_mu_sigma_for_interval(*, low: float, high: float, credibility: float) -> tuple[float, float]:
     """Log-scale parameters (mu, sigma) of the lognormal whose central ``credibility`` interval is [low, high].
 
@@ -118,6 +143,7 @@ def lognormal_mu_sigma_for_interval(*, low: float, high: float, credibility: flo
     return float(mu), float(sigma)
 
 
+@validate_params({"low": _POSITIVE, "high": _POSITIVE})
 def geometric_midpoint(*, low: float, high: float) -> float:
     """Geometric midpoint ``sqrt(low * high)`` of an interval: the median of a lognormal given by that central interval.
 
@@ -131,6 +157,7 @@ def geometric_midpoint(*, low: float, high: float) -> float:
     return float(np.sqrt(low * high))
 
 
+@validate_params({"name": [InstanceOf(str, "a parameter name of exhaustion_parameters.csv")]})
 def parameter_median(name: str) -> float:
     """Median of a parameter of ``exhaustion_parameters.csv``: its value if fixed, else the geometric midpoint of its interval."""
     params = _parameters()
@@ -161,6 +188,9 @@ def _draw_log(name: str, rng: np.random.Generator, n: int) -> np.ndarray:
 
 # --- repetition (Muennighoff et al. 2023) ------------------------------------------------------
 
+@validate_params({"unique_tokens": [Interval(Real, 0, None, closed="left"), ArrayLike(ndim=None, lo=0)],
+                  "epochs": [Interval(Real, 1, None, closed="left"), ArrayLike(ndim=None, lo=1)],
+                  "r_star": _POSITIVE})
 def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
     """Effective tokens of ``epochs`` passes over ``unique_tokens``: U + U r* (1 - exp(-(epochs - 1) / r*)) (Muennighoff et al. 2023)."""
     u = np.asarray(unique_tokens, dtype=float)
@@ -176,6 +206,8 @@ def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
 
 # --- stock of human text -----------------------------------------------------------------------
 
+@validate_params({"n": _N, "year": [Interval(Real, 1990, 2100, closed="both")], "seed": _SEED,
+                  "stage": [Options(str, _STAGES)], "epochs": _EPOCHS})
 def stock_samples(*, n: int, year: float = 2024, seed=None, stage: str = "effective", epochs=None) -> np.ndarray:
     """Monte Carlo draws of the stock of public human text in tokens at ``year`` (Villalobos et al. 2024, Sec. 2).
 
@@ -248,6 +280,7 @@ class GrowthFit(NamedTuple):
     n: int
 
 
+@validate_params({"df": [Frame(("training_tokens", "tokens_basis", "evidence"), min_rows=0)]})
 def in_growth_fit(df: pd.DataFrame) -> pd.Series:
     """Rows of a token table that enter the growth fit: a text-token count that was seen (not recalled, not speculative, not multimodal)."""
     _check_frame(df, ("training_tokens", "tokens_basis", "evidence"))
@@ -266,6 +299,9 @@ def _check_frame(df, required) -> None:
         raise ValueError(f"df: missing column(s) {sorted(missing)}")
 
 
+@validate_params({"df": [Frame(("release_date", "training_tokens"), min_rows=3)],
+                  "bootstrap": [Interval(Integral, 1, 200_000, closed="both", cap_reason="the resamples are held in memory")],
+                  "seed": _SEED, "level": [Interval(Real, 0, 1, closed="neither")]})
 def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed: int | None = None, level: float = 0.95) -> GrowthFit:
     """Bootstrap OLS of log10(training tokens) on release date: the growth factor per year and its interval.
 
@@ -313,6 +349,7 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed: int | None = No
 
 # --- Monte Carlo summaries --------------------------------------------------------------------
 
+@validate_params({"draws": [ArrayLike(ndim=1, min_size=2, finite=False)], "q": [Interval(Real, 0, 1, closed="neither")]})
 def quantile_bootstrap_se(draws, q: float) -> float:
     """Monte Carlo standard error of the ``q``-quantile of ``draws``: the exact bootstrap SD, without resampling.
 
@@ -342,6 +379,7 @@ def quantile_bootstrap_se(draws, q: float) -> float:
     return float(np.sqrt(np.sum(pmf * (values - mean) ** 2)))
 
 
+@validate_params({"year": [Interval(Real, float(PAPER_GRID[0]), float(PAPER_GRID[-1]), closed="right")]})
 def paper_grid_year(year) -> float:
     """The year the authors' code would report for a crossing at decimal ``year``: the last point of their grid before it.
 
@@ -356,6 +394,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
+@validate_params({"year": [Interval(Real, 1900, 2200, closed="both")], "se": [None, Interval(Real, 0, None, closed="left")],
+                  "k": [Interval(Real, 0, None, closed="left")]})
 def month_label(year: float, se: float | None = None, *, k: float = 3.0) -> str:
     """The calendar month a decimal year falls in, e.g. 2028.95 -> 'December 2028' (months as twelfths of the year).
 
@@ -468,6 +508,8 @@ def _crossing_years_log(log_s0, log_g, log_d0, log_gd) -> np.ndarray:
     return np.where(log_rate > 0, t, np.where(log_gap > 0, np.inf, -np.inf))
 
 
+@validate_params({name: [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)]
+                  for name in ("stock0", "stock_growth", "demand0", "demand_growth")})
 def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
     """Year at which D0 G^(t-2024) reaches S0 g^(t-2024), per draw (+inf if never, -inf if always above).
 
@@ -480,6 +522,9 @@ def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
     return _crossing_years_log(*(np.log(a) for a in arrays))
 
 
+@validate_params({"overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED, "epochs": _EPOCHS,
+                  "projection": _PROJECTION, "dataset_growth": [None, InstanceOf(tuple, "a (low, high) tuple")],
+                  "n": _N, "seed": _SEED})
 def runout_distribution(
     *,
     overtraining: float = 1.0,
@@ -539,6 +584,8 @@ def _summarise(years: np.ndarray, projection: str) -> RunoutDistribution:
     )
 
 
+@validate_params({"grid_years": _YEARS, "overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED,
+                  "epochs": _EPOCHS, "projection": _PROJECTION, "n": _N, "seed": _SEED})
 def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.0, epochs=None,
                             projection: str = "pooled", n: int = 20000, seed: int | None = None) -> np.ndarray:
     """P(D(t) >= S(t)) on a grid of years, the slow way the paper computes it (for checking and plotting)."""
@@ -556,6 +603,8 @@ def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.
     return (ld0 + dt * lgd >= ls0 + dt * lg).mean(axis=1)
 
 
+@validate_params({"years": _YEARS, "n": _N, "seed": _SEED, "quantiles": [ArrayLike(ndim=1, min_size=1, lo=0, hi=1)],
+                  "overtraining": _OVERTRAINING, "projection": _PROJECTION})
 def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantiles=(0.05, 0.5, 0.95),
                      overtraining: float = 1.0, projection: str = "pooled") -> pd.DataFrame:
     """Quantiles of the effective stock and of the projected largest dataset at each year (tidy: year, series, quantile, tokens)."""
@@ -579,6 +628,8 @@ def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantile
     return pd.concat(frames, ignore_index=True)
 
 
+@validate_params({"years": _YEARS, "overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED,
+                  "projection": _PROJECTION, "n": _N, "seed": _SEED})
 def synthetic_need(*, years, overtraining: float = 1.0, restricted_share: float = 0.0, projection: str = "pooled",
                    n: int = 20000, seed: int | None = None) -> pd.DataFrame:
     """Synthetic tokens a frontier run in each year would need if the dataset trend continues past the stock: max(D - S, 0) and its share of D.
@@ -633,6 +684,7 @@ SCENARIOS = (
 )
 
 
+@validate_params({"n": _N, "seed": _SEED, "projection": _PROJECTION})
 def scenario_table(*, n: int = 20000, seed: int | None = None, projection: str = "pooled") -> pd.DataFrame:
     """Median run-out year, 80% interval and MC SE of the median for each scenario in ``SCENARIOS``.
 
@@ -662,6 +714,8 @@ class Comparison(NamedTuple):
     pooled: RunoutDistribution
 
 
+@validate_params({"tables": [InstanceOf(dict, "a dict of label -> DataFrame")], "n": _N, "seed": _SEED,
+                  "bootstrap": [Interval(Integral, 1, 200_000, closed="both")]})
 def compare_model_tables(tables: dict, *, n: int, seed: int | None = None, bootstrap: int = 4000) -> list[Comparison]:
     """Growth fit and run-out year on the paper's data and on each table of models, with everything else equal.
 
