@@ -111,7 +111,10 @@ def _parameters() -> dict[str, dict]:
 
 @validate_params({})
 def parameters() -> pd.DataFrame:
-    """The model's inputs (``exhaustion_parameters.csv``) as a DataFrame, one row per parameter."""
+    """The model's inputs (``exhaustion_parameters.csv``) as a DataFrame, one row per parameter.
+
+    References: villalobos2024will, epochai2024datastock, sevilla2024compute.
+    """
     from analysis import data
 
     return data.load("exhaustion_parameters")
@@ -149,6 +152,8 @@ def geometric_midpoint(*, low: float, high: float) -> float:
 
     This is how 0.1.0 quoted "2.38x per year" for the paper's growth: the midpoint of the 95%
     interval [1.845, 3.062] of the bootstrap, not the bootstrap's own median (about 2.35x).
+
+    References: villalobos2024will.
     """
     low = check_real("low", low, lo=0, lo_open=True)
     high = check_real("high", high, lo=0, lo_open=True)
@@ -159,7 +164,10 @@ def geometric_midpoint(*, low: float, high: float) -> float:
 
 @validate_params({"name": [InstanceOf(str, "a parameter name of exhaustion_parameters.csv")]})
 def parameter_median(name: str) -> float:
-    """Median of a parameter of ``exhaustion_parameters.csv``: its value if fixed, else the geometric midpoint of its interval."""
+    """Median of a parameter of ``exhaustion_parameters.csv``: its value if fixed, else the geometric midpoint of its interval.
+
+    References: villalobos2024will, epochai2024datastock.
+    """
     params = _parameters()
     if name not in params:
         raise ValueError(f"name: unknown parameter {name!r}; known: {', '.join(sorted(params))}")
@@ -192,7 +200,10 @@ def _draw_log(name: str, rng: np.random.Generator, n: int) -> np.ndarray:
                   "epochs": [Interval(Real, 1, None, closed="left"), ArrayLike(ndim=None, lo=1)],
                   "r_star": _POSITIVE})
 def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
-    """Effective tokens of ``epochs`` passes over ``unique_tokens``: U + U r* (1 - exp(-(epochs - 1) / r*)) (Muennighoff et al. 2023)."""
+    """Effective tokens of ``epochs`` passes over ``unique_tokens``: U + U r* (1 - exp(-(epochs - 1) / r*)) (Muennighoff et al. 2023).
+
+    References: muennighoff2023scaling.
+    """
     u = np.asarray(unique_tokens, dtype=float)
     e = np.asarray(epochs, dtype=float)
     if np.any(~np.isfinite(u)) or np.any(u < 0):
@@ -214,6 +225,8 @@ def stock_samples(*, n: int, year: float = 2024, seed=None, stage: str = "effect
     ``stage`` is ``raw`` (indexed web), ``quality`` (after quality filtering) or ``effective``
     (also multiplied by the value of repetition). ``epochs`` replaces the paper's repetition
     multiplier by the Muennighoff et al. value of that many epochs (``epochs=1``: no repetition).
+
+    References: villalobos2024will, epochai2024datastock, muennighoff2023scaling.
     """
     n = _draws(n)
     year = check_real("year", year, lo=1990, hi=2100)
@@ -282,7 +295,10 @@ class GrowthFit(NamedTuple):
 
 @validate_params({"df": [Frame(("training_tokens", "tokens_basis", "evidence"), min_rows=0)]})
 def in_growth_fit(df: pd.DataFrame) -> pd.Series:
-    """Rows of a token table that enter the growth fit: a text-token count that was seen (not recalled, not speculative, not multimodal)."""
+    """Rows of a token table that enter the growth fit: a text-token count that was seen (not recalled, not speculative, not multimodal).
+
+    References: villalobos2024will.
+    """
     _check_frame(df, ("training_tokens", "tokens_basis", "evidence"))
     return (
         df["training_tokens"].notna()
@@ -358,6 +374,8 @@ def quantile_bootstrap_se(draws, q: float) -> float:
     ``Binomial(n, j / n)``. So ``P(Q* <= x_(j)) = P(Binomial(n, j/n) >= k)``, and the bootstrap
     distribution of the quantile, hence its SD, follows in closed form (checked against resampling
     in the tests).
+
+    References: villalobos2024will (the quantities it is applied to).
     """
     x = np.asarray(draws, dtype=float)
     if x.ndim != 1 or x.size < 2:
@@ -385,6 +403,8 @@ def paper_grid_year(year) -> float:
 
     The code evaluates P(D >= S) on ``np.linspace(2015, 2039, 100)`` and reports
     ``grid[searchsorted(p, q) - 1]``, the grid year just before the crossing (``src/projections.py``).
+
+    References: epochai2024datastock.
     """
     year = check_real("year", year, lo=PAPER_GRID[0], hi=PAPER_GRID[-1], lo_open=True)
     return float(PAPER_GRID[np.searchsorted(PAPER_GRID, year, side="left") - 1])
@@ -402,6 +422,8 @@ def month_label(year: float, se: float | None = None, *, k: float = 3.0) -> str:
     With a Monte Carlo standard error ``se``, a value within ``k * se`` of the start of a month is
     labelled with both months ('December 2028 or January 2029'): no number of draws can make a
     median that sits on a month boundary stable to the month, so the label says so instead.
+
+    References: villalobos2024will.
     """
     year = check_real("year", year, lo=1900, hi=2200)
     if se is not None:
@@ -514,6 +536,8 @@ def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
     """Year at which D0 G^(t-2024) reaches S0 g^(t-2024), per draw (+inf if never, -inf if always above).
 
     ``t = 2024 + log(S0 / D0) / log(G / g)`` where demand grows faster than the stock.
+
+    References: villalobos2024will.
     """
     arrays = [np.asarray(a, dtype=float) for a in (stock0, stock_growth, demand0, demand_growth)]
     if any(np.any(~np.isfinite(a)) or np.any(a <= 0) for a in arrays):
@@ -588,7 +612,10 @@ def _summarise(years: np.ndarray, projection: str) -> RunoutDistribution:
                   "epochs": _EPOCHS, "projection": _PROJECTION, "n": _N, "seed": _SEED})
 def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.0, epochs=None,
                             projection: str = "pooled", n: int = 20000, seed: int | None = None) -> np.ndarray:
-    """P(D(t) >= S(t)) on a grid of years, the slow way the paper computes it (for checking and plotting)."""
+    """P(D(t) >= S(t)) on a grid of years, the slow way the paper computes it (for checking and plotting).
+
+    References: villalobos2024will, epochai2024datastock.
+    """
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, epochs, projection, None)
     n = _draws(n)
     grid = np.asarray(grid_years, dtype=float)
@@ -607,7 +634,10 @@ def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.
                   "overtraining": _OVERTRAINING, "projection": _PROJECTION})
 def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantiles=(0.05, 0.5, 0.95),
                      overtraining: float = 1.0, projection: str = "pooled") -> pd.DataFrame:
-    """Quantiles of the effective stock and of the projected largest dataset at each year (tidy: year, series, quantile, tokens)."""
+    """Quantiles of the effective stock and of the projected largest dataset at each year (tidy: year, series, quantile, tokens).
+
+    References: villalobos2024will.
+    """
     overtraining, _ = _check_scenario(overtraining, 0.0, None, projection, None)
     n = _draws(n)
     yrs = _check_years(years)
@@ -637,6 +667,8 @@ def synthetic_need(*, years, overtraining: float = 1.0, restricted_share: float 
     Returns, per year, the median and 10th/90th percentiles of the synthetic tokens and of the
     synthetic share, the probability that any synthetic data is needed, and the Monte Carlo SE of
     the median share (exact bootstrap over draws).
+
+    References: villalobos2024will.
     """
     overtraining, restricted_share = _check_scenario(overtraining, restricted_share, None, projection, None)
     n = _draws(n)
@@ -691,6 +723,8 @@ def scenario_table(*, n: int = 20000, seed: int | None = None, projection: str =
     All scenarios use the same draws (so differences are not noise): the model is drawn once and
     each scenario shifts the logs of stock or demand (``_apply_scenario``), which gives exactly what
     ``runout_distribution`` gives with the same seed (tested), several times faster.
+
+    References: villalobos2024will, longpre2024consent, muennighoff2023scaling, hoffmann2022training.
     """
     _check_scenario(1.0, 0.0, None, projection, None)
     n = _draws(n)
@@ -723,6 +757,8 @@ def compare_model_tables(tables: dict, *, n: int, seed: int | None = None, boots
     ``tokens_basis``, ``evidence``); its growth fit (rows ``in_growth_fit``) replaces the paper's
     growth interval in the historical projection, with the same seed, so differences between rows
     are not Monte Carlo noise. The first row is the paper's own growth interval.
+
+    References: villalobos2024will, epochai2024datastock.
     """
     if not isinstance(tables, dict) or not tables:
         raise TypeError("tables: expected a non-empty dict of label -> DataFrame")
