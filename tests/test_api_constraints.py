@@ -185,5 +185,17 @@ def _valid_example(constraints):
             arr = np.linspace(lo, hi, max(3, c.min_size))
             return np.round(arr) if c.integer else arr
         if isinstance(c, v.Frame):
-            return pd.DataFrame({col: [1.0, 2.0, 3.0] for col in c.required})
+            cols = c.required or ("x",)
+            return pd.DataFrame({col: [1.0, 2.0, 3.0] for col in cols})
+        if isinstance(c, v.InstanceOf):
+            classes = c.cls if isinstance(c.cls, tuple) else (c.cls,)
+            for cls in classes:
+                if cls is str:
+                    return "x"
+                if cls is np.random.Generator:
+                    return np.random.default_rng(0)
+                if isinstance(cls, type) and issubclass(dict, cls):
+                    return {}
+        if isinstance(c, v.CallableConstraint):
+            return lambda **kwargs: 0.0
     return None
