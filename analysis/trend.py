@@ -13,10 +13,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, Real, validate_params
+
+_DATES = [InstanceOf((list, tuple, pd.Series, pd.Index, np.ndarray), "a list, tuple, Series, Index or array of dates")]
+_ARRAY = [ArrayLike(ndim=None, min_size=1)]
+
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+@validate_params({"dates": _DATES})
 def decimal_year(dates) -> np.ndarray:
     """Dates as fractional years (2024.0 is 1 January 2024).
 
@@ -48,6 +54,7 @@ def decimal_year(dates) -> np.ndarray:
     return (ts.dt.year + (ts - start).dt.days / days).to_numpy(dtype=float)
 
 
+@validate_params({"x": _ARRAY, "y": _ARRAY})
 def ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """OLS slope of y on x along the last axis, cov(x, y) / var(x): one closed form per bootstrap resample."""
     xm = x.mean(axis=-1, keepdims=True)
@@ -55,6 +62,9 @@ def ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return ((x - xm) * (y - ym)).sum(axis=-1) / ((x - xm) ** 2).sum(axis=-1)
 
 
+@validate_params({"x": [ArrayLike(ndim=1, min_size=2)], "y": [ArrayLike(ndim=1, min_size=2)],
+                  "n_boot": [Interval(Integral, 1, 200_000, closed="both", cap_reason="the resamples are held in memory")],
+                  "rng": [InstanceOf(np.random.Generator, "a numpy Generator")]})
 def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.random.Generator) -> dict:
     """Full-sample OLS slope and intercept of y on x, and the slopes of ``n_boot`` pairs-bootstrap resamples.
 
@@ -73,6 +83,9 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.rando
     return {"slope": slope, "intercept": intercept, "boot_slopes": ols_slopes(xs[ok], ys[ok])}
 
 
+@validate_params({"low": [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)],
+                  "high": [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)],
+                  "level": [Interval(Real, 0, 1, closed="neither")]})
 def lognormal_params(*, low, high, level: float) -> tuple:
     """(mu, sigma) of the lognormal whose central ``level`` interval is [low, high] (inputs already validated)."""
     z = norm.ppf(0.5 + level / 2.0)
