@@ -49,6 +49,7 @@ __all__ = [
     "mixed_regression_simulation",
     "mixed_regression_floor",
     "max_synthetic_fraction",
+    "mixed_regression_crossover",
 ]
 
 ESTIMATORS = ("unbiased", "mle")
@@ -1301,3 +1302,31 @@ def max_synthetic_fraction(*, n_samples: int, n_features: int, tolerance: float,
     if excess(1.0) <= 0:
         return 1.0
     return float(brentq(excess, 0.0, 1.0, xtol=1e-15, rtol=1e-12))
+
+
+@validate_params({"n_features": _MIX["n_features"], "synthetic_fraction": [Interval(Real, 0, 1, closed="right")],
+                  "shift_sq": [_POS], "noise_std": [_POS]})
+def mixed_regression_crossover(*, n_features: int, synthetic_fraction: float, shift_sq: float, noise_std: float) -> float:
+    """Total sample size at which the variance term falls to the floor: sigma^2 d / (n - d - 1) = p^2 c^2.
+
+    Parameters
+    ----------
+    n_features : int
+        Dimension d.
+    synthetic_fraction : float
+        Synthetic share p, in (0, 1].
+    shift_sq : float
+        ||w2 - w1||^2 = c^2, > 0.
+    noise_std : float
+        Label noise sigma, > 0.
+
+    Returns
+    -------
+    float
+        n* = d + 1 + sigma^2 d / (p^2 c^2); beyond it more data of the same mix barely lowers the error.
+
+    References
+    ----------
+    dohmatob2025strong
+    """
+    return float(n_features + 1 + noise_std**2 * n_features / (synthetic_fraction**2 * shift_sq))

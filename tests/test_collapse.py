@@ -549,3 +549,9 @@ def test_oversized_calls_are_refused_quickly_with_the_cap(call, name):
         call()
     assert "cap" in str(info.value)
     assert time.perf_counter() - start < 2.0
+
+
+def test_crossover_is_where_the_variance_meets_the_floor():
+    for p in (0.001, 0.01, 0.3):
+        n_star = c.mixed_regression_crossover(n_features=10, synthetic_fraction=p, shift_sq=2.0, noise_std=1.5)
+        assert 1.5**2 * 10 / (n_star - 11) == pytest.approx(c.mixed_regression_floor(synthetic_fraction=p, shift_sq=2.0))
