@@ -35,6 +35,7 @@ __all__ = [
     "real_fraction_grid",
     "mean_error_threshold",
     "fan_quantiles",
+    "CategoricalPaths",
     "categorical_recursion",
     "gini_simpson_theory",
     "linear_regression_recursion",
@@ -74,6 +75,14 @@ _POS = Interval(Real, 0, None, closed="neither")
 _REAL = Interval(Real, None, None)
 _FRACTION = Interval(Real, 0, 1, closed="both")
 _ESTIMATOR = Options(str, ESTIMATORS)
+
+
+class CategoricalPaths(NamedTuple):
+    """Result of :func:`categorical_recursion`: the per-generation, per-chain ``table`` and the
+    fitted probabilities at the requested generations (``snapshots[g]``, shape (chains, K); empty if none requested)."""
+
+    table: pd.DataFrame
+    snapshots: dict
 
 
 class GaussianPaths(NamedTuple):
@@ -651,19 +660,19 @@ def categorical_recursion(
     pseudo_count: float = 0.5,
     snapshot_generations=None,
     seed: int | None = None,
-):
+) -> CategoricalPaths:
     """Refit a categorical distribution to ``sample_size`` draws from the previous fit (empirical frequencies; Shumailov et al. 2024, Sec. 3.1).
 
-    Returns a tidy DataFrame, one row per generation and chain, with ``support_size`` (categories
+    The table has one row per generation and chain, with ``support_size`` (categories
     with non-zero probability), ``lost_mass`` (original probability of the categories the model can
     no longer produce), ``tail_mass`` (probability on categories ranked below ``top_k`` in
     the original distribution), ``gini_simpson`` (1 - sum p^2), ``entropy_bits`` and
     ``cross_entropy_bits``: the cross-entropy of the original distribution under the current model
     after add-``pseudo_count`` smoothing, q = (M p + a) / (M + a K). Smoothing is applied only when
     scoring, at every generation including 0; the next generation samples the unsmoothed fit.
-    With ``snapshot_generations`` (a list of generations) it returns ``(table, snapshots)``, where
-    ``snapshots[g]`` is the (chains, K) array of fitted probabilities at generation g, categories in
-    the order of ``probs``.
+    ``snapshots[g]`` is the (chains, K) array of fitted probabilities at each generation g of
+    ``snapshot_generations``, categories in the order of ``probs``. One return type whatever the
+    arguments (issue 18): a :class:`CategoricalPaths`.
 
     Parameters
     ----------
@@ -686,8 +695,8 @@ def categorical_recursion(
 
     Returns
     -------
-    pandas.DataFrame or (pandas.DataFrame, dict)
-        The per-generation table, and the snapshots when ``snapshot_generations`` is given.
+    CategoricalPaths
+        ``table`` (pandas.DataFrame) and ``snapshots`` (dict, empty without ``snapshot_generations``).
 
     References
     ----------
@@ -736,7 +745,7 @@ def categorical_recursion(
             )
         )
     table = pd.concat(tables, ignore_index=True)
-    return (table, snaps) if snapshot_generations is not None else table
+    return CategoricalPaths(table=table, snapshots=snaps)
 
 
 @validate_params({"probs": [ArrayLike(min_size=2, lo=0.0, max_size=10**6)], "generations": [_GEN0], "sample_size": [_SIZE]})

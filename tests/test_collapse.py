@@ -218,7 +218,9 @@ def test_smallest_sufficient_fraction_requires_all_larger_fractions():
 def test_gini_simpson_decays_geometrically():
     p = np.arange(10, 0, -1) / 55.0
     m, gens = 50, 50
-    table = c.categorical_recursion(p, generations=gens, sample_size=m, chains=20_000, top_k=3, seed=13)
+    result = c.categorical_recursion(p, generations=gens, sample_size=m, chains=20_000, top_k=3, seed=13)
+    assert isinstance(result, c.CategoricalPaths) and result.snapshots == {}
+    table = result.table
     exact = c.gini_simpson_theory(p, generations=gens, sample_size=m)
     for t in (0, 1, 10, 50):
         assert_mean_close(table.loc[table.generation == t, "gini_simpson"].to_numpy(), exact[t])
