@@ -114,3 +114,18 @@ def test_decimals_are_rounded_not_truncated():
     assert sanitize("0.29999999999999") == sanitize("0.30000000000001") == "0.3"
     assert sanitize("0.123456789049") != sanitize("0.123456789051")
     assert sanitize("at 0x7f3a2b1c9d80") == "at 0xADDRESS"
+
+
+def test_the_comparison_sees_numbers_and_figure_data_but_not_png_bytes():
+    def out(text, png, digest):
+        return [
+            {"output_type": "display_data", "metadata": {"image/png": {"alt": "Bars.", "data_sha256": digest}},
+             "data": {"application/papermill.record/image/png": png, "application/papermill.record/text/plain": text}},
+            {"output_type": "stream", "name": "stdout", "text": "took 3.2 s\n"},
+            {"output_type": "stream", "name": "stdout", "text": "mean 0.1234567890123\n"},
+        ]
+
+    ref = normalise(out("'42.0'", "iVBOR-a", "d1"))
+    assert normalise(out("'42.0'", "iVBOR-b", "d1")) == ref  # other PNG bytes, same figure data
+    assert normalise(out("'43.0'", "iVBOR-a", "d1")) != ref  # a glued number changed
+    assert normalise(out("'42.0'", "iVBOR-a", "d2")) != ref  # the figure's data changed
