@@ -32,7 +32,7 @@ $(BIN)/uv: tools/uv-bootstrap.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0] + ": run make PYTHON=/path/to/python3.11-or-newer")'
 	@# With a pip of our own (>= 22.3 knows --python), the venv needs none: ensurepip alone takes
 	@# longer than installing everything else. Otherwise the venv's own pip installs uv.
-	@if $(PYTHON) -m pip --python $(PYTHON) --version >/dev/null 2>&1; then \
+	@if $(PYTHON) -m pip --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" --version >/dev/null 2>&1; then \
 	  test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV); \
 	  echo "$(PYTHON) -m pip --python $(BIN)/python install uv (pinned, hash-checked)"; \
 	  $(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check --require-hashes --no-deps -r tools/uv-bootstrap.txt; \
