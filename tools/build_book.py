@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     print(f"[build] notebooks import analysis from {root / probe.analysis_file}")
     exec_key = hashlib.sha256(
-        (tree_hash(root, ["analysis", "requirements.txt", "pyproject.toml", "uv.lock"]) + probe.key()).encode()
+        (tree_hash(root, ["analysis", "pyproject.toml", "uv.lock"]) + probe.key()).encode()
     ).hexdigest()
     site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
     try:
