@@ -7,8 +7,10 @@ for where ``analysis`` resolves and which packages it sees (``tools/kernel_env.p
 
 jupyter-cache re-executes a notebook only when its own code cells change; it cannot see the
 ``analysis`` package or the data files a notebook imports (MyST-NB#299). So this script keys the
-execution cache on a hash of ``analysis/`` (code and data), the dependency pins, the resolved
-import location and the kernel's package versions: when that key changes the cache is cleared and
+execution cache on a hash of ``analysis/`` (code and data), the lock (``uv.lock``), the resolved
+import location and the versions of every package the kernel sees (pyproject.toml is left out:
+its test settings do not change a number, and its dependencies reach the key through the lock
+and the kernel's packages): when that key changes the cache is cleared and
 every notebook runs again. When any source of the site changes, every page is re-read (``--all``)
 so numbers glued across pages are refreshed too. With nothing changed, Sphinx's incremental build
 does almost nothing.
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     print(f"[build] notebooks import analysis from {root / probe.analysis_file}")
     exec_key = hashlib.sha256(
-        (tree_hash(root, ["analysis", "pyproject.toml", "uv.lock"]) + probe.key()).encode()
+        (tree_hash(root, ["analysis", "uv.lock"]) + probe.key()).encode()
     ).hexdigest()
     site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
     try:
