@@ -22,7 +22,12 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-MATHJAX_KEEP = ("tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y", "sre", "adaptors")
+# tex-chtml.js and what it may load from its own directory: fonts, TeX extensions (\\require), the
+# menu and its accessibility tools (speech maps in sre/), and the SVG renderer the menu can switch to
+MATHJAX_KEEP = (
+    "tex-chtml.js", "output/chtml", "output/chtml.js", "output/svg", "output/svg.js",
+    "input/tex/extensions", "ui", "a11y", "sre", "adaptors",
+)
 # SRE's built-in default locations (cdn.jsdelivr.net): its maps (MathJax configures its local copy
 # instead), and the maps and XPath polyfill for Internet Explorer
 _SRE_CDN = re.compile(r'"https://cdn\.jsdelivr\.net/npm/[^"]*"')
