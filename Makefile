@@ -1,5 +1,7 @@
 # Two commands: `make book` (build the site) and `make test` (run the whole suite).
-# Both create .venv and install the pinned requirements on first use.
+# Both create .venv on first use: the only prerequisites are Python >= 3.11 and make. The
+# environment is uv's hashed, universal lock (uv.lock); uv itself is bootstrapped from PyPI with
+# pip, pinned and hash-checked (tools/uv-bootstrap.txt, exported from the lock).
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
@@ -7,25 +9,49 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-CHROMIUM := /usr/bin/chromium
+# uv: install into .venv, never download a Python, keep the lock as committed
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
+# Debian's chromium for the browser tests; elsewhere set CHROMIUM=/path/to/chromium
+CHROMIUM ?=
+export CHROMIUM
 
-.PHONY: help book test notebooks serve bench chromium clean venv
+.PHONY: help book test notebooks nbval serve bench chromium clean venv lock
 
 help:
-	@echo "make book       build the site into _build/html (executes every notebook)"
-	@echo "make test       run the whole test suite (unit, data, pairing, nbval, build, browser)"
-	@echo "make notebooks  re-sync the jupytext pairs and re-execute the .ipynb files in place"
+	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
+	@echo "make book       build the site into _build/html (executes every notebook against this checkout)"
+	@echo "make test       run the whole test suite (unit, data, pairing, notebook outputs, build, browser)"
+	@echo "make notebooks  re-sync the jupytext pairs and re-execute the .ipynb files in place (NB=name for one)"
+	@echo "make nbval      re-execute the committed notebooks with nbval (optional; make test compares without re-executing)"
+	@echo "make lock       re-resolve uv.lock from pyproject.toml (after changing dependencies) and refresh the uv bootstrap pins"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make clean      remove _build (keeps .venv)"
 
+$(BIN)/uv: tools/uv-bootstrap.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0] + ": run make PYTHON=/path/to/python3.11-or-newer")'
+	@# With a pip of our own (>= 22.3 knows --python), the venv needs none: ensurepip alone takes
+	@# longer than installing everything else. Otherwise the venv's own pip installs uv.
+	@if $(PYTHON) -m pip --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" --version >/dev/null 2>&1; then \
+	  test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV); \
+	  echo "$(PYTHON) -m pip --python $(BIN)/python install uv (pinned, hash-checked)"; \
+	  $(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check --require-hashes --no-deps -r tools/uv-bootstrap.txt; \
+	else \
+	  test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	  echo "$(BIN)/python -m pip install uv (pinned, hash-checked)"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r tools/uv-bootstrap.txt; \
+	fi
+	@touch $@
+
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+$(STAMP): $(BIN)/uv uv.lock pyproject.toml
+	$(UV) sync --locked --quiet
 	@touch $@
+
+lock: $(BIN)/uv
+	$(UV) lock
+	$(UV) export --frozen --only-group bootstrap --no-emit-project --format requirements-txt --quiet -o tools/uv-bootstrap.txt
 
 book: $(STAMP)
 	$(BIN)/python tools/build_book.py
@@ -33,17 +59,28 @@ book: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NB)
 
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $(or $(NB),notebooks book)
+
 serve: $(STAMP)
 	@test -f _build/html/index.html || $(MAKE) book
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+# Chromium for the browser tests, the way this machine allows: Debian's package where there is
+# apt; otherwise a message saying what to install. Playwright never downloads a browser.
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ -n "$(CHROMIUM)" ]; then test -x "$(CHROMIUM)" || { echo "CHROMIUM=$(CHROMIUM) is not an executable" >&2; exit 1; }; \
+	elif [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+	  echo "make test needs Chromium for its browser tests and this machine has no apt-get." >&2; \
+	  echo "Install Chromium with your system's package manager (e.g. 'brew install --cask chromium'," >&2; \
+	  echo "'dnf install chromium', 'pacman -S chromium'), then run: make test CHROMIUM=/path/to/chromium" >&2; \
+	  exit 1; \
 	fi
 
 test: $(STAMP) chromium

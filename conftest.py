@@ -13,9 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools"))
-from kernel_env import kernel_env  # noqa: E402
+from kernel_env import encrypt_kernel_transport, kernel_env  # noqa: E402
 
 os.environ.update(kernel_env(ROOT))
+encrypt_kernel_transport()  # kernels started here (nbval) get CurveZMQ keys, no plain-TCP warning
 sys.path.insert(0, str(ROOT))
 for _name in [m for m in sys.modules if m == "analysis" or m.startswith("analysis.")]:
     del sys.modules[_name]

@@ -70,9 +70,14 @@ def browser():
     """Debian's Chromium driven by Playwright (no browser download), headless and offline-minded."""
     from playwright.sync_api import sync_playwright
 
-    exe = next((p for p in CHROMIUM_CANDIDATES if os.path.exists(p)), None)
+    candidates = [os.environ["CHROMIUM"]] if os.environ.get("CHROMIUM") else CHROMIUM_CANDIDATES
+    exe = next((p for p in candidates if os.path.exists(p)), None)
     if exe is None:
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium package", pytrace=False)
+        pytest.fail(
+            "Chromium is not installed: `make test` installs Debian's chromium package where there is apt; "
+            "elsewhere install Chromium and set CHROMIUM=/path/to/chromium",
+            pytrace=False,
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=exe,

@@ -57,7 +57,11 @@ def small_copy(tmp_path_factory) -> Path:
 
 
 def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(small_copy: Path):
-    """The failure found in 0.1.0: a copy built with another checkout's environment published that checkout's numbers."""
+    """The failure found in 0.1.0: a copy built with another checkout's environment published that checkout's numbers.
+
+    Only the pages the change touches are built (a trimmed table of contents holding the data
+    appendix, whose glued package count follows software.csv).
+    """
     copy, env = small_copy, _foreign_env()
     # the premise: in this environment, a plain `import analysis` from the copy's notebooks/ finds another copy
     where = subprocess.run(
@@ -89,13 +93,6 @@ def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(smal
     assert "nothing changed since the last successful build" in again.stdout
     assert not _executed(again)
     assert f'<span class="pasted-text">{n_before - 1}</span> packages above' in _page(copy, PROVENANCE)
-
-    # undoing the change brings the old number back (re-executed, not a stale page)
-    software.write_text("\n".join(lines) + "\n")
-    undone = run_build(copy, env=env)
-    assert undone.returncode == 0, undone.stdout[-3000:]
-    assert _executed(undone)
-    assert f'<span class="pasted-text">{n_before}</span> packages above' in _page(copy, PROVENANCE)
 
 
 def test_a_kernel_that_imports_another_analysis_fails_the_build(tmp_path: Path):

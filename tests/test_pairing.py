@@ -15,7 +15,6 @@ NOTEBOOKS = ROOT / "notebooks"
 BOOK_NOTEBOOKS = [p for p in sorted((ROOT / "book").glob("*.md")) if p.read_text(encoding="utf-8").startswith("---\njupytext:")]
 CHAPTERS = sorted(NOTEBOOKS.glob("*.md"))
 MDS = CHAPTERS + BOOK_NOTEBOOKS  # every notebook source: chapters, and prose pages that compute
-IMAGE_MIMES = ("image/", "application/papermill.record/image/")
 
 
 def _cells(nb):
@@ -64,18 +63,23 @@ def test_every_code_cell_was_executed_top_to_bottom(md):
 
 
 @pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)
-def test_figure_outputs_are_excluded_from_byte_comparison(md):
-    # PNG bytes depend on font rendering and library versions; the numbers behind a figure are
-    # glued or printed in other cells, which nbval does compare.
+def test_compared_figure_outputs_carry_what_the_comparison_needs(md):
+    # PNG bytes depend on font rendering and library versions, so the output comparison
+    # (test_notebook_outputs.py) compares a figure by its alt text and the digest of its data CSV,
+    # which glue_figure puts in the output's metadata. A figure cell that is compared must have them.
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
     for i, c in enumerate(nb.cells):
-        if c.cell_type != "code":
+        if c.cell_type != "code" or {"nbval-ignore-output", "nbval-skip"} & set(c.metadata.get("tags", [])):
             continue
-        has_image = any(k.startswith(IMAGE_MIMES) for o in c.outputs for k in o.get("data", {}))
-        if has_image:
-            assert "nbval-ignore-output" in c.metadata.get("tags", []), (
-                f"{md.stem} cell {i} outputs an image: tag it nbval-ignore-output"
-            )
+        for o in c.outputs:
+            for mime in o.get("data", {}):
+                base = mime.removeprefix("application/papermill.record/")
+                if base.startswith("image/"):
+                    meta = o.get("metadata", {}).get(base, {})
+                    assert meta.get("alt") and meta.get("data_sha256"), (
+                        f"{md.stem} cell {i}: a figure output without alt text and data digest in its metadata; "
+                        "glue it with analysis.plotting.glue_figure(..., data=...) and re-run `make notebooks`"
+                    )
 
 
 @pytest.mark.parametrize("md", [*MDS, *sorted((ROOT / "book").glob("*.md"))], ids=lambda p: p.stem)

@@ -7,8 +7,10 @@ for where ``analysis`` resolves and which packages it sees (``tools/kernel_env.p
 
 jupyter-cache re-executes a notebook only when its own code cells change; it cannot see the
 ``analysis`` package or the data files a notebook imports (MyST-NB#299). So this script keys the
-execution cache on a hash of ``analysis/`` (code and data), the dependency pins, the resolved
-import location and the kernel's package versions: when that key changes the cache is cleared and
+execution cache on a hash of ``analysis/`` (code and data), the lock (``uv.lock``), the resolved
+import location and the versions of every package the kernel sees (pyproject.toml is left out:
+its test settings do not change a number, and its dependencies reach the key through the lock
+and the kernel's packages): when that key changes the cache is cleared and
 every notebook runs again. When any source of the site changes, every page is re-read (``--all``)
 so numbers glued across pages are refreshed too. With nothing changed, Sphinx's incremental build
 does almost nothing.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +53,19 @@ def tree_hash(root: Path, paths: list[str]) -> str:
     return h.hexdigest()
 
 
+def toc_pages(root: Path) -> list[Path]:
+    """The source files of every page in the table of contents."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    docs = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            docs.append(chapter["file"])
+            docs.extend(s["file"] for s in chapter.get("sections", []))
+    return [root / f"{d}.md" for d in docs if (root / f"{d}.md").exists()]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="clear the cache and re-execute everything")
@@ -67,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     print(f"[build] notebooks import analysis from {root / probe.analysis_file}")
     exec_key = hashlib.sha256(
-        (tree_hash(root, ["analysis", "requirements.txt", "pyproject.toml", "uv.lock"]) + probe.key()).encode()
+        (tree_hash(root, ["analysis", "uv.lock"]) + probe.key()).encode()
     ).hexdigest()
     site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
     try:
@@ -75,20 +91,33 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError):
         stamp = {}
 
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
+    # jupyter-book's own entry point, run after setting the kernels' transport encryption
+    launcher = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1)); import kernel_env; kernel_env.encrypt_kernel_transport(); "
+        "from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; sys.exit(main())"
+    )
+    tools = str(Path(__file__).resolve().parent)
+    cmd = [sys.executable, "-c", launcher, tools, "build", str(root), "-W", "-n", "--keep-going"]
     # The execution cache carries the key of the code and data it was made with; it stays valid
     # for that key even when a build fails (a failing cell or a broken citation elsewhere).
     cache = build / ".jupyter_cache"
     cache_key_path = cache / "analysis-key.txt"
     cached_key = cache_key_path.read_text() if cache_key_path.exists() else None
-    # figure data files are written by executing notebooks; if they are gone, so is the cache's use
-    lost_outputs = any(
-        "figure_data/" in md.read_text(encoding="utf-8") and not (md.parent / "figure_data").exists()
-        for folder in ("notebooks", "book") for md in (root / folder).glob("*.md")
-    )
+    # figure data files are written by executing notebooks; if one a page links to is gone, so is
+    # the cache's use (only pages of the table of contents are built, so only they count)
+    lost_outputs = [
+        f"{md.parent.name}/figure_data/{name}"
+        for md in toc_pages(root)
+        for name in re.findall(r"figure_data/([\w.-]+\.csv)", md.read_text(encoding="utf-8"))
+        if not (md.parent / "figure_data" / name).exists()
+    ]
     if args.force or cached_key != exec_key or lost_outputs:
         if cache.exists():
-            reason = "forced" if args.force else "analysis/, the pins or the kernel environment changed"
+            reason = (
+                "forced" if args.force
+                else f"figure data lost ({lost_outputs[0]})" if lost_outputs and cached_key == exec_key
+                else "analysis/, the pins or the kernel environment changed"
+            )
             print(f"[build] {reason}: clearing the execution cache, every notebook runs again")
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(parents=True)

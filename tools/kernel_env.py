@@ -35,6 +35,23 @@ print(json.dumps({"analysis": analysis.__file__, "python": sys.version, "executa
 """
 
 
+def encrypt_kernel_transport() -> None:
+    """Have every kernel this process starts use CurveZMQ keys provisioned by its manager.
+
+    ipykernel warns on every start that a kernel "is running over TCP without encryption" unless
+    the manager provisions keys; jupyter_client does so when ``KernelManager.transport_encryption``
+    is ``auto`` and the kernelspec declares curve support (ipykernel's does). Neither jupyter-book
+    nor nbclient passes configuration to the kernel manager, so the default is set here, in the
+    process that starts the kernels. Older jupyter_client without the option: nothing to do.
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    trait = KernelManager.class_traits().get("transport_encryption")
+    if trait is not None and zmq.has("curve"):
+        trait.default_value = "auto"
+
+
 class KernelEnvironmentError(RuntimeError):
     """The kernel would not import the ``analysis`` package of the root being built."""
 

@@ -22,7 +22,7 @@ from jupytext.cli import jupytext as jupytext_cli
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kernel_env import KernelEnvironmentError, kernel_env, probe_kernel  # noqa: E402
+from kernel_env import KernelEnvironmentError, encrypt_kernel_transport, kernel_env, probe_kernel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -56,6 +56,7 @@ def main(argv: list[str]) -> int:
         mds = [p for p in mds if p.stem in wanted]
     # kernels inherit this process's environment: this checkout first on the path, guard set
     os.environ.update(kernel_env(ROOT))
+    encrypt_kernel_transport()
     try:
         probe = probe_kernel(ROOT)
     except KernelEnvironmentError as exc:
