@@ -27,6 +27,8 @@ ALLOWED = [
     re.compile(r"\bCC-BY-\d\.\d\b"),  # licence identifier
     # names of models, which contain digits but are not quantities
     re.compile(r"\b(GPT-\d(\.\d)?|Palmyra X \d{3}|Phi-\d|Llama \d(\.\d)?|Gemma \d|AlphaFold \d|Nemotron-\d)"),
+    # names of accelerators (H100, A100, V100, TPU v4/v5e/v5p), not quantities
+    re.compile(r"\b([AHV]100s?|H200s?|B200s?|TPU v\d[ep]?)\b"),
 ]
 
 
