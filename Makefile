@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help book test notebooks serve bench chromium clean venv
+.PHONY: help book test notebooks serve bench chromium clean venv release release-check
 
 help:
 	@echo "make book       build the site into _build/html (executes every notebook)"
@@ -18,6 +18,7 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make clean      remove _build (keeps .venv)"
+	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
 
 venv: $(STAMP)
 
@@ -54,3 +55,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The release step: every place must state analysis.__version__ and its date, the tree must be
+# clean, then the tag v<version> is made (tools/release.py). Run `make test` and `make book` first.
+release-check: $(STAMP)
+	$(BIN)/python tools/release.py check
+
+release: $(STAMP)
+	$(BIN)/python tools/release.py tag

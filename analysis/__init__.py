@@ -4,4 +4,6 @@ Modules are named for what they model (``collapse``, ``exhaustion``, ``cost``, `
 ``regulation``); ``data`` loads and validates the curated CSVs; ``plotting`` holds the figure style.
 """
 
-__version__ = "0.1.0"
+# The single source of truth for the release; analysis.release checks every other place against it.
+__version__ = "0.2.0"
+__release_date__ = "2026-11-26"
