@@ -231,3 +231,20 @@ def test_chapter_link_and_cite_markup():
     assert ledger.chapter_link(pd.NA) == ""
     assert ledger.cite("a2020x; b2021y") == "{cite:p}`a2020x,b2021y`"
     assert ledger.escape_myst("$700,000 | *x*") == r"\$700,000 \| \*x\*"
+
+
+def test_public_functions_declare_constraints_and_name_bad_parameters():
+    import inspect
+
+    from analysis.validation import constraints_of
+    public = [n for n, f in inspect.getmembers(ledger, inspect.isfunction)
+              if not n.startswith("_") and f.__module__ == ledger.__name__]
+    assert public
+    for name in public:
+        assert constraints_of(getattr(ledger, name)) is not None, name
+    with pytest.raises(TypeError, match="^source: "):
+        ledger.cite(None)
+    with pytest.raises(TypeError, match="^text: "):
+        ledger.escape_myst(3)
+    with pytest.raises(ValueError, match="^n: "):
+        ledger.quote_in_fingerprint("a b c d e f g", [], n=0)
