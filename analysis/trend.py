@@ -7,19 +7,54 @@ quantity on the date and bootstrap the slope by resampling models (pairs bootstr
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, Real, validate_params
 
+_DATES = [InstanceOf((list, tuple, pd.Series, pd.Index, np.ndarray), "a list, tuple, Series, Index or array of dates")]
+_ARRAY = [ArrayLike(ndim=None, min_size=1)]
+
+
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@validate_params({"dates": _DATES})
 def decimal_year(dates) -> np.ndarray:
-    """Dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings or timestamps) as fractional years (2024.0 is 1 January 2024)."""
-    ts = pd.to_datetime(pd.Series(dates).astype(str).str.slice(0, 10), format="mixed")
+    """Dates as fractional years (2024.0 is 1 January 2024).
+
+    Accepts timestamps (``datetime``, ``numpy.datetime64``, pandas) and strings in ISO 8601 only:
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a time part after ``T`` or a space is ignored). Any
+    other string, e.g. ``05/01/2024`` or ``24-01-05``, raises ``ValueError`` naming the value:
+    guessing day-first or month-first would silently return a wrong year.
+    """
+    series = pd.Series(dates)
+    if series.empty:
+        raise ValueError("dates: expected at least one date")
+    if series.isna().any():
+        raise ValueError("dates: missing dates are not allowed")
+    if series.map(lambda v: isinstance(v, str)).any():
+        text = series.astype(str).str.strip().str.split(r"[T ]", n=1, regex=True).str[0]
+        bad = text[~text.str.match(_ISO_DATE)]
+        if len(bad):
+            raise ValueError(
+                f"dates: {bad.iloc[0]!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            )
+        try:
+            ts = pd.to_datetime(text.map(lambda t: (t + "-01-01")[:10] if len(t) < 10 else t), format="%Y-%m-%d")
+        except ValueError as err:
+            raise ValueError(f"dates: not a valid calendar date ({err})") from None
+    else:
+        ts = pd.to_datetime(series)
     start = pd.to_datetime(ts.dt.year.astype(str) + "-01-01")
     days = np.where(ts.dt.is_leap_year, 366.0, 365.0)
     return (ts.dt.year + (ts - start).dt.days / days).to_numpy(dtype=float)
 
 
+@validate_params({"x": _ARRAY, "y": _ARRAY})
 def ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """OLS slope of y on x along the last axis, cov(x, y) / var(x): one closed form per bootstrap resample."""
     xm = x.mean(axis=-1, keepdims=True)
@@ -27,6 +62,9 @@ def ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return ((x - xm) * (y - ym)).sum(axis=-1) / ((x - xm) ** 2).sum(axis=-1)
 
 
+@validate_params({"x": [ArrayLike(ndim=1, min_size=2)], "y": [ArrayLike(ndim=1, min_size=2)],
+                  "n_boot": [Interval(Integral, 1, 200_000, closed="both", cap_reason="the resamples are held in memory")],
+                  "rng": [InstanceOf(np.random.Generator, "a numpy Generator")]})
 def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.random.Generator) -> dict:
     """Full-sample OLS slope and intercept of y on x, and the slopes of ``n_boot`` pairs-bootstrap resamples.
 
@@ -45,6 +83,9 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.rando
     return {"slope": slope, "intercept": intercept, "boot_slopes": ols_slopes(xs[ok], ys[ok])}
 
 
+@validate_params({"low": [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)],
+                  "high": [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)],
+                  "level": [Interval(Real, 0, 1, closed="neither")]})
 def lognormal_params(*, low, high, level: float) -> tuple:
     """(mu, sigma) of the lognormal whose central ``level`` interval is [low, high] (inputs already validated)."""
     z = norm.ppf(0.5 + level / 2.0)

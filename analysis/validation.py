@@ -362,6 +362,16 @@ def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[st
             try:
                 bound = sig.bind(*args, **kwargs)
             except TypeError as exc:
+                # Check the arguments that were given before reporting a missing one, so a bad
+                # value is named even when the call is also incomplete.
+                try:
+                    partial = sig.bind_partial(*args, **kwargs)
+                except TypeError:
+                    partial = None
+                if partial is not None:
+                    for name, value in partial.arguments.items():
+                        if name in declared:
+                            _validate_one(name, value, declared[name])
                 raise TypeError(f"{func.__qualname__}: {exc}") from None
             for name, value in bound.arguments.items():
                 if name in declared:

@@ -22,7 +22,7 @@ LITERAL = re.compile(r"`[^`]*`")
 ALLOWED = [
     re.compile(r"\b(19|20)\d\d\b"),
     re.compile(r"\b[Cc]hapters? \d(\s*(,|and|to)\s*\d)*\b"),
-    re.compile(r"\bfindings? \d(\s*(,|and|to)\s*\d)*\b"),
+    re.compile(r"\bfindings? \d+(\s*(,|and|to)\s*\d+)*\b"),
     re.compile(r"^\s*\d+\.\s", re.M),
     re.compile(r"\bCC-BY-\d\.\d\b"),  # licence identifier
     # names of models, which contain digits but are not quantities
