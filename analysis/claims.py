@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -242,7 +243,7 @@ def article_fingerprint(text: str, *, n: int = FINGERPRINT_N) -> list[str]:
     return sorted(_run_hashes(tokens(text), n))
 
 
-@validate_params({"quote": [str], "fingerprint": [list, tuple, set, frozenset], "n": [Interval(Integral, 2, 1000, closed="both")]})
+@validate_params({"quote": [str], "fingerprint": [InstanceOf(Collection, "a collection of hashes")], "n": [Interval(Integral, 2, 1000, closed="both")]})
 def quote_in_fingerprint(quote: str, fingerprint, *, n: int = FINGERPRINT_N) -> bool:
     """True if every run of ``n`` consecutive tokens of ``quote`` is in the article's ``fingerprint``."""
     toks = tokens(quote)

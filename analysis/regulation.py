@@ -408,7 +408,7 @@ def timeline_events(*, table: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.sort_values(["jurisdiction", "id", "date", "event"]).reset_index(drop=True)
 
 
-@validate_params({"rows": [Frame(min_rows=0)], "columns": [list, tuple, pd.Index]})
+@validate_params({"rows": [Frame(min_rows=0)], "columns": [InstanceOf(Iterable, "an iterable of column names")]})
 def display_table(rows: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """A copy of ``rows`` for display: dates as ISO text, empty cells as an em dash, evidence spelled out."""
     if not isinstance(rows, pd.DataFrame):
@@ -433,7 +433,7 @@ def anchor(row_id: str) -> str:
     return f"reg-{check_id(row_id)}"
 
 
-@validate_params({"rows": [Frame(min_rows=0)], "columns": [list, tuple, pd.Index], "anchors": [Boolean()]})
+@validate_params({"rows": [Frame(min_rows=0)], "columns": [InstanceOf(Iterable, "an iterable of column names")], "anchors": [Boolean()]})
 def html_table(rows: pd.DataFrame, columns: Iterable[str], *, anchors: bool = False) -> str:
     """An HTML table of ``rows`` (text escaped); with ``anchors`` each row gets ``id="reg-<id>"`` for links.
 
