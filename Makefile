@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test notebooks nbval serve bench chromium clean venv lock
+.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -27,6 +27,7 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make clean      remove _build (keeps .venv)"
+	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
 
 $(BIN)/uv: tools/uv-bootstrap.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0] + ": run make PYTHON=/path/to/python3.11-or-newer")'
@@ -91,3 +92,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The release step: every place must state analysis.__version__ and its date, the tree must be
+# clean, then the tag v<version> is made (tools/release.py). Run `make test` and `make book` first.
+release-check: $(STAMP)
+	$(BIN)/python tools/release.py check
+
+release: $(STAMP)
+	$(BIN)/python tools/release.py tag

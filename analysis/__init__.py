@@ -7,7 +7,9 @@ Modules are named for what they model (``collapse``, ``exhaustion``, ``cost``, `
 import os as _os
 from pathlib import Path as _Path
 
-__version__ = "0.1.0"
+# The single source of truth for the release; analysis.release checks every other place against it.
+__version__ = "0.2.0"
+__release_date__ = "2026-11-26"
 
 # The build (tools/build_book.py, tools/run_notebooks.py) sets SDR_BUILD_ROOT to the checkout it
 # executes. Importing another copy of this package (a second clone's editable install, a

@@ -9,10 +9,15 @@ page must render the cell's ``text/markdown`` output as MyST (cell metadata
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+from collections.abc import Collection
+from pathlib import Path
 
 import pandas as pd
+
+from analysis.validation import Frame, Interval, Integral, InstanceOf, NoneType, validate_params
 
 # Ordered from "the article is right" to "nothing behind it"; the order of the bar chart.
 STATUSES = ("supported", "partly_supported", "misattributed", "unsupported", "not_found")
@@ -37,8 +42,10 @@ CHAPTERS = {
     "03_model_collapse": "Chapter 3, model collapse",
     "04_bias_amplification": "Chapter 4, bias amplification",
     "05_regulation": "Chapter 5, regulation",
+    "06_privacy_utility": "Chapter 6, privacy and utility",
     "07_energy_carbon": "Chapter 7, energy and carbon",
 }
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 _REQUIRED = ("id", "claim", "quote", "status", "correction", "source", "chapter")
 
 
@@ -53,6 +60,56 @@ def _check_claims(claims) -> None:
         raise ValueError(f"claims: status values {unknown} are not in the vocabulary {list(STATUSES)}")
 
 
+@dataclasses.dataclass(frozen=True)
+class LedgerSummary:
+    """Counts of the ledger by verdict (what the claims page and the landing page print).
+
+    Attributes
+    ----------
+    n_claims : int
+        Claims in the ledger.
+    by_status : dict
+        Number of claims per status of ``STATUSES`` (zeros kept).
+    n_tested_in_chapters : int
+        Claims linked to the chapter that measures or tests them.
+    n_experts_not_found : int
+        Named experts the article quotes whom no search could find.
+    """
+
+    n_claims: int
+    by_status: dict
+    n_tested_in_chapters: int
+    n_experts_not_found: int
+
+    @property
+    def n_supported(self) -> int:
+        return self.by_status["supported"]
+
+    @property
+    def n_not_as_stated(self) -> int:
+        """Claims not supported as stated (every other verdict)."""
+        return self.n_claims - self.n_supported
+
+    @property
+    def pct_supported(self) -> float:
+        return 100.0 * self.n_supported / self.n_claims if self.n_claims else 0.0
+
+
+@validate_params({"claims": [Frame(min_rows=0)]})
+def summarise(claims: pd.DataFrame) -> LedgerSummary:
+    """The ledger's counts as a typed result (see ``LedgerSummary``)."""
+    _check_claims(claims)
+    counts = status_counts(claims)
+    topic = claims["topic"] if "topic" in claims.columns else pd.Series("", index=claims.index)
+    return LedgerSummary(
+        n_claims=len(claims),
+        by_status={s: int(n) for s, n in zip(counts["status"], counts["claims"])},
+        n_tested_in_chapters=int(claims["chapter"].notna().sum()),
+        n_experts_not_found=int(((topic == "experts") & (claims["status"] == "not_found")).sum()),
+    )
+
+
+@validate_params({"claims": [Frame(min_rows=0)]})
 def status_counts(claims: pd.DataFrame) -> pd.DataFrame:
     """Number of claims per status, one row per status of the vocabulary in order (zeros kept)."""
     _check_claims(claims)
@@ -66,6 +123,7 @@ def status_counts(claims: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@validate_params({"status": [str]})
 def badge(status: str) -> str:
     """The MyST badge role for one status, e.g. ``{bdg-success}`supported```."""
     if status not in _BADGE_COLOURS:
@@ -73,16 +131,30 @@ def badge(status: str) -> str:
     return f"{{bdg-{_BADGE_COLOURS[status]}}}`{STATUS_LABELS[status]}`"
 
 
+@validate_params({"chapter": [str]})
+def chapter_exists(chapter: str) -> bool:
+    """Whether the chapter's page is in this checkout (chapters of other branches land at integration)."""
+    return (NOTEBOOKS / f"{chapter}.md").exists()
+
+
+@validate_params({"chapter": [str, float, NoneType, InstanceOf(type(pd.NA))], "short": [bool]})
 def chapter_link(chapter, *, short: bool = False) -> str:
-    """A ``{doc}`` link from book/ to the chapter that tests a claim, or an empty string if none."""
+    """A ``{doc}`` link from book/ to the chapter that tests a claim, or an empty string if none.
+
+    A chapter of the vocabulary whose page is not (yet) in the checkout is named in plain text, so
+    the page never links to a missing document.
+    """
     if chapter is None or chapter is pd.NA or (isinstance(chapter, float) and chapter != chapter):
         return ""
     if chapter not in CHAPTERS:
         raise ValueError(f"chapter: {chapter!r} is not one of {list(CHAPTERS)}")
     title = CHAPTERS[chapter].split(",")[0] if short else CHAPTERS[chapter]
+    if not chapter_exists(chapter):
+        return title
     return f"{{doc}}`{title} <../notebooks/{chapter}>`"
 
 
+@validate_params({"source": [str]})
 def cite(source: str) -> str:
     """A parenthetical ``{cite:p}`` role for a ``;``-separated list of references.bib keys."""
     if not isinstance(source, str) or not source.strip():
@@ -91,6 +163,7 @@ def cite(source: str) -> str:
     return f"{{cite:p}}`{','.join(keys)}`"
 
 
+@validate_params({"text": [str]})
 def escape_myst(text: str) -> str:
     """Escape the characters that MyST would read as markup in plain ledger text ($ is math)."""
     if not isinstance(text, str):
@@ -98,6 +171,7 @@ def escape_myst(text: str) -> str:
     return re.sub(r"([$|*_`<>\[\]])", r"\\\1", text)
 
 
+@validate_params({"claims": [Frame(min_rows=0)]})
 def ledger_table(claims: pd.DataFrame) -> str:
     """The ledger as a MyST table: id, claim, status badge and the chapter that tests it."""
     _check_claims(claims)
@@ -110,6 +184,7 @@ def ledger_table(claims: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+@validate_params({"claims": [Frame(min_rows=0)]})
 def claim_paragraphs(claims: pd.DataFrame) -> str:
     """One short MyST section per claim: the article's words, the verdict, the correction, the evidence."""
     _check_claims(claims)
@@ -144,6 +219,7 @@ _FINGERPRINT_SALT = "claims-ledger/opentools2025rise"
 _FINGERPRINT_HEX = 10
 
 
+@validate_params({"text": [str]})
 def tokens(text: str) -> list[str]:
     """Words and punctuation marks of ``text``, after unifying non-breaking hyphens and curly apostrophes."""
     if not isinstance(text, str):
@@ -159,6 +235,7 @@ def _run_hashes(toks: list[str], n: int) -> set[str]:
     }
 
 
+@validate_params({"text": [str], "n": [Interval(Integral, 2, 1000, closed="both")]})
 def article_fingerprint(text: str, *, n: int = FINGERPRINT_N) -> list[str]:
     """Sorted, de-duplicated hashes of every run of ``n`` consecutive tokens of ``text``."""
     if not isinstance(n, int) or n < 2:
@@ -166,6 +243,7 @@ def article_fingerprint(text: str, *, n: int = FINGERPRINT_N) -> list[str]:
     return sorted(_run_hashes(tokens(text), n))
 
 
+@validate_params({"quote": [str], "fingerprint": [InstanceOf(Collection, "a collection of hashes")], "n": [Interval(Integral, 2, 1000, closed="both")]})
 def quote_in_fingerprint(quote: str, fingerprint, *, n: int = FINGERPRINT_N) -> bool:
     """True if every run of ``n`` consecutive tokens of ``quote`` is in the article's ``fingerprint``."""
     toks = tokens(quote)

@@ -6,28 +6,47 @@ ended). A provision whose ``date_ends`` precedes its ``date_applies`` was repeal
 applied and is never in force. Partial dates (``YYYY-MM`` or ``YYYY``) are read as the last day of
 their period, so a row is never said to apply before we know it did.
 
+Dates are compared as numpy ``datetime64[D]`` (days), never as nanosecond timestamps, so every
+query is correct for any date from year 1 to 9999 (pandas' nanosecond ``Timestamp`` stops in 2262).
+Public functions take dates as ISO 8601 strings (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``),
+``datetime.date``/``datetime.datetime`` or ``numpy.datetime64``; anything else is refused with a
+``TypeError``/``ValueError`` naming the parameter.
+
 Nothing here reads the clock: every function takes the date it answers for, and the page uses
-``last_verified()`` (stored in the schema) as its "as of" date.
+``last_verified()`` (the latest row-level verification date) as its "as of" date.
+
+Row ids end up in HTML (``id="reg-<id>"`` anchors), so they must match ``ID_PATTERN``; the loader
+refuses any other id, and everything written into HTML is escaped as well.
+
+References: ``euaiact2024``, ``eu2026omnibus`` (the instruments behind most rows).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import html
+import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from analysis import data
+from analysis.validation import Boolean, Frame, InstanceOf, ISODate, validate_params
 
 DATASET = "regulation"
-JURISDICTIONS = ("EU", "FI", "UK", "US", "US-CA", "CN", "SG", "OECD")
+EVENTS_DATASET = "regulation_events"
+JURISDICTIONS = ("EU", "FI", "UK", "US", "US-CA", "US-NY", "CN", "IN", "KR", "JP", "SG", "OECD")
 TOPICS = (
     "labelling",
     "training_data_transparency",
     "data_governance_bias",
     "privacy_anonymity",
+    "prohibited_content",
+    "frontier_transparency",
+    "framework",
+    "enforcement",
     "sandbox",
     "timeline",
 )
@@ -39,56 +58,190 @@ EVIDENCE_LABELS = {
     "computed": "computed",
     "recalled_unverified": "UNVERIFIED - recalled, not checked",
 }
+# Row ids become HTML id attributes and URL fragments: lower-case letters, digits and hyphens only.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE_COLUMNS = ("date_adopted", "date_applies", "date_applies_original", "date_ends")
 _REQUIRED = ("id", "jurisdiction", "topic", "binding", "evidence", *_DATE_COLUMNS)
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_MIN_YEAR, _MAX_YEAR = 1, 9999
 
 
-def parse_date(value, *, name: str = "on") -> pd.Timestamp:
-    """Parse an ISO date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a partial date is the last day of its period)."""
+class RegDate(ISODate):
+    """An ISO 8601 date: ``YYYY-MM-DD``, or the partial ``YYYY-MM`` / ``YYYY`` (read as the period's last day)."""
+
+    def check(self, value) -> str | None:
+        if isinstance(value, str):
+            try:
+                _parse(value, name="value")
+            except ValueError:
+                return "not an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY, years 0001-9999)"
+            return None
+        return super().check(value)
+
+    def describe(self) -> str:
+        return "an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY string, datetime.date or numpy.datetime64)"
+
+
+_DATE = [RegDate()]
+_TABLE = [Frame(min_rows=0), None]
+
+
+@dataclasses.dataclass(frozen=True)
+class RegulationSummary:
+    """Counts that describe the table on one date (what the chapter and the landing page print).
+
+    Attributes
+    ----------
+    on : datetime.date
+        The date the counts are for.
+    n_rows, n_jurisdictions : int
+        Provisions in the table, and jurisdictions they come from.
+    n_primary, n_secondary, n_recalled : int
+        Rows by evidence: read in the primary text, only in secondary sources, not checked.
+    n_in_force, n_in_force_binding : int
+        Provisions that apply on ``on``, and how many of them are binding.
+    """
+
+    on: _dt.date
+    n_rows: int
+    n_jurisdictions: int
+    n_primary: int
+    n_secondary: int
+    n_recalled: int
+    n_in_force: int
+    n_in_force_binding: int
+
+    @property
+    def pct_primary(self) -> float:
+        """Share of rows read in the primary text, in percent."""
+        return 100.0 * self.n_primary / self.n_rows if self.n_rows else 0.0
+
+
+@validate_params({"value": _DATE})
+def parse_date(value) -> _dt.date:
+    """Parse a date given as ISO 8601 text, ``datetime.date`` or ``numpy.datetime64``.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime, pandas.Timestamp or numpy.datetime64
+        ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (a partial date is the last day of its period);
+        a datetime is truncated to its day.
+
+    Returns
+    -------
+    datetime.date
+        The day, between 0001-01-01 and 9999-12-31.
+    """
+    return _parse(value, name="value")
+
+
+def _parse(value, *, name: str) -> _dt.date:
+    """Parse a date given as ISO 8601 text, ``datetime.date`` or ``numpy.datetime64``.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime, pandas.Timestamp or numpy.datetime64
+        ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (a partial date is the last day of its period);
+        a datetime is truncated to its day.
+    name : str
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    datetime.date
+        The day, between 0001-01-01 and 9999-12-31.
+    """
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"{name}: expected an ISO date string, datetime.date or pandas.Timestamp, got {value!r}")
+        raise TypeError(f"{name}: expected an ISO 8601 date string (YYYY-MM-DD) or a date, got {value!r}")
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             raise ValueError(f"{name}: NaT is not a date")
-        return value.normalize().tz_localize(None) if value.tzinfo else value.normalize()
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return pd.Timestamp(value).normalize()
+        return _dt.date(value.year, value.month, value.day)
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise ValueError(f"{name}: NaT is not a date")
+        return _dt.date.fromisoformat(str(value.astype("datetime64[D]")))
     if not isinstance(value, str):
         raise TypeError(
-            f"{name}: expected an ISO date string, datetime.date or pandas.Timestamp, got {type(value).__name__}"
+            f"{name}: expected an ISO 8601 date string (YYYY-MM-DD) or a date, got {type(value).__name__}"
         )
-    text = value.strip()
-    parts = text.split("-")
-    try:
-        if len(parts) == 3 and len(parts[0]) == 4 and len(parts[1]) == 2 and len(parts[2]) == 2:
-            return pd.Timestamp(_dt.date(int(parts[0]), int(parts[1]), int(parts[2])))
-        if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
-            return pd.Timestamp(_dt.date(int(parts[0]), int(parts[1]), 1)) + pd.offsets.MonthEnd(0)
-        if len(parts) == 1 and len(parts[0]) == 4:
-            return pd.Timestamp(_dt.date(int(parts[0]), 12, 31))
-    except ValueError:
-        pass
-    raise ValueError(f"{name}: {value!r} is not a valid date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    m = _ISO.match(value.strip())
+    if m is not None:
+        year, month, day = int(m[1]), m[2], m[3]
+        try:
+            if year < _MIN_YEAR:
+                raise ValueError
+            if day is not None:
+                return _dt.date(year, int(month), int(day))
+            if month is not None:
+                first = _dt.date(year, int(month), 1)
+                if first.month == 12:  # no 'first of next month' after 9999-12
+                    return _dt.date(year, 12, 31)
+                return _dt.date(year, first.month + 1, 1) - _dt.timedelta(days=1)
+            return _dt.date(year, 12, 31)
+        except (ValueError, OverflowError):
+            pass
+    raise ValueError(f"{name}: {value!r} is not a valid ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY, years 0001-9999)")
 
 
-def last_verified() -> pd.Timestamp:
-    """The date the regulation table was last verified (``last_verified`` in its schema): the page's "as of" date."""
-    return parse_date(str(data.load_schema(DATASET)["last_verified"]), name="last_verified")
+def _day(value, *, name: str) -> np.datetime64:
+    return np.datetime64(_parse(value, name=name), "D")
 
 
+@validate_params({"row_id": [InstanceOf(object)], "name": [str]})
+def check_id(row_id, *, name: str = "row_id") -> str:
+    """``row_id`` if it is a valid provision id (``ID_PATTERN``), else ``TypeError``/``ValueError``."""
+    if not isinstance(row_id, str):
+        raise TypeError(f"{name}: expected a provision id (str), got {type(row_id).__name__}")
+    if not ID_PATTERN.match(row_id):
+        raise ValueError(
+            f"{name}: {row_id!r} is not a valid provision id (lower-case letters, digits and hyphens, "
+            f"pattern {ID_PATTERN.pattern})"
+        )
+    return row_id
+
+
+@validate_params({"table": _TABLE})
+def last_verified(*, table: pd.DataFrame | None = None) -> _dt.date:
+    """The latest row-level ``last_verified`` date of the table: the page's "as of" date."""
+    t = _table(table)
+    if "last_verified" not in t.columns:
+        raise ValueError("table: no 'last_verified' column")
+    col = t["last_verified"].dropna()
+    if col.empty:
+        raise ValueError("table: no row has a last_verified date")
+    return max(_parse(v, name="last_verified") for v in col)
+
+
+@validate_params({})
 def provisions() -> pd.DataFrame:
-    """The validated regulation table, with parsed dates in ``adopted``, ``applies``, ``applies_original``, ``ends``."""
+    """The validated regulation table, with day-resolution dates in ``adopted``, ``applies``,
+    ``applies_original`` and ``ends`` (and the raw ISO text kept in the ``date_*`` columns)."""
     df = data.load(DATASET)
+    for i, row_id in enumerate(df["id"], start=1):
+        try:
+            check_id(row_id, name="id")
+        except ValueError as exc:
+            raise ValueError(f"regulation.csv, row {i}: {exc}") from None
     return _with_dates(df)
+
+
+def _dates(values, *, name: str) -> np.ndarray:
+    return np.array(
+        [np.datetime64("NaT", "D") if pd.isna(v) else np.datetime64(_parse(v, name=name), "D") for v in values],
+        dtype="datetime64[D]",
+    )
 
 
 def _with_dates(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in _DATE_COLUMNS:
-        out[col.removeprefix("date_")] = [
-            pd.NaT if pd.isna(v) else parse_date(str(v), name=col) for v in out[col]
-        ]
-        out[col.removeprefix("date_")] = pd.to_datetime(out[col.removeprefix("date_")])
+        # pandas stores datetime64[D] as datetime64[s]: second resolution reaches year 9999
+        out[col.removeprefix("date_")] = pd.Series(_dates(out[col], name=col), index=out.index)
     return out
 
 
@@ -103,67 +256,92 @@ def _table(table: pd.DataFrame | None) -> pd.DataFrame:
     return table if "applies" in table.columns else _with_dates(table)
 
 
-def _applying(t: pd.DataFrame, on: pd.Timestamp) -> np.ndarray:
-    # on numpy datetime64 arrays: NaT compares False, so an unknown application date never applies
-    day = on.to_datetime64()
-    applies, ends = t["applies"].to_numpy("datetime64[ns]"), t["ends"].to_numpy("datetime64[ns]")
+def _days(t: pd.DataFrame, col: str) -> np.ndarray:
+    return t[col].to_numpy("datetime64[D]")
+
+
+def _applying(t: pd.DataFrame, day: np.datetime64) -> np.ndarray:
+    # on datetime64[D] arrays NaT compares False, so an unknown application date never applies
+    applies, ends = _days(t, "applies"), _days(t, "ends")
     return ~np.isnat(applies) & (applies <= day) & (np.isnat(ends) | (day < ends))
 
 
+@validate_params({"on": _DATE, "table": _TABLE})
 def in_force(on, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Provisions that apply on date ``on``: application date known and reached, and not yet ended."""
-    day = parse_date(on, name="on")
+    """Provisions that apply on date ``on``: application date known and reached, and not yet ended.
+
+    Parameters
+    ----------
+    on : str, datetime.date or numpy.datetime64
+        The day asked about (ISO 8601), any day from 0001-01-01 to 9999-12-31.
+    table : pandas.DataFrame, optional
+        The table to query (default: ``provisions()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The applying rows, ordered by jurisdiction, application date and id. A row applies when
+        ``applies <= on < ends`` (an empty ``ends`` never ends).
+    """
+    day = _day(on, name="on")
     t = _table(table)
     rows = np.flatnonzero(_applying(t, day))
     # order by jurisdiction, then application date, then id (same as sort_values on those columns,
     # which the tests check); one lexsort on the small key arrays avoids a second pass over every column
     keys = (
         t["id"].to_numpy(str)[rows],
-        t["applies"].to_numpy("datetime64[ns]")[rows],
+        _days(t, "applies")[rows],
         t["jurisdiction"].to_numpy(str)[rows],
     )
     return t.iloc[rows[np.lexsort(keys)]].reset_index(drop=True)
 
 
+@validate_params({"start": _DATE, "end": _DATE, "table": _TABLE})
 def changes_between(start, end, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Provisions that start or stop applying in the window ``start < date <= end`` (one row per change)."""
-    lo, hi = parse_date(start, name="start"), parse_date(end, name="end")
+    lo, hi = _day(start, name="start"), _day(end, name="end")
     if hi < lo:
-        raise ValueError(f"end: {hi.date()} is before start {lo.date()}; the window must not be empty")
+        raise ValueError(f"end: {hi} is before start {lo}; the window must not be empty")
     t = _table(table)
     keep = ["id", "jurisdiction", "instrument", "provision", "topic", "binding", "evidence"]
+    applies, ends = _days(t, "applies"), _days(t, "ends")
     frames = []
-    for col, label in (("applies", "starts applying"), ("ends", "stops applying")):
-        hit = t[t[col].notna() & (t[col] > lo) & (t[col] <= hi)]
+    for col, days, label in (("applies", applies, "starts applying"), ("ends", ends, "stops applying")):
+        hit = ~np.isnat(days) & (days > lo) & (days <= hi)
         if col == "applies":
             # a provision repealed before its application date never starts applying
-            hit = hit[hit["ends"].isna() | (hit["ends"] > hit["applies"])]
-        frames.append(hit[keep].assign(date=hit[col], change=label))
+            hit &= np.isnat(ends) | (ends > applies)
+        sub = t.loc[hit, keep]
+        frames.append(sub.assign(date=t.loc[hit, col], change=label))
     out = pd.concat(frames, ignore_index=True)
     out = out[["date", "change", *keep]]
     return out.sort_values(["date", "jurisdiction", "id"]).reset_index(drop=True)
 
 
+@validate_params({"on": [*_DATE, None], "table": _TABLE})
 def matrix(on=None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Jurisdiction x topic: 'binding' if a binding provision is on the books, 'guidance' if only non-binding ones, else 'none'.
 
     With ``on``, a provision counts if it was adopted (or, without an adoption date, applies) by
     ``on`` and has not ended by then, whether or not it applies yet; undated rows count only from
-    the table's verification date, when they were seen. Without ``on`` every row counts.
+    their own ``last_verified`` date, when they were seen. Without ``on`` every row counts.
     """
     t = _table(table)
     if on is not None:
-        day = parse_date(on, name="on")
-        start = t["adopted"].fillna(t["applies"])
-        undated_ok = start.isna() & (day >= last_verified())
-        alive = t["ends"].isna() | (day < t["ends"])
-        t = t[((start <= day) | undated_ok) & alive]
+        day = _day(on, name="on")
+        start = np.where(np.isnat(_days(t, "adopted")), _days(t, "applies"), _days(t, "adopted"))
+        seen = _dates(t["last_verified"], name="last_verified") if "last_verified" in t.columns else np.full(len(t), np.datetime64("NaT", "D"))
+        undated_ok = np.isnat(start) & ~np.isnat(seen) & (day >= seen)
+        ends = _days(t, "ends")
+        alive = np.isnat(ends) | (day < ends)
+        t = t[(((start <= day) & ~np.isnat(start)) | undated_ok) & alive]
     out = pd.DataFrame("none", index=pd.Index(JURISDICTIONS, name="jurisdiction"), columns=pd.Index(TOPICS, name="topic"))
     for (jur, topic), grp in t.groupby(["jurisdiction", "topic"]):
         out.loc[jur, topic] = "binding" if (grp["binding"] == "yes").any() else "guidance"
     return out
 
 
+@validate_params({"m": [Frame(min_rows=0)]})
 def matrix_codes(m: pd.DataFrame) -> pd.DataFrame:
     """The matrix as integer codes (none 0, guidance 1, binding 2) for a heat map."""
     if not isinstance(m, pd.DataFrame):
@@ -174,6 +352,48 @@ def matrix_codes(m: pd.DataFrame) -> pd.DataFrame:
     return m.apply(lambda col: col.map(MATRIX_LEVELS)).astype(int)
 
 
+@validate_params({"on": [*_DATE, None], "table": _TABLE})
+def summary(on=None, *, table: pd.DataFrame | None = None) -> RegulationSummary:
+    """Counts of the table on date ``on`` (default: its ``last_verified`` date)."""
+    t = _table(table)
+    day = last_verified(table=t) if on is None else _parse(on, name="on")
+    now = in_force(day, table=t)
+    ev = t["evidence"]
+    return RegulationSummary(
+        on=day,
+        n_rows=len(t),
+        n_jurisdictions=int(t["jurisdiction"].nunique()),
+        n_primary=int((ev == "seen_primary").sum()),
+        n_secondary=int((ev == "seen_secondary").sum()),
+        n_recalled=int((ev == "recalled_unverified").sum()),
+        n_in_force=len(now),
+        n_in_force_binding=int((now["binding"] == "yes").sum()),
+    )
+
+
+@validate_params({"table": _TABLE})
+def events(*, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Dated events on provisions (court rulings, complaints, appeals) from ``regulation_events.csv``.
+
+    Each event names the provision it concerns (``provision_id``), which must be a row of the
+    regulation table; ``date`` is day-resolution.
+    """
+    t = _table(table)
+    ev = data.load(EVENTS_DATASET)
+    unknown = sorted(set(ev["provision_id"]) - set(t["id"]))
+    if unknown:
+        raise ValueError(f"regulation_events.csv: provision_id(s) {unknown} are not rows of the regulation table")
+    for i, row_id in enumerate(ev["id"], start=1):
+        try:
+            check_id(row_id, name="id")
+        except ValueError as exc:
+            raise ValueError(f"regulation_events.csv, row {i}: {exc}") from None
+    out = ev.copy()
+    out["day"] = pd.Series(_dates(out["date"], name="date"), index=out.index)
+    return out.sort_values(["day", "id"]).reset_index(drop=True)
+
+
+@validate_params({"table": _TABLE})
 def timeline_events(*, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tidy events for the timeline chart: one row per (provision, event) with a known date."""
     t = _table(table)
@@ -188,8 +408,11 @@ def timeline_events(*, table: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.sort_values(["jurisdiction", "id", "date", "event"]).reset_index(drop=True)
 
 
+@validate_params({"rows": [Frame(min_rows=0)], "columns": [InstanceOf(Iterable, "an iterable of column names")]})
 def display_table(rows: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """A copy of ``rows`` for display: dates as ISO text, empty cells as an em dash, evidence spelled out."""
+    if not isinstance(rows, pd.DataFrame):
+        raise TypeError(f"rows: expected a pandas DataFrame, got {type(rows).__name__}")
     columns = list(columns)
     missing = [c for c in columns if c not in rows.columns]
     if missing:
@@ -204,20 +427,24 @@ def display_table(rows: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@validate_params({"row_id": [str]})
 def anchor(row_id: str) -> str:
-    """The HTML id of a provision row on the page."""
-    if not isinstance(row_id, str) or not row_id:
-        raise ValueError("row_id: a non-empty provision id is required")
-    return f"reg-{row_id}"
+    """The HTML id of a provision row on the page (``reg-<id>``); refuses ids outside ``ID_PATTERN``."""
+    return f"reg-{check_id(row_id)}"
 
 
+@validate_params({"rows": [Frame(min_rows=0)], "columns": [InstanceOf(Iterable, "an iterable of column names")], "anchors": [Boolean()]})
 def html_table(rows: pd.DataFrame, columns: Iterable[str], *, anchors: bool = False) -> str:
-    """An HTML table of ``rows`` (text escaped); with ``anchors`` each row gets ``id="reg-<id>"`` for links."""
+    """An HTML table of ``rows`` (text escaped); with ``anchors`` each row gets ``id="reg-<id>"`` for links.
+
+    Ids are validated against ``ID_PATTERN`` (an id such as ``x" onmouseover="...`` raises
+    ``ValueError``) and, as a second line of defence, attribute-escaped when written.
+    """
     shown = display_table(rows, columns)
     head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in shown.columns)
     body = []
     for i, rec in enumerate(shown.itertuples(index=False)):
-        attrs = f' id="{anchor(rows["id"].iloc[i])}"' if anchors else ""
+        attrs = f' id="{html.escape(anchor(rows["id"].iloc[i]), quote=True)}"' if anchors else ""
         flag = rows["evidence"].iloc[i] != "seen_primary"
         # inline shading: the book's stylesheet is shared, and the evidence column says the same in words
         cls = ' class="reg-unverified" style="background-color:#fcf0d9"' if flag else ""

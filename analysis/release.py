@@ -1,0 +1,133 @@
+"""The report's version and release date, and the places that must carry them.
+
+One source of truth: ``analysis.__version__`` and ``analysis.__release_date__``. ``CITATION.cff``,
+``pyproject.toml``, the site footer (``_config.yml``), the cite boxes (``book/how_to_cite.md``,
+``book/summary.md``), the README and the latest entry of ``book/changelog.md`` repeat them;
+:func:`check` lists every place that disagrees and :func:`sync` rewrites them from the source.
+``tools/release.py`` (``make release``) runs the check and then makes the git tag ``v<version>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import re
+from pathlib import Path
+
+import analysis
+from analysis.validation import InstanceOf, NoneType, validate_params
+
+ROOT = Path(__file__).resolve().parents[1]
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+# "Version 0.2.0, 26 November 2026" in prose, cite boxes and the footer
+_PROSE = re.compile(r"[Vv]ersion (\d+\.\d+\.\d+), (\d{1,2} [A-Z][a-z]+ \d{4})")
+# "## 0.2.0 (2026-11-26)" headings of the changelog, newest first
+_CHANGELOG = re.compile(r"^## (\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)", re.M)
+
+
+@dataclasses.dataclass(frozen=True)
+class Release:
+    """A release: semantic version and ISO date."""
+
+    version: str
+    date: _dt.date
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.version}"
+
+    @property
+    def long_date(self) -> str:
+        """The date as printed in prose, e.g. '26 November 2026'."""
+        return f"{self.date.day} {self.date:%B %Y}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Mention:
+    """Where a version is stated, and what it says (``None`` when the file states none)."""
+
+    file: str
+    version: str | None
+    date: _dt.date | None
+
+
+@validate_params({})
+def current() -> Release:
+    """The release this checkout describes (``analysis.__version__``, ``analysis.__release_date__``)."""
+    version, date = analysis.__version__, analysis.__release_date__
+    if not _SEMVER.match(version):
+        raise ValueError(f"analysis.__version__: {version!r} is not a semantic version X.Y.Z")
+    return Release(version, _dt.date.fromisoformat(date))
+
+
+def _long(text: str) -> _dt.date:
+    return _dt.datetime.strptime(text, "%d %B %Y").date()
+
+
+@validate_params({"root": [InstanceOf(Path), str, NoneType]})
+def mentions(root: Path | str | None = None) -> list[Mention]:
+    """Every place that states the version, with what it states."""
+    root = Path(root) if root is not None else ROOT
+    out: list[Mention] = []
+    cff = (root / "CITATION.cff").read_text(encoding="utf-8")
+    v = re.search(r'^version:\s*"?([^"\n]+)"?', cff, re.M)
+    d = re.search(r'^date-released:\s*"?(\d{4}-\d{2}-\d{2})"?', cff, re.M)
+    out.append(Mention("CITATION.cff", v and v[1], d and _dt.date.fromisoformat(d[1])))
+    py = (root / "pyproject.toml").read_text(encoding="utf-8")
+    v = re.search(r'^version\s*=\s*"([^"]+)"', py, re.M)
+    out.append(Mention("pyproject.toml", v and v[1], None))
+    for name in ("_config.yml", "book/how_to_cite.md", "book/summary.md", "README.md"):
+        text = (root / name).read_text(encoding="utf-8")
+        found = _PROSE.findall(text)
+        if not found:
+            out.append(Mention(name, None, None))
+        for ver, day in found:
+            out.append(Mention(name, ver, _long(day)))
+    log = root / "book" / "changelog.md"
+    heads = _CHANGELOG.findall(log.read_text(encoding="utf-8")) if log.exists() else []
+    out.append(Mention("book/changelog.md", heads[0][0] if heads else None,
+                       _dt.date.fromisoformat(heads[0][1]) if heads else None))
+    return out
+
+
+@validate_params({"root": [InstanceOf(Path), str, NoneType]})
+def check(root: Path | str | None = None) -> list[str]:
+    """Problems: each place whose version or date differs from :func:`current` (empty list if none)."""
+    rel = current()
+    problems = []
+    for m in mentions(root):
+        if m.version != rel.version:
+            problems.append(f"{m.file}: version {m.version!r}, expected {rel.version!r}")
+        if m.date is not None and m.date != rel.date:
+            problems.append(f"{m.file}: date {m.date.isoformat()}, expected {rel.date.isoformat()}")
+        if m.file in ("CITATION.cff", "book/changelog.md") and m.date is None:
+            problems.append(f"{m.file}: no release date")
+    return problems
+
+
+@validate_params({"root": [InstanceOf(Path), str, NoneType]})
+def sync(root: Path | str | None = None) -> list[str]:
+    """Rewrite CITATION.cff, pyproject.toml and the prose mentions from :func:`current`; returns the files changed.
+
+    The changelog is not rewritten: its entry for a new version is written by hand.
+    """
+    root = Path(root) if root is not None else ROOT
+    rel = current()
+    changed = []
+    edits = {
+        "CITATION.cff": [(r'^version:.*$', f'version: "{rel.version}"'),
+                         (r'^date-released:.*$', f'date-released: "{rel.date.isoformat()}"')],
+        "pyproject.toml": [(r'^version\s*=\s*"[^"]+"', f'version = "{rel.version}"')],
+    }
+    for name in ("_config.yml", "book/how_to_cite.md", "book/summary.md", "README.md"):
+        edits[name] = [(_PROSE.pattern, lambda m: f"{m[0][0]}ersion {rel.version}, {rel.long_date}")]
+    for name, subs in edits.items():
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        new = text
+        for pattern, repl in subs:
+            new = re.sub(pattern, repl, new, flags=re.M)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(name)
+    return changed
