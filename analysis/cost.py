@@ -862,7 +862,7 @@ def one_at_a_time_sensitivity(
 ) -> pd.DataFrame:
     """Tornado table: ``func(**base)`` with one input at a time set to its low and high value.
 
-    Returns a DataFrame sorted by swing |f(high) - f(low)|, largest first.
+    Returns a DataFrame sorted by swing ``|f(high) - f(low)|``, largest first.
     """
     if not callable(func):
         raise TypeError("func: must be callable")

@@ -419,7 +419,7 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
     -------
     pandas.DataFrame
         One row per run: published and modelled energy (MWh, where published) and emissions (t),
-        their relative errors, and whether the row is within :data:`TRAINING_TOLERANCE`.
+        their relative errors, and whether the row is within ``TRAINING_TOLERANCE``.
 
     References
     ----------
