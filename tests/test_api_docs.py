@@ -104,3 +104,24 @@ def test_reference_parser_reads_both_forms():
     assert cited_keys(doc) == ["villalobos2024will", "cottier2024rising"]
     assert cited_keys("Summary.\n\nReferences: epochai2024datastock (the data).\n") == ["epochai2024datastock"]
     assert cited_keys("Summary only.") == []
+
+
+def test_api_page_documents_every_module():
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "tools"))
+    try:
+        import api_modules
+    finally:
+        sys.path.remove(str(root / "tools"))
+    text = (root / "book" / "api.md").read_text()
+    names = api_modules.modules()
+    assert "analysis.trend" in names and "analysis.data" in names
+    extra = api_modules.missing_blocks(text, names + ["analysis.new_module"])
+    assert ".. automodule:: analysis.new_module" in extra
+    assert ".. automodule:: analysis.trend" not in extra  # named on the page already
+    full = text + api_modules.missing_blocks(text, names)
+    for name in names:
+        assert f"automodule:: {name}" in full, name
