@@ -34,6 +34,15 @@ NUMPYDOC_PENDING = {
     "analysis.plotting": "reader branch",
     "analysis.regulation": "policy branch",
     "analysis.report": "reader branch",
+    # modules added on branches (issue 18 split of bias.py, privacy, provenance, release)
+    "analysis.bias_": "bias branch (bias_table, bias_generator, bias_loop, ...)",
+    "analysis.generators": "privacy branch",
+    "analysis.privacy": "privacy branch (privacy, privacy_report, privacy_sweep)",
+    "analysis.utility": "privacy branch",
+    "analysis.sweeps": "bias/privacy branches",
+    "analysis.provenance": "reader branch",
+    "analysis.tables": "reader branch",
+    "analysis.release": "policy branch",
 }
 
 _KEY = re.compile(r"[A-Za-z][\w:-]*\d{4}[\w:-]*|[A-Za-z][\w-]+")
@@ -84,8 +93,10 @@ def test_docstring_cites_only_keys_of_the_bibliography(qualname):
 @pytest.mark.parametrize("qualname", [q for q, _ in FUNCTIONS])
 def test_docstring_is_numpydoc(qualname):
     module = qualname.rsplit(".", 1)[0]
-    if module in NUMPYDOC_PENDING:
-        pytest.skip(f"numpydoc pending: {NUMPYDOC_PENDING[module]}")
+    pending = [k for k in NUMPYDOC_PENDING if module == k or (k.endswith("_") and module.startswith(k))
+               or module.startswith(k + "_")]
+    if pending:
+        pytest.skip(f"numpydoc pending: {NUMPYDOC_PENDING[pending[0]]}")
     func = dict(FUNCTIONS)[qualname]
     doc = _doc(func)
     assert doc and doc.splitlines()[0].strip(), f"{qualname}: no summary line"
