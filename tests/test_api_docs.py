@@ -136,3 +136,21 @@ def test_api_page_documents_every_module():
     full = text + api_modules.missing_blocks(text, names)
     for name in names:
         assert f"automodule:: {name}" in full, name
+
+
+def test_api_page_turns_reference_keys_into_citations():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    try:
+        import api_modules
+    finally:
+        sys.path.pop(0)
+    keys = frozenset({"villalobos2024will", "cottier2024rising"})
+    lines = ["Sum.", "", "References", "----------", "villalobos2024will, cottier2024rising"]
+    api_modules.cite_references(lines, keys)
+    assert lines[-1] == ":cite:t:`villalobos2024will`, :cite:t:`cottier2024rising`"
+    inline = ["References: villalobos2024will.", "References: notakey2020x."]
+    api_modules.cite_references(inline, keys)
+    assert inline == ["References: :cite:t:`villalobos2024will`.", "References: notakey2020x."]

@@ -37,4 +37,39 @@ def _source_read(app, docname, source):
 
 def setup(app):
     app.connect("source-read", _source_read)
+    app.connect("autodoc-process-docstring", _process_docstring)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+_KEYS_LINE = re.compile(r"^(\s*)((?:References:\s*)?)([A-Za-z][\w:-]*(?:\s*,\s*[A-Za-z][\w:-]*)*)(\.?)\s*$")
+
+
+def cite_references(lines: list[str], keys: frozenset[str]) -> None:
+    """Turn BibTeX keys listed under a docstring's References into citations (in place).
+
+    Handles the numpydoc section (``References`` underlined, keys on the following lines) and the
+    inline form ``References: key, key.``; a line is changed only if every name on it is a key.
+    """
+    in_refs = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped in ("References", ".. rubric:: References"):
+            in_refs = True
+            continue
+        if in_refs and (set(stripped) == {"-"} or not stripped):
+            continue
+        m = _KEYS_LINE.match(line)
+        if m and (in_refs or m.group(2)):
+            names = [n.strip() for n in m.group(3).split(",")]
+            if all(n in keys for n in names):
+                cites = ", ".join(f":cite:t:`{n}`" for n in names)
+                lines[i] = f"{m.group(1)}{m.group(2)}{cites}{m.group(4)}"
+                continue
+        if in_refs and stripped and not stripped.startswith(":cite:"):
+            in_refs = stripped[0].isspace() if stripped else in_refs
+
+
+def _process_docstring(app, what, name, obj, options, lines):
+    from analysis.data import bib_keys
+
+    cite_references(lines, bib_keys())
