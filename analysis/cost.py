@@ -848,11 +848,11 @@ def fit_cost_trend(
         raise ValueError(f"date_col: all dates in {date_col!r} are equal; no trend can be fitted")
     y = np.log10(cost)
     fit = bootstrap_slopes(x, y, n_boot=n_boot, rng=np.random.default_rng(seed))
-    boot = fit["boot_slopes"]
-    lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
-    return CostTrend(slope_ooms_per_year=fit["slope"], growth_per_year=float(10 ** fit["slope"]),
+    boot = fit.boot_slopes
+    lo, hi = fit.interval(level)
+    return CostTrend(slope_ooms_per_year=fit.slope, growth_per_year=float(10 ** fit.slope),
                      growth_low=float(10**lo), growth_high=float(10**hi), level=level,
-                     intercept=fit["intercept"], n_models=int(len(x)), boot_slopes=boot,
+                     intercept=fit.intercept, n_models=int(len(x)), boot_slopes=boot,
                      x_mean=float(x.mean()), y_mean=float(y.mean()))
 
 
@@ -862,7 +862,7 @@ def one_at_a_time_sensitivity(
 ) -> pd.DataFrame:
     """Tornado table: ``func(**base)`` with one input at a time set to its low and high value.
 
-    Returns a DataFrame sorted by swing |f(high) - f(low)|, largest first.
+    Returns a DataFrame sorted by swing ``|f(high) - f(low)|``, largest first.
     """
     if not callable(func):
         raise TypeError("func: must be callable")

@@ -53,7 +53,17 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analysis.validation import InstanceOf, validate_params
 from analysis.wordfreq_data import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
+
+__all__ = [
+    "available", "bib_keys", "load_schema", "evidence_as_of", "load", "read_csv_strict",
+    "validate_rows", "describe", "provenance_summary", "word_frequencies",
+]
+
+_PATH = InstanceOf((str, Path), "a path (str or pathlib.Path)")
+_DIR = [_PATH, None]
+_NAME = [InstanceOf(str, "a dataset name (str)")]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BIB_PATH = Path(__file__).resolve().parent.parent / "book" / "references.bib"
@@ -71,8 +81,20 @@ _DATE_FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+@validate_params({"data_dir": _DIR})
 def available(*, data_dir: str | Path | None = None) -> list[str]:
-    """Names of the datasets that have both a CSV and a schema file."""
+    """Names of the datasets that have both a CSV and a schema file.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the ``NAME.csv`` and ``NAME.schema.yml`` files (default ``analysis/data``).
+
+    Returns
+    -------
+    list of str
+        Dataset names, sorted.
+    """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     return sorted(
         p.name[: -len(".schema.yml")]
@@ -88,16 +110,43 @@ def _bib_keys_cached(path: str, mtime: float) -> frozenset[str]:
     return frozenset(parse_file(path, bib_format="bibtex").entries.keys())
 
 
+@validate_params({"bib_path": _DIR})
 def bib_keys(bib_path: str | Path | None = None) -> frozenset[str]:
-    """The citation keys defined in ``book/references.bib`` (or another BibTeX file)."""
+    """The citation keys defined in ``book/references.bib`` (or another BibTeX file).
+
+    Parameters
+    ----------
+    bib_path : str or pathlib.Path, optional
+        BibTeX file to read (default ``book/references.bib``); ``ValueError`` if it does not exist.
+
+    Returns
+    -------
+    frozenset of str
+        The entry keys (parsed with pybtex; cached until the file changes).
+    """
     path = Path(bib_path) if bib_path is not None else BIB_PATH
     if not path.exists():
         raise ValueError(f"bib_path: no BibTeX file at {path}")
     return _bib_keys_cached(str(path), path.stat().st_mtime)
 
 
+@validate_params({"name": _NAME, "data_dir": _DIR})
 def load_schema(name: str, *, data_dir: str | Path | None = None) -> dict[str, Any]:
-    """Read and check the schema of dataset ``name`` (``NAME.schema.yml``)."""
+    """Read and check the schema of dataset ``name`` (``NAME.schema.yml``).
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, one of :func:`available`.
+    data_dir : str or pathlib.Path, optional
+        Folder holding the ``NAME.csv`` and ``NAME.schema.yml`` files (default ``analysis/data``).
+
+    Returns
+    -------
+    dict
+        The schema mapping (``title``, ``description``, ``primary_key``, ``columns``, and the
+        optional ``origin``, ``rules``); ``ValueError`` naming the file and key if it is malformed.
+    """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     _check_name(name, data_dir)
     path = data_dir / f"{name}.schema.yml"
@@ -152,6 +201,7 @@ def load_schema(name: str, *, data_dir: str | Path | None = None) -> dict[str, A
     return schema
 
 
+@validate_params({"data_dir": _DIR}, skip=("names",))
 def evidence_as_of(*names: str, data_dir: str | Path | None = None) -> str:
     """The date the evidence of the named datasets was last checked (ISO ``YYYY-MM-DD``).
 
@@ -159,6 +209,18 @@ def evidence_as_of(*names: str, data_dir: str | Path | None = None) -> str:
     ``last_verified`` date where a dataset has such a column and it is later. Every named
     dataset must carry an origin block: a chapter's "evidence as of" date cannot come from
     data whose date is unknown.
+
+    Parameters
+    ----------
+    *names : str
+        One or more dataset names.
+    data_dir : str or pathlib.Path, optional
+        Folder holding the ``NAME.csv`` and ``NAME.schema.yml`` files (default ``analysis/data``).
+
+    Returns
+    -------
+    str
+        The latest date, ``YYYY-MM-DD``.
     """
     if not names:
         raise ValueError("names: give at least one dataset name")
@@ -176,6 +238,7 @@ def evidence_as_of(*names: str, data_dir: str | Path | None = None) -> str:
     return max(dates)
 
 
+@validate_params({"name": _NAME, "data_dir": _DIR, "bib_path": _DIR})
 def load(
     name: str,
     *,
@@ -186,6 +249,21 @@ def load(
 
     Raises ``ValueError`` naming the file, the row (1-based, header excluded, with its line
     number) and the column of the first problem found.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, one of :func:`available`.
+    data_dir : str or pathlib.Path, optional
+        Folder holding the ``NAME.csv`` and ``NAME.schema.yml`` files (default ``analysis/data``).
+    bib_path : str or pathlib.Path, optional
+        BibTeX file whose keys the ``source`` column may cite (default ``book/references.bib``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per CSV row; columns typed by the schema (``Int64``, ``float64``, ``boolean``,
+        ``datetime64`` for full dates, ``string`` otherwise).
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     schema = load_schema(name, data_dir=data_dir)
@@ -196,12 +274,24 @@ def load(
     )
 
 
+@validate_params({"path": [_PATH]})
 def read_csv_strict(path: str | Path) -> tuple[list[str], list[list[str]], list[int]]:
     """Read a curated CSV as strings: header, rows and the file line on which each row starts.
 
     Rejects, naming the file and the problem: a UTF-8 byte-order mark, bytes that are not UTF-8,
     NUL bytes, an empty file, a header with empty or duplicated names, and a file with no data rows.
     Line numbers count physical lines, so they stay right after multi-line quoted cells.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    tuple
+        ``(header, rows, lines)``: the column names, the rows as lists of strings, and the
+        1-based file line on which each row starts.
     """
     path = Path(path)
     raw = path.read_bytes()
@@ -253,6 +343,9 @@ def read_csv_strict(path: str | Path) -> tuple[list[str], list[list[str]], list[
     return header, rows, lines
 
 
+@validate_params({"header": [InstanceOf(list, "a list of column names")], "rows": [InstanceOf(list, "a list of rows (lists of str)")],
+                  "schema": [InstanceOf(dict, "a schema mapping (from load_schema)")], "file": [InstanceOf(str, "a file name (str)")],
+                  "keys": [InstanceOf((frozenset, set), "a set of BibTeX keys")], "lines": [InstanceOf(list, "a list of line numbers"), None]})
 def validate_rows(
     header: list[str],
     rows: list[list[str]],
@@ -264,8 +357,27 @@ def validate_rows(
 ) -> pd.DataFrame:
     """Check raw CSV rows (strings) against ``schema`` and return the typed DataFrame.
 
-    ``lines`` gives the file line on which each row starts (default: one line per row after the
-    header); error messages cite the row (1-based, header excluded) and that line.
+    Parameters
+    ----------
+    header : list of str
+        Column names, as read from the file.
+    rows : list of list of str
+        The cells of each row.
+    schema : dict
+        The dataset's schema, from :func:`load_schema`.
+    file : str
+        File name used in error messages.
+    keys : frozenset of str
+        BibTeX keys the ``source`` column may cite (:func:`bib_keys`).
+    lines : list of int, optional
+        The file line on which each row starts (default: one line per row after the header);
+        error messages cite the row (1-based, header excluded) and that line.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed table (see :func:`load`); ``ValueError`` at the first cell, key or rule that
+        breaks the schema.
     """
     columns = schema["columns"]
     header = [h.strip() for h in header]
@@ -459,8 +571,22 @@ def _check_name(name: str, data_dir: Path) -> None:
         )
 
 
+@validate_params({"name": _NAME, "data_dir": _DIR})
 def describe(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """One row per column of dataset ``name``: type, unit, whether required, and its meaning."""
+    """One row per column of dataset ``name``: type, unit, whether required, and its meaning.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, one of :func:`available`.
+    data_dir : str or pathlib.Path, optional
+        Folder holding the ``NAME.csv`` and ``NAME.schema.yml`` files (default ``analysis/data``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``column``, ``type``, ``unit``, ``required``, ``description``.
+    """
     schema = load_schema(name, data_dir=data_dir)
     return pd.DataFrame(
         [
@@ -476,8 +602,20 @@ def describe(name: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     )
 
 
+@validate_params({"data_dir": _DIR})
 def provenance_summary(*, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Rows per dataset and per evidence level, for every curated dataset (a tidy table)."""
+    """Rows per dataset and per evidence level, for every curated dataset (a tidy table).
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder holding the ``NAME.csv`` and ``NAME.schema.yml`` files (default ``analysis/data``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dataset``, ``evidence``, ``rows``: one row per dataset and evidence level.
+    """
     records = []
     for name in available(data_dir=data_dir):
         df = load(name, data_dir=data_dir)

@@ -99,43 +99,43 @@ def _nonneg(name: str, value):
 
 
 @validate_params({"joules": _NONNEG_OR_ARRAY})
-def joules_to_kwh(joules):
+def joules_to_kwh(joules: float | np.ndarray) -> float | np.ndarray:
     """Kilowatt-hours in ``joules`` (1 kWh = 3.6e6 J exactly)."""
     return _nonneg("joules", joules) / J_PER_KWH
 
 
 @validate_params({"kwh": _NONNEG_OR_ARRAY})
-def kwh_to_joules(kwh):
+def kwh_to_joules(kwh: float | np.ndarray) -> float | np.ndarray:
     """Joules in ``kwh`` kilowatt-hours."""
     return _nonneg("kwh", kwh) * J_PER_KWH
 
 
 @validate_params({"kwh": _NONNEG_OR_ARRAY})
-def kwh_to_mwh(kwh):
+def kwh_to_mwh(kwh: float | np.ndarray) -> float | np.ndarray:
     """Megawatt-hours in ``kwh`` kilowatt-hours."""
     return _nonneg("kwh", kwh) / KWH_PER_MWH
 
 
 @validate_params({"mwh": _NONNEG_OR_ARRAY})
-def mwh_to_kwh(mwh):
+def mwh_to_kwh(mwh: float | np.ndarray) -> float | np.ndarray:
     """Kilowatt-hours in ``mwh`` megawatt-hours."""
     return _nonneg("mwh", mwh) * KWH_PER_MWH
 
 
 @validate_params({"grams": _NONNEG_OR_ARRAY})
-def grams_to_tonnes(grams):
+def grams_to_tonnes(grams: float | np.ndarray) -> float | np.ndarray:
     """Tonnes in ``grams`` (of CO2e)."""
     return _nonneg("grams", grams) / G_PER_TONNE
 
 
 @validate_params({"tonnes": _NONNEG_OR_ARRAY})
-def tonnes_to_grams(tonnes):
+def tonnes_to_grams(tonnes: float | np.ndarray) -> float | np.ndarray:
     """Grams in ``tonnes`` (of CO2e)."""
     return _nonneg("tonnes", tonnes) * G_PER_TONNE
 
 
 @validate_params({"energy_mwh": _NONNEG_OR_ARRAY, "kg_per_kwh": _NONNEG_OR_ARRAY})
-def emissions_tonnes(*, energy_mwh, kg_per_kwh):
+def emissions_tonnes(*, energy_mwh: float | np.ndarray, kg_per_kwh: float | np.ndarray) -> float | np.ndarray:
     """Tonnes CO2e of ``energy_mwh`` at ``kg_per_kwh``: MWh x 1000 kWh/MWh x kg/kWh / 1000 kg/t."""
     return _nonneg("energy_mwh", energy_mwh) * _nonneg("kg_per_kwh", kg_per_kwh)
 
@@ -419,7 +419,7 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
     -------
     pandas.DataFrame
         One row per run: published and modelled energy (MWh, where published) and emissions (t),
-        their relative errors, and whether the row is within :data:`TRAINING_TOLERANCE`.
+        their relative errors, and whether the row is within ``TRAINING_TOLERANCE``.
 
     References
     ----------
@@ -586,7 +586,7 @@ class McInterval(NamedTuple):
 
 
 @validate_params({"draws": [v.ArrayLike(ndim=1, min_size=1)], "level": [v.Interval(v.Real, 0, 1, closed="neither")]})
-def summarise(draws, *, level: float = 0.9) -> McInterval:
+def summarise(draws: np.ndarray, *, level: float = 0.9) -> McInterval:
     """Median and central ``level`` interval of ``draws``."""
     lv = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     x = np.asarray(draws, dtype=float)
@@ -640,7 +640,7 @@ def simulate_generation(
     hardware: str = "H100",
     grid: str = "world_2022",
     n: int = 20_000,
-    seed=None,
+    seed: int | np.random.Generator | None = None,
     assumptions: Assumptions | None = None,
 ) -> Draws:
     """Monte Carlo draws of the energy and emissions of generating ``tokens`` tokens.
@@ -675,7 +675,7 @@ def simulate_training(
     hardware: str = "H100",
     grid: str = "world_2022",
     n: int = 20_000,
-    seed=None,
+    seed: int | np.random.Generator | None = None,
     assumptions: Assumptions | None = None,
 ) -> Draws:
     """Monte Carlo draws of the energy and emissions of training on ``tokens`` tokens with ``params`` active parameters.
@@ -707,7 +707,7 @@ def simulate_training_from_hours(
     hardware: str = "H100",
     grid: str = "world_2022",
     n: int = 20_000,
-    seed=None,
+    seed: int | np.random.Generator | None = None,
     assumptions: Assumptions | None = None,
 ) -> Draws:
     """Monte Carlo draws of a run's energy and emissions from its published accelerator-hours.
@@ -754,7 +754,7 @@ def simulate_break_even(
     student_tokens: float,
     hardware: str = "H100",
     n: int = 20_000,
-    seed=None,
+    seed: int | np.random.Generator | None = None,
     assumptions: Assumptions | None = None,
 ) -> BreakEven:
     """Monte Carlo draws of the break-even saving for synthetic data generated once and used in one run.

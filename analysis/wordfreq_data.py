@@ -9,29 +9,43 @@ binned: words whose Zipf frequency rounds to the same hundredth share one value 
 from __future__ import annotations
 
 import functools
-import numbers
 
 import numpy as np
 import pandas as pd
+
+from analysis.validation import InstanceOf, Integral, Interval, validate_params
 
 __all__ = ["word_frequencies"]
 
 _MAX_TOP_N = 1_000_000
 
 
+@validate_params({"lang": [InstanceOf(str, "a language code such as 'en'")],
+                  "top_n": [Interval(Integral, 2, _MAX_TOP_N, closed="both", cap_reason="wordfreq's lists are shorter")]})
 def word_frequencies(lang: str = "en", *, top_n: int) -> pd.DataFrame:
     """The ``top_n`` most frequent words of ``lang`` with wordfreq's frequency and their share of the top ``top_n``.
 
-    Columns: ``rank`` (1 = most frequent), ``word``, ``frequency`` (occurrences per word of running
-    text, as wordfreq gives it) and ``probability`` (``frequency`` renormalised to sum to 1 over the
-    returned words: the distribution a unigram model restricted to this vocabulary would use).
+    Parameters
+    ----------
+    lang : str
+        A language code wordfreq knows, e.g. ``'en'``.
+    top_n : int
+        Number of words, in [2, 1000000]; ``ValueError`` if wordfreq has fewer for ``lang``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``top_n`` rows with columns ``rank`` (1 = most frequent), ``word``, ``frequency``
+        (occurrences per word of running text, as wordfreq gives it) and ``probability``
+        (``frequency`` renormalised to sum to 1 over the returned words: the distribution a
+        unigram model restricted to this vocabulary would use).
+
+    References
+    ----------
+    speer2022wordfreq
     """
-    if not isinstance(lang, str) or not lang:
-        raise TypeError(f"lang: expected a language code such as 'en', got {lang!r}")
-    if isinstance(top_n, bool) or not isinstance(top_n, numbers.Integral):
-        raise TypeError(f"top_n: expected an integer, got {type(top_n).__name__}")
-    if not 2 <= top_n <= _MAX_TOP_N:
-        raise ValueError(f"top_n: must be in [2, {_MAX_TOP_N}], got {top_n}")
+    if not lang:
+        raise ValueError(f"lang: expected a language code such as 'en', got {lang!r}")
     words, freqs = _load(lang, int(top_n))
     if len(words) < top_n:
         raise ValueError(f"top_n: wordfreq has only {len(words)} words for {lang!r}, asked for {top_n}")

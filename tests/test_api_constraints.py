@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
+import pathlib
 import pkgutil
 import signal
 from contextlib import contextmanager
@@ -145,6 +146,8 @@ def test_generated_bad_input_gets_a_named_error_quickly(qualname, param):
         # earlier ones valid-looking placeholders only when they have a default
         kwargs = {}
         for name, p in sig.parameters.items():
+            if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+                continue  # *args / **kwargs cannot be passed by name
             if name == param:
                 kwargs[name] = bad
                 break
@@ -164,6 +167,8 @@ def test_generated_bad_input_gets_a_named_error_quickly(qualname, param):
 def _valid_example(constraints):
     """A value satisfying the first constraint that can produce one (used for earlier parameters)."""
     for c in constraints:
+        if hasattr(c, "example"):  # a constraint may carry its own valid example
+            return c.example
         if isinstance(c, v.Interval):
             lo = c.left if c.left is not None else (c.right - 1 if c.right is not None else 0)
             hi = c.right if c.right is not None else lo + 2
@@ -196,6 +201,10 @@ def _valid_example(constraints):
                     return np.random.default_rng(0)
                 if isinstance(cls, type) and issubclass(dict, cls):
                     return {}
+                if cls in (list, tuple, set, frozenset):
+                    return cls()
+                if isinstance(cls, type) and issubclass(pathlib.Path, cls):
+                    return pathlib.Path(".")
         if isinstance(c, v.CallableConstraint):
             return lambda **kwargs: 0.0
     return None
