@@ -337,7 +337,9 @@ class MST(_Base):
     most ``bins`` distinct values by value, others into ``bins`` equal-width bins between the
     column's minimum and maximum. Those bounds (and the set of levels) are treated as public
     knowledge of the schema, as in the NIST contest MST was built for; a sampled bin becomes a
-    uniform draw inside it (rounded for integer columns).
+    uniform draw inside it (rounded for integer columns). ``public_domain`` (a table, e.g. the
+    full published table whose schema is public) fixes the levels and bounds; by default they come
+    from the training table itself.
 
     The budget, as zCDP rho (:func:`zcdp_rho`), is split in three equal parts: (1) all one-way
     marginals measured with Gaussian noise (each count query has L2 sensitivity 1 under adding or
@@ -365,6 +367,7 @@ class MST(_Base):
     bins: int = 16
     iters: int = 1000
     star_center: str | None = None
+    public_domain: pd.DataFrame | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self):
         self.epsilon = check_real("epsilon", self.epsilon, lo=0, lo_open=True)
@@ -374,15 +377,19 @@ class MST(_Base):
 
     def _discretise(self, table: pd.DataFrame) -> tuple[dict, dict]:
         codes, self._spec = {}, {}
+        schema = table if self.public_domain is None else self.public_domain
         for c in table.columns:
-            col = table[c]
-            if not pd.api.types.is_numeric_dtype(col) or col.nunique() <= self.bins:
-                levels = sorted(pd.unique(col).tolist(), key=lambda v: (str(type(v)), v))
+            col, pub = table[c], schema[c]
+            if not pd.api.types.is_numeric_dtype(pub) or pub.nunique() <= self.bins:
+                levels = sorted(pd.unique(pub).tolist(), key=lambda v: (str(type(v)), v))
                 self._spec[c] = ("levels", np.asarray(levels, dtype=object))
                 lookup = {v: i for i, v in enumerate(levels)}
-                codes[c] = col.map(lookup).to_numpy(dtype=np.int64)
+                mapped = col.map(lookup)
+                if mapped.isna().any():
+                    raise ValueError(f"public_domain: column {c!r} lacks values present in the table")
+                codes[c] = mapped.to_numpy(dtype=np.int64)
             else:
-                lo, hi = float(col.min()), float(col.max())
+                lo, hi = float(pub.min()), float(pub.max())
                 edges = np.linspace(lo, hi, self.bins + 1)
                 self._spec[c] = ("bins", edges)
                 codes[c] = np.clip(np.searchsorted(edges, col.to_numpy(float), side="right") - 1, 0, self.bins - 1)
@@ -397,6 +404,8 @@ class MST(_Base):
 
         check_seed(seed)
         table = check_table(table)
+        if self.public_domain is not None:
+            check_table(self.public_domain, name="public_domain", columns=list(table.columns))
         self._remember(table)
         codes, sizes = self._discretise(self._table)
         attrs = list(table.columns)
