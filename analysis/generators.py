@@ -46,7 +46,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
-from analysis.validation import check_int, check_real, check_seed
+from analysis.validation import Integral, Interval, Options, Real, check_int, check_real, check_seed, validate_params
 
 GENERATORS = ("real", "resample", "copula", "ctgan", "tvae", "mst")
 DEEP_GENERATORS = ("ctgan", "tvae")
@@ -312,7 +312,9 @@ class DeepGenerator(_Base):
 # --------------------------------------------------------------------------------------------
 
 
-def zcdp_rho(*, epsilon: float, delta: float) -> float:
+@validate_params({"epsilon": [Interval(Real, 0, None, closed="neither")],
+                  "delta": [Interval(Real, 0, 1, closed="neither")]})
+def zcdp_rho(*, epsilon: float, delta: float = 1e-9) -> float:
     """The zCDP budget rho whose (epsilon, delta)-DP guarantee is exactly ``epsilon``.
 
     rho-zCDP implies (rho + 2 sqrt(rho log(1/delta)), delta)-DP (Bun & Steinke 2016, Prop. 1.3);
@@ -506,6 +508,7 @@ class MST(_Base):
 # --------------------------------------------------------------------------------------------
 
 
+@validate_params({"name": [Options(str, GENERATORS)], "epsilon": [Interval(Real, 0, None, closed="neither"), None]})
 def make_generator(name: str, *, epsilon: float | None = None, **options) -> TabularGenerator:
     """A fresh, unfitted generator by name (see the module docstring); ``epsilon`` only for DP ones.
 
@@ -542,5 +545,4 @@ def label(name: str, epsilon: float | None = None) -> str:
 __all__ = [
     "GENERATORS", "DEEP_GENERATORS", "DP_GENERATORS", "TabularGenerator", "GeneratorNotFitted",
     "RealData", "Resample", "GaussianCopula", "DeepGenerator", "MST", "make_generator", "zcdp_rho",
-    "check_table", "label",
 ]

@@ -34,7 +34,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from analysis.generators import check_table
-from analysis.validation import check_int, check_real, check_seed
+from analysis.validation import (Boolean, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, check_real,
+                                 check_seed, validate_params)
 
 __all__ = [
     "Risk", "DCR", "MembershipInference", "singling_out_risk", "linkability_risk", "inference_risk",
@@ -80,6 +81,8 @@ def _encode(frames, columns) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return nums, cats
 
 
+@validate_params({"targets": [Frame(min_rows=0)], "pool": [Frame(min_rows=0)], "columns": [InstanceOf((list, tuple)), None],
+                  "k": [Interval(Integral, 1, 10_000, closed="both")], "exclude_self": [Boolean()]})
 def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns=None, k: int = 1,
                   exclude_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Indices and Gower distances (sum over columns) of the ``k`` nearest rows of ``pool`` to each target.
@@ -125,6 +128,8 @@ class Risk:
     attacks: int
 
 
+@validate_params({"successes": [Interval(Integral, 0, None, closed="left")], "trials": [Interval(Integral, 1, None, closed="left")],
+                  "confidence": [Interval(Real, 0, 1, closed="neither")]})
 def wilson_rate(successes: int, trials: int, *, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson estimate of a success rate and its error at ``confidence`` (Wilson 1927).
 
@@ -140,6 +145,7 @@ def wilson_rate(successes: int, trials: int, *, confidence: float = 0.95) -> tup
     return rate, err
 
 
+@validate_params({"attack": [InstanceOf(tuple)], "control": [InstanceOf(tuple)], "attacks": [Interval(Integral, 0, None, closed="left")]})
 def residual_risk(attack: tuple[float, float], control: tuple[float, float], attacks: int) -> Risk:
     """Risk = (r_a - r_c) / (1 - r_c), error by the delta method, point and interval clipped to [0, 1].
 
@@ -214,6 +220,9 @@ def _matches(frame, pred) -> int:
     return int(mask.sum())
 
 
+@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "control": [Frame(min_rows=0)], "n_attacks": [Interval(Integral, 1, 100_000, closed="both")],
+                  "n_cols": [Interval(Integral, 1, 1000, closed="both")], "seed": [Seed()],
+                  "max_attempts": [Interval(Integral, 1, 10**6, closed="both", cap_reason="time")]})
 def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *,
                       n_attacks: int = 500, n_cols: int = 3, seed=None, max_attempts: int = 10_000) -> Risk:
     """Singling-out risk: predicates learnt from the synthetic rows that isolate one real person.
@@ -252,6 +261,9 @@ def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.
 # --------------------------------------------------------------------------------------------
 
 
+@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "control": [Frame(min_rows=0)], "aux_cols": [InstanceOf((list, tuple)), None],
+                  "n_attacks": [Interval(Integral, 1, 100_000, closed="both")], "n_neighbors": [Interval(Integral, 1, 10_000, closed="both")],
+                  "seed": [Seed()]})
 def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *,
                      aux_cols=None, n_attacks: int = 500, n_neighbors: int = 1, seed=None) -> Risk:
     """Linkability risk: can two halves of a person's record be joined through the synthetic data?
@@ -298,6 +310,9 @@ def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.D
 # --------------------------------------------------------------------------------------------
 
 
+@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "control": [Frame(min_rows=0)], "secret": [InstanceOf(str)], "aux_cols": [InstanceOf((list, tuple)), None],
+                  "n_attacks": [Interval(Integral, 1, 100_000, closed="both")], "tolerance": [Interval(Real, 0, 1, closed="both")],
+                  "seed": [Seed()]})
 def inference_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *, secret: str,
                    aux_cols=None, n_attacks: int = 500, tolerance: float = 0.05, seed=None) -> Risk:
     """Attribute-inference risk: guess a person's ``secret`` from the nearest synthetic row.
@@ -355,6 +370,7 @@ class DCR:
     share_closer_to_train: float
 
 
+@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "holdout": [Frame(min_rows=0)]})
 def distance_to_closest_record(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame) -> DCR:
     """DCR of synthetic rows and of holdout rows to the training rows, and where synthetic rows sit.
 
@@ -405,6 +421,8 @@ def _roc(scores_members: np.ndarray, scores_non: np.ndarray) -> tuple[float, flo
     return auc, float(np.interp(0.01, fpr, tpr))
 
 
+@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "holdout": [Frame(min_rows=0)],
+                  "subsets": [InstanceOf(dict), None]})
 def membership_inference(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, *,
                          subsets=None) -> MembershipInference:
     """Distance-based membership inference (GAN-Leaks, black box): closer synthetic row = member.
@@ -435,6 +453,7 @@ def membership_inference(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: 
     return MembershipInference(auc, tpr, len(s_mem), len(s_non), parts)
 
 
+@validate_params({"table": [Frame(min_rows=0)], "share": [Interval(Real, 0, 1, closed="right")]})
 def outlier_mask(table: pd.DataFrame, *, share: float = 0.1) -> np.ndarray:
     """The ``share`` of rows farthest from their nearest other row (Gower): the outliers of a table."""
     check_table(table, min_rows=3)

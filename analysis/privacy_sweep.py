@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis import generators as gen_mod
 from analysis import privacy, utility
-from analysis.validation import check_int
+from analysis.validation import InstanceOf, Integral, Interval, Options, check_int, validate_params
 
 NAME = "privacy_utility"
 SEED = 20261126
@@ -78,6 +78,7 @@ GENERATOR_SPECS = (
 DEEP_SPECS = (GeneratorSpec("ctgan", "ctgan"), GeneratorSpec("tvae", "tvae"))
 
 
+@validate_params({"key": [Options(str, tuple(t.key for t in TABLES))]})
 def load_table(key: str) -> pd.DataFrame:
     """The person-level tables, from packages (no download): sklego's arrests and hearts, sklearn's diabetes.
 
@@ -111,6 +112,10 @@ def _make(spec: GeneratorSpec, table: TableSpec, full: pd.DataFrame, epochs: int
     return gen_mod.make_generator(spec.name)
 
 
+@validate_params({"table_index": [Interval(Integral, 0, len(TABLES) - 1, closed="both")],
+                  "generator_index": [Interval(Integral, 0, 100, closed="both")],
+                  "replicate": [Interval(Integral, 0, 10**6, closed="both")], "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+                  "generators": [InstanceOf(tuple)], "epochs": [Interval(Integral, 1, 10_000, closed="both")]})
 def run_task(table_index: int, generator_index: int, replicate: int, *, seed: int = SEED,
              generators=GENERATOR_SPECS, epochs: int = 300) -> list[dict]:
     """All measurements of one (table, generator, replicate); one record per measurement."""
@@ -174,6 +179,11 @@ def run_task(table_index: int, generator_index: int, replicate: int, *, seed: in
     return [{**base, "metric": k, "value": float(v)} for k, v in out.items()]
 
 
+@validate_params({"seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+                  "n_jobs": [Interval(Integral, 1, 1024, closed="both"), Options(Integral, (-1,)), None],
+                  "replicates": [Interval(Integral, 1, 10_000, closed="both")], "generators": [InstanceOf(tuple)],
+                  "tables": [InstanceOf(tuple)], "replicate_start": [Interval(Integral, 0, 10**6, closed="both")],
+                  "epochs": [Interval(Integral, 1, 10_000, closed="both")]})
 def run(*, seed: int = SEED, n_jobs=None, replicates: int = 50, generators=GENERATOR_SPECS,
         tables=("arrests", "hearts", "diabetes"), replicate_start: int = 0, epochs: int = 300) -> pd.DataFrame:
     """The whole grid through joblib; one row per (table, generator, replicate, metric)."""

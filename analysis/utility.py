@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.generators import check_table
-from analysis.validation import check_int, check_real, check_seed
+from analysis.validation import Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, check_real, check_seed, validate_params
 
 __all__ = ["Accuracy", "Fidelity", "classifier_accuracy", "fidelity", "mixed_training_table"]
 
@@ -52,6 +52,8 @@ def _model(train: pd.DataFrame, label: str):
     return Pipeline([("encode", pre), ("logisticregression", LogisticRegression(max_iter=2000))]), features
 
 
+@validate_params({"train": [Frame(min_rows=0)], "test": [Frame(min_rows=0)], "label": [InstanceOf(str)],
+                  "group": [InstanceOf(str)], "minority": [InstanceOf((str, Real))]})
 def classifier_accuracy(train: pd.DataFrame, test: pd.DataFrame, *, label: str, group: str,
                         minority) -> Accuracy:
     """Fit the chapter-4 classifier on ``train`` and score it on the real ``test`` rows.
@@ -97,6 +99,7 @@ def _tvd(a: np.ndarray, b: np.ndarray, size: int) -> float:
     return 0.5 * float(np.abs(pa - pb).sum())
 
 
+@validate_params({"real": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "bins": [Interval(Integral, 2, 100, closed="both")]})
 def fidelity(real: pd.DataFrame, synthetic: pd.DataFrame, *, bins: int = 10) -> Fidelity:
     """Marginal and pairwise similarity of ``synthetic`` to ``real`` (see the module docstring).
 
@@ -126,6 +129,9 @@ def fidelity(real: pd.DataFrame, synthetic: pd.DataFrame, *, bins: int = 10) -> 
     return Fidelity(float(np.mean(marg)), float(np.mean(pair)) if pair else float("nan"))
 
 
+@validate_params({"real": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)],
+                  "rows": [Interval(Integral, 2, 10**7, closed="both", cap_reason="memory")],
+                  "synthetic_share": [Interval(Real, 0, 1, closed="both")], "seed": [Seed()]})
 def mixed_training_table(real: pd.DataFrame, synthetic: pd.DataFrame, *, rows: int, synthetic_share: float,
                          seed=None) -> pd.DataFrame:
     """``rows`` training rows of which round(share x rows) are synthetic, the rest real (no repeats)."""
