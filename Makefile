@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help book test notebooks serve bench chromium clean venv
+.PHONY: help book test notebooks serve bench chromium clean venv sweeps
 
 help:
 	@echo "make book       build the site into _build/html (executes every notebook)"
@@ -51,6 +51,10 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)
+
+# heavy sweeps (privacy_utility, bias_*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one
+sweeps: $(STAMP)
+	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(SWEEP_ARGS)
 
 clean:
 	rm -rf _build
