@@ -57,13 +57,13 @@ def _check_same_columns(reference: pd.DataFrame, **others) -> None:
             raise ValueError(f"{name}: missing column(s) {missing}; expected the columns of train: {cols}")
 
 
-def _encode(frames, columns) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Numeric parts scaled by their range over all frames; categorical parts as shared integer codes."""
+def _encode(frames, columns, scale=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Numeric parts scaled by their range over ``scale`` (default: all frames); categorical parts as codes."""
     num = [c for c in columns if pd.api.types.is_numeric_dtype(frames[0][c])]
     cat = [c for c in columns if c not in num]
     nums, cats = [], []
     if num:
-        stacked = np.vstack([f[num].to_numpy(dtype=float) for f in frames])
+        stacked = np.vstack([f[num].to_numpy(dtype=float) for f in (frames if scale is None else [*frames, scale])])
         span = stacked.max(axis=0) - stacked.min(axis=0)
         span[span == 0] = 1.0
         nums = [f[num].to_numpy(dtype=float) / span for f in frames]
@@ -82,17 +82,22 @@ def _encode(frames, columns) -> tuple[list[np.ndarray], list[np.ndarray]]:
 
 
 @validate_params({"targets": [Frame(min_rows=0)], "pool": [Frame(min_rows=0)], "columns": [InstanceOf((list, tuple)), None],
-                  "k": [Interval(Integral, 1, 10_000, closed="both")], "exclude_self": [Boolean()]})
+                  "k": [Interval(Integral, 1, 10_000, closed="both")], "exclude_self": [Boolean()],
+                  "scale": [Frame(min_rows=0), None]})
 def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns=None, k: int = 1,
-                  exclude_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                  exclude_self: bool = False, scale: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Indices and Gower distances (sum over columns) of the ``k`` nearest rows of ``pool`` to each target.
 
-    Ties are broken by the lower pool index (a stable sort). With ``exclude_self`` (targets and
-    pool the same table) a row is not its own neighbour.
+    Numeric columns are divided by their range over ``targets``, ``pool`` and ``scale``. An attack
+    that compares distances of two groups of targets (members and non-members, train and control)
+    must put them on one scale: pass the union of every table involved as ``scale``, otherwise a
+    group whose own range happens to be wider gets shorter distances. Ties are broken by the lower
+    pool index (a stable sort). With ``exclude_self`` (targets and pool the same table) a row is
+    not its own neighbour.
     """
     columns = list(targets.columns if columns is None else columns)
     k = check_int("k", k, minimum=1, maximum=len(pool) - (1 if exclude_self else 0))
-    (tn, pn), (tc, pc) = _encode([targets, pool], columns)
+    (tn, pn), (tc, pc) = _encode([targets, pool], columns, None if scale is None else scale[columns])
     idx = np.empty((len(targets), k), dtype=np.int64)
     dist = np.empty((len(targets), k))
     chunk = max(1, 2_000_000 // max(1, len(pool) * max(1, len(columns))))
@@ -292,11 +297,13 @@ def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.D
     n_neighbors = check_int("n_neighbors", n_neighbors, minimum=1, maximum=len(synthetic))
     rng = np.random.default_rng(check_seed(seed))
 
+    scale = pd.concat([train, control, synthetic[list(train.columns)]], ignore_index=True)
+
     def successes(targets: pd.DataFrame) -> tuple[int, int]:
         pick = rng.choice(len(targets), size=min(n_attacks, len(targets)), replace=False)
         t = targets.iloc[pick]
-        a, _ = gower_nearest(t, synthetic, columns=aux_cols[0], k=n_neighbors)
-        b, _ = gower_nearest(t, synthetic, columns=aux_cols[1], k=n_neighbors)
+        a, _ = gower_nearest(t, synthetic, columns=list(aux_cols[0]), k=n_neighbors, scale=scale)
+        b, _ = gower_nearest(t, synthetic, columns=list(aux_cols[1]), k=n_neighbors, scale=scale)
         hit = [(len(set(x) & set(y)) > 0) for x, y in zip(a, b)]
         return int(np.sum(hit)), len(pick)
 
@@ -336,11 +343,12 @@ def inference_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.Dat
     tolerance = check_real("tolerance", tolerance, lo=0, hi=1)
     rng = np.random.default_rng(check_seed(seed))
     numeric = pd.api.types.is_numeric_dtype(train[secret]) and train[secret].nunique() > 10
+    scale = pd.concat([train, control, synthetic[list(train.columns)]], ignore_index=True)
 
     def successes(targets: pd.DataFrame) -> tuple[int, int]:
         pick = rng.choice(len(targets), size=min(n_attacks, len(targets)), replace=False)
         t = targets.iloc[pick]
-        nn, _ = gower_nearest(t, synthetic, columns=aux, k=1)
+        nn, _ = gower_nearest(t, synthetic, columns=aux, k=1, scale=scale)
         guess = synthetic[secret].to_numpy()[nn[:, 0]]
         truth = t[secret].to_numpy()
         if numeric:
@@ -384,9 +392,10 @@ def distance_to_closest_record(train: pd.DataFrame, synthetic: pd.DataFrame, hol
     if len(train) != len(holdout):
         raise ValueError(f"holdout: must have as many rows as train ({len(train)}), got {len(holdout)}")
     cols = list(train.columns)
-    _, d_syn = gower_nearest(synthetic, train, columns=cols)
-    _, d_hold = gower_nearest(holdout, train, columns=cols)
-    _, d_syn_hold = gower_nearest(synthetic, holdout, columns=cols)
+    scale = pd.concat([train, holdout, synthetic[cols]], ignore_index=True)
+    _, d_syn = gower_nearest(synthetic, train, columns=cols, scale=scale)
+    _, d_hold = gower_nearest(holdout, train, columns=cols, scale=scale)
+    _, d_syn_hold = gower_nearest(synthetic, holdout, columns=cols, scale=scale)
     a, b = d_syn[:, 0], d_syn_hold[:, 0]
     closer = np.mean((a < b) + 0.5 * (a == b))
     p = len(cols)
@@ -438,8 +447,10 @@ def membership_inference(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: 
     """
     _check_three(train, synthetic, holdout)
     cols = list(train.columns)
-    _, d_mem = gower_nearest(train, synthetic, columns=cols)
-    _, d_non = gower_nearest(holdout, synthetic, columns=cols)
+    # one scale for members and non-members (see gower_nearest)
+    scale = pd.concat([train, holdout, synthetic[cols]], ignore_index=True)
+    _, d_mem = gower_nearest(train, synthetic, columns=cols, scale=scale)
+    _, d_non = gower_nearest(holdout, synthetic, columns=cols, scale=scale)
     s_mem, s_non = -d_mem[:, 0], -d_non[:, 0]
     auc, tpr = _roc(s_mem, s_non)
     parts = {}

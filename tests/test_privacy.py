@@ -115,6 +115,18 @@ def test_membership_attack_on_true_distribution_is_at_chance():
     assert abs(np.mean(aucs) - 0.5) < 4 * se
 
 
+def test_membership_attack_puts_members_and_non_members_on_one_scale():
+    # one extreme non-member widens the holdout's range; distances must not shrink for the rest of
+    # the holdout because of it (scaled per comparison, they would, and the AUC would fall far below 0.5)
+    aucs = []
+    for rep in range(8):
+        train, holdout, synth = (simulated_table(400, 100 * rep + k) for k in range(3))
+        holdout.loc[0, "x1"] = 60.0
+        aucs.append(privacy.membership_inference(train, synth, holdout).auc)
+    se = math.sqrt((400 + 400 + 1) / (12 * 400 * 400)) / math.sqrt(len(aucs))
+    assert abs(np.mean(aucs) - 0.5) < 4 * se
+
+
 def test_dcr_copy_versus_fresh():
     train, holdout, fresh = (simulated_table(200, s) for s in (30, 31, 32))
     copy = privacy.distance_to_closest_record(train, train, holdout)
