@@ -37,6 +37,7 @@ CHAPTERS = {
     "03_model_collapse": "Chapter 3, model collapse",
     "04_bias_amplification": "Chapter 4, bias amplification",
     "05_regulation": "Chapter 5, regulation",
+    "06_privacy_utility": "Chapter 6, privacy and utility",
 }
 _REQUIRED = ("id", "claim", "quote", "status", "correction", "source", "chapter")
 
