@@ -131,6 +131,8 @@ def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns, 
             a, b = old[col].to_numpy(float), new[col].to_numpy(float)
             se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if len(a) > 1 and len(b) > 1 else 0.0
             diff = b.mean() - a.mean()
+            # groups with zero variance must match exactly, up to floating-point rounding of the mean
+            rounding = 1e-12 * max(1.0, abs(a.mean()))
             rows.append({**dict(zip(by, key)), "column": col, "stored": a.mean(), "rerun": b.mean(), "se": se,
-                         "ok": bool(diff == 0 or abs(diff) <= z * se)})
+                         "ok": bool(abs(diff) <= z * se + rounding)})
     return pd.DataFrame(rows)
