@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check
+.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check sweeps
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -89,6 +89,10 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)
+
+# heavy sweeps (privacy_utility, bias_*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one
+sweeps: $(STAMP)
+	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(SWEEP_ARGS)
 
 clean:
 	rm -rf _build
