@@ -1,0 +1,136 @@
+"""Results files of the heavy sweeps (`make sweeps`), with the provenance a reader needs to trust them.
+
+A sweep too slow for a chapter's time budget (a deep generator refitted hundreds of times) runs
+through ``make sweeps`` and writes ``results/NAME.csv`` (one row per replicate and measurement) and
+``results/NAME.provenance.json``: a hash of the code that computed it, the settings, the seed, the
+library versions, the command and the time. A chapter reads the file with :func:`load_results`,
+which refuses a file whose code hash no longer matches the checkout (the numbers would be stale),
+and a test reruns a reduced sweep and checks it reproduces the file's numbers within Monte Carlo
+error (:func:`check_reproduces`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import importlib.metadata
+import json
+import platform
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "results"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a results file came from."""
+
+    name: str
+    code_hash: str
+    code_files: tuple[str, ...]
+    settings: dict[str, Any]
+    seed: int
+    libraries: dict[str, str]
+    command: str
+    created: str
+    python: str
+
+
+class StaleResultsError(RuntimeError):
+    """A results file was computed by code that differs from the checkout."""
+
+
+def code_hash(files) -> str:
+    """SHA-256 over the named files of the package (paths relative to the repository root), in order."""
+    h = hashlib.sha256()
+    for rel in files:
+        path = ROOT / rel
+        if not path.is_file():
+            raise ValueError(f"files: {rel} is not a file of the repository")
+        h.update(rel.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def library_versions(names) -> dict[str, str]:
+    """Installed version of each distribution (``"not installed"`` if absent)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write_results(name: str, frame: pd.DataFrame, *, code_files, settings: dict, seed: int, libraries,
+                  command: str, results_dir: Path | None = None) -> Provenance:
+    """Write ``frame`` and its provenance; returns the :class:`Provenance` written."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name: expected an identifier-like results name, got {name!r}")
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        raise ValueError("frame: expected a non-empty DataFrame")
+    out_dir = Path(results_dir or RESULTS_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prov = Provenance(
+        name=name, code_hash=code_hash(code_files), code_files=tuple(code_files),
+        settings=json.loads(json.dumps(settings, default=str)), seed=int(seed),
+        libraries=library_versions(libraries), command=command,
+        created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        python=platform.python_version(),
+    )
+    frame.to_csv(out_dir / f"{name}.csv", index=False)
+    (out_dir / f"{name}.provenance.json").write_text(json.dumps(asdict(prov), indent=2) + "\n")
+    return prov
+
+
+def load_results(name: str, *, results_dir: Path | None = None,
+                 require_current: bool = True) -> tuple[pd.DataFrame, Provenance]:
+    """Read a results file and its provenance; refuse it if its code hash differs from the checkout's."""
+    out_dir = Path(results_dir or RESULTS_DIR)
+    csv, meta = out_dir / f"{name}.csv", out_dir / f"{name}.provenance.json"
+    if not csv.is_file() or not meta.is_file():
+        raise FileNotFoundError(f"name: no results {name!r} in {out_dir}; run `make sweeps SWEEP={name}`")
+    raw = json.loads(meta.read_text())
+    raw["code_files"] = tuple(raw["code_files"])
+    prov = Provenance(**raw)
+    if require_current:
+        now = code_hash(prov.code_files)
+        if now != prov.code_hash:
+            raise StaleResultsError(
+                f"{name}: computed by code {prov.code_hash[:12]}, the checkout is {now[:12]}; "
+                f"rerun `make sweeps SWEEP={name}`"
+            )
+    return pd.read_csv(csv), prov
+
+
+def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns, z: float = 4.0) -> pd.DataFrame:
+    """Compare the means of ``columns`` per ``by`` group of a stored sweep and a rerun, within Monte Carlo error.
+
+    Returns one row per group and column with both means, the combined standard error
+    :math:`\\sqrt{s_1^2/n_1 + s_2^2/n_2}` and ``ok = |difference| <= z * se`` (an exact match is
+    always ok, so deterministic groups with zero variance must be reproduced exactly).
+    """
+    by = list(by)
+    rows = []
+    for key, new in rerun.groupby(by):
+        key = key if isinstance(key, tuple) else (key,)
+        mask = np.ones(len(stored), dtype=bool)
+        for col, val in zip(by, key):
+            mask &= (stored[col] == val).to_numpy()
+        old = stored[mask]
+        if old.empty:
+            raise ValueError(f"rerun: group {dict(zip(by, key))} is not in the stored results")
+        for col in columns:
+            a, b = old[col].to_numpy(float), new[col].to_numpy(float)
+            se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if len(a) > 1 and len(b) > 1 else 0.0
+            diff = b.mean() - a.mean()
+            rows.append({**dict(zip(by, key)), "column": col, "stored": a.mean(), "rerun": b.mean(), "se": se,
+                         "ok": bool(diff == 0 or abs(diff) <= z * se)})
+    return pd.DataFrame(rows)
