@@ -40,7 +40,10 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Inte
     denom = 1 + z**2 / trials
     centre = (p + z**2 / (2 * trials)) / denom
     half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denom
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+    # the exact endpoints at k = 0 and k = n (the formula gives them up to rounding)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return Interval(p, low, high)
 
 
 def mean_interval(values, *, level: float = 0.95) -> Interval:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.bias_real import GeneratorSpec, generator_cell_paths
-from analysis.bias_table import CELL_NAMES
+from analysis.bias_table import CELL_NAMES, load_table
 
 NAME = "bias_generators"
 SEED = 20261126
@@ -46,28 +46,18 @@ GENERATOR_SPECS = (
 )
 
 
-def load_table(name: str) -> pd.DataFrame:
-    """The chapter's table ``name`` ("arrests" or "hearts"), as shipped by scikit-lego (no download)."""
-    from sklego.datasets import load_arrests, load_hearts
-
-    loaders = {"arrests": load_arrests, "hearts": load_hearts}
-    if name not in loaders:
-        raise ValueError(f"name: unknown table {name!r}; valid: {', '.join(loaders)}")
-    return loaders[name](as_frame=True)
-
-
 def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED, generators=GENERATOR_SPECS,
         tables=TABLES, first_replicate: int = 0, n_jobs: int | None = None) -> pd.DataFrame:
     """Run the sweep; one row per (table, generator, replicate, generation) with the four cell counts."""
     frames = []
-    for t_i, table_spec in enumerate(tables):
-        table = load_table(table_spec.name)
-        for spec in generators:
+    keys = [s.key for s in GENERATOR_SPECS]
+    for spec in generators:
+        for t_i, table_spec in enumerate(tables):
+            table = load_table(table_spec.name)
             # one seed stream per (table, generator), fixed by their position in the full sweep
-            stream = [seed, t_i, [s.key for s in GENERATOR_SPECS].index(spec.key)]
+            stream = [seed, [t.name for t in TABLES].index(table_spec.name), keys.index(spec.key)]
             paths = generator_cell_paths(table, spec, generations=generations, replicates=replicates,
-                                         seed=stream,
-                                         group=table_spec.group, label=table_spec.label,
+                                         seed=stream, group=table_spec.group, label=table_spec.label,
                                          first_replicate=first_replicate, n_jobs=n_jobs)
             r, g = np.meshgrid(np.arange(first_replicate, first_replicate + replicates),
                                np.arange(generations + 1), indexing="ij")

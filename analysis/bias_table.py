@@ -259,3 +259,13 @@ def split_sizes(table: pd.DataFrame, *, group: str, label: str, test_size: float
     test_size = check_real("test_size", test_size, lo=0, hi=1, lo_open=True, hi_open=True)
     test = sum(int(round(test_size * k)) for k in enc.cell_counts)
     return len(table) - test, test
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """The chapter's table ``name`` ("arrests" or "hearts"), as shipped by scikit-lego (no download)."""
+    from sklego.datasets import load_arrests, load_hearts
+
+    loaders = {"arrests": load_arrests, "hearts": load_hearts}
+    if name not in loaders:
+        raise ValueError(f"name: unknown table {name!r}; valid: {', '.join(loaders)}")
+    return loaders[name](as_frame=True)

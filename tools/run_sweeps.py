@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SWEEPS = {"bias_generators": "analysis.bias_sweep"}
+SWEEPS = {"bias_generators": "analysis.bias_sweep", "bias_fairness": "analysis.bias_fairness_sweep"}
 
 
 def main(argv=None) -> int:
@@ -27,6 +28,8 @@ def main(argv=None) -> int:
     parser.add_argument("--generators", help="comma-separated generator keys (default: all)")
     parser.add_argument("--n-jobs", type=int, default=None)
     args = parser.parse_args(argv)
+    import pandas as pd
+
     from analysis import sweeps
 
     for name in args.names:
@@ -42,13 +45,25 @@ def main(argv=None) -> int:
             keys = args.generators.split(",")
             settings["generators"] = tuple(s for s in module.GENERATOR_SPECS if s.key in keys)
         t0 = time.perf_counter()
-        frame = module.run(seed=module.SEED, n_jobs=args.n_jobs, **settings)
-        recorded = {k: ([tuple(s) for s in v] if k == "generators" else v) for k, v in settings.items()}
-        recorded.setdefault("generators", [tuple(s) for s in getattr(module, "GENERATOR_SPECS", ())])
-        prov = sweeps.write_results(name, frame, code_files=module.CODE_FILES, settings=recorded,
-                                    seed=module.SEED, libraries=module.LIBRARIES,
-                                    command="python tools/run_sweeps.py " + " ".join(argv or sys.argv[1:]))
-        print(f"{name}: {len(frame)} rows in {time.perf_counter() - t0:.0f} s, code {prov.code_hash[:12]}")
+        # record every setting the run used: the defaults of run() overridden by the command line
+        defaults = {k: p.default for k, p in inspect.signature(module.run).parameters.items()
+                    if p.default is not inspect.Parameter.empty and k not in ("seed", "n_jobs")}
+        full = {**defaults, **settings}
+        # sweeps over generators are written after each generator, so a long run keeps what it finished
+        groups = [(s,) for s in full["generators"]] if "generators" in full else [None]
+        frames = []
+        for done, group in enumerate(groups, start=1):
+            part = dict(settings) if group is None else {**settings, "generators": group}
+            frames.append(module.run(seed=module.SEED, n_jobs=args.n_jobs, **part))
+            frame = pd.concat(frames, ignore_index=True)
+            recorded = dict(full)
+            if group is not None:
+                recorded["generators"] = [tuple(s) for s in full["generators"][:done]]
+            prov = sweeps.write_results(name, frame, code_files=module.CODE_FILES, settings=recorded,
+                                        seed=module.SEED, libraries=module.LIBRARIES,
+                                        command="python tools/run_sweeps.py " + " ".join(argv or sys.argv[1:]))
+            print(f"{name}: {len(frame)} rows after {time.perf_counter() - t0:.0f} s, code {prov.code_hash[:12]}",
+                  flush=True)
     return 0
 
 
