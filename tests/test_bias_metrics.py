@@ -45,10 +45,10 @@ def test_metrics_reject_bad_input():
         bias_metrics.fairness_metrics([0, 1, 1], [0, 1, 1], ["a", "b", "c"], minority="a")
 
 
-def test_newton_fit_predicts_like_lbfgs_fitted_to_convergence():
-    # the loop's Newton-Cholesky fit (tol 1e-8) against L-BFGS at tol 1e-10 on the arrests table and on
-    # synthetic generations of it: predicted probabilities within 1e-6, so predictions agree except
-    # exactly at 0.5 (none here)
+def test_newton_fit_predicts_like_sklearn_fitted_to_convergence():
+    # the loop's numpy Newton fit against scikit-learn's L-BFGS at tol 1e-10 (same objective, C = 1),
+    # with and without sample weights, on the arrests table and on synthetic generations of it:
+    # coefficients within 1e-6 and the same predictions
     from sklearn.linear_model import LogisticRegression
 
     table = bias_table.load_table("arrests")
@@ -61,11 +61,15 @@ def test_newton_fit_predicts_like_lbfgs_fitted_to_convergence():
         x = bias_loop.features(codes, num, enc.meta)
         mean, scale = x.mean(0), x.std(0)
         scale[scale == 0] = 1
+        xs = (x - mean) / scale
         xt = (bias_loop.features(enc.codes[test], enc.numeric[test], enc.meta) - mean) / scale
-        newton = LogisticRegression(solver="newton-cholesky", tol=bias_loop.CLASSIFIER_TOL, max_iter=1000)
-        lbfgs = LogisticRegression(solver="lbfgs", tol=1e-10, max_iter=100_000)
-        p1 = newton.fit((x - mean) / scale, codes[:, 1]).predict_proba(xt)[:, 1]
-        p2 = lbfgs.fit((x - mean) / scale, codes[:, 1]).predict_proba(xt)[:, 1]
-        np.testing.assert_allclose(p1, p2, atol=1e-6)
+        for weight in (None, np.where(codes[:, 0] == 1, 3.0, 0.5)):
+            w, b = bias_loop.fit_logistic(xs, codes[:, 1].astype(float), sample_weight=weight)
+            ref = LogisticRegression(solver="lbfgs", tol=1e-10, max_iter=100_000).fit(xs, codes[:, 1],
+                                                                                     sample_weight=weight)
+            np.testing.assert_allclose(w, ref.coef_[0], atol=1e-6)
+            assert b == pytest.approx(ref.intercept_[0], abs=1e-6)
+            np.testing.assert_array_equal((xt @ w + b > 0).astype(int), ref.predict(xt))
         got = bias_loop.fit_predict(codes, num, enc.codes[test], enc.numeric[test], enc.meta, reweight=False)
-        np.testing.assert_array_equal(got, (p2 > 0.5).astype(int))
+        ref = LogisticRegression(solver="lbfgs", tol=1e-10, max_iter=100_000).fit(xs, codes[:, 1])
+        np.testing.assert_array_equal(got, ref.predict(xt))
