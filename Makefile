@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help book test notebooks serve bench chromium clean venv
+.PHONY: help book test notebooks serve bench chromium clean venv sweeps
 
 help:
 	@echo "make book       build the site into _build/html (executes every notebook)"
@@ -17,6 +17,7 @@ help:
 	@echo "make notebooks  re-sync the jupytext pairs and re-execute the .ipynb files in place"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
+	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one)"
 	@echo "make clean      remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -51,6 +52,10 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)
+
+# Heavy sweeps (real generators, 100-replicate fairness loops): results/NAME.csv + NAME.provenance.json
+sweeps: $(STAMP)
+	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(SWEEP_ARGS)
 
 clean:
 	rm -rf _build

@@ -78,3 +78,20 @@ def summarise(results: pd.DataFrame, *, by=("config", "generation"), columns=Non
     out["ci_low"] = out["mean"] - q * out["se"]
     out["ci_high"] = out["mean"] + q * out["se"]
     return out
+
+
+def path_band(values, *, level: float = 0.95) -> pd.DataFrame:
+    """Per-generation mean of replicate paths with the t interval of the mean (the figures' bands).
+
+    ``values`` has shape (replicates, generations + 1); returns generation, mean, se, ci_low, ci_high, n.
+    """
+    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2 or v.shape[0] < 2:
+        raise ValueError("values: expected an array of shape (replicates >= 2, generations + 1)")
+    n = np.sum(~np.isnan(v), axis=0)
+    mean = np.nanmean(v, axis=0)
+    se = np.nanstd(v, axis=0, ddof=1) / np.sqrt(n)
+    q = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+    return pd.DataFrame({"generation": np.arange(v.shape[1]), "mean": mean, "se": se,
+                         "ci_low": mean - q * se, "ci_high": mean + q * se, "n": n})
