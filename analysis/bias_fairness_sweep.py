@@ -37,14 +37,19 @@ TABLE_COLUMNS = {
 }
 
 
+#: the sweep runs (and is written) in batches of this many replicates
+BATCH = 20
+
+
 def run(*, generations: int = 20, replicates: int = 100, seed: int = SEED, n_jobs: int | None = None,
-        tables=("arrests", "hearts")) -> pd.DataFrame:
+        tables=("arrests", "hearts"), first_replicate: int = 0) -> pd.DataFrame:
     """Run every configuration on every table; configuration index = position in ``CONFIGS``."""
     frames = []
     for name in tables:
         chosen = TABLE_CONFIGS[name]
         runs = run_replicates(load_table(name), replicates=replicates, seed=seed,
                               configs=[CONFIGS[i][1] for i in chosen], n_jobs=n_jobs, generations=generations,
+                              first_replicate=first_replicate,
                               **TABLE_COLUMNS[name])
         runs["config"] = runs["config"].map(dict(enumerate(chosen)))
         runs.insert(0, "table", name)

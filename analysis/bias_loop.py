@@ -157,7 +157,7 @@ def features(codes: np.ndarray, numeric: np.ndarray, meta: TableMeta) -> np.ndar
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, sample_weight: np.ndarray | None = None, c: float = 1.0,
                  tol: float = CLASSIFIER_TOL, max_iter: int = 100) -> tuple[np.ndarray, float]:
-    """L2-penalised logistic regression by Newton's method (Cholesky steps, backtracking line search).
+    r"""L2-penalised logistic regression by Newton's method (Cholesky steps, backtracking line search).
 
     Minimises scikit-learn's ``LogisticRegression`` objective, :math:`C \sum_i s_i\,\ell(y_i, x_i w + b)
     + \tfrac12 \lVert w \rVert^2` (intercept b not penalised), to a gradient below ``tol`` x the
@@ -315,25 +315,28 @@ def _loop_records(train_codes, train_num, meta, test_codes, test_num, *, generat
 
 
 def run_replicates(table: pd.DataFrame, *, replicates: int, seed, configs=None, n_jobs: int | None = None,
-                   **loop_kwargs) -> pd.DataFrame:
+                   first_replicate: int = 0, **loop_kwargs) -> pd.DataFrame:
     """Run :func:`feedback_loop` for each config (dict of keyword arguments) and replicate; one tidy frame.
 
     Replicate r of every config uses the r-th child of ``numpy.random.SeedSequence(seed)``, so all
     configs share the same train/test split per replicate (common random numbers) and the result
     does not depend on ``n_jobs`` or on the joblib backend. ``n_jobs=None`` defers to the caller's
-    ``joblib.parallel_config`` (e.g. a Dask cluster), ``-1`` uses every core.
+    ``joblib.parallel_config`` (e.g. a Dask cluster), ``-1`` uses every core. ``first_replicate``
+    runs replicates first_replicate..first_replicate + replicates - 1 (a sweep in batches).
     """
     from joblib import Parallel, delayed
 
     replicates = check_int("replicates", replicates, minimum=1, maximum=100_000)
+    first_replicate = check_int("first_replicate", first_replicate, minimum=0, maximum=100_000)
     n_jobs = check_n_jobs(n_jobs)
     if seed is None:
         raise ValueError("seed: a fixed seed is required so that replicates are reproducible")
     configs = [{}] if configs is None else list(configs)
     if not configs or not all(isinstance(c, dict) for c in configs):
         raise TypeError("configs: expected a non-empty list of dicts of feedback_loop keyword arguments")
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    tasks = [(i, r, {**loop_kwargs, **cfg}) for i, cfg in enumerate(configs) for r in range(replicates)]
+    children = np.random.SeedSequence(seed).spawn(first_replicate + replicates)
+    tasks = [(i, r, {**loop_kwargs, **cfg}) for i, cfg in enumerate(configs)
+             for r in range(first_replicate, first_replicate + replicates)]
     frames = Parallel(n_jobs=n_jobs)(
         delayed(feedback_loop)(table, seed=children[r], **kw) for _, r, kw in tasks
     )

@@ -95,3 +95,35 @@ def generator_bands(stored: pd.DataFrame) -> pd.DataFrame:
         band.insert(0, "table", table)
         frames.append(band)
     return pd.concat(frames, ignore_index=True)
+
+
+#: the metrics of the chapter's generation-20 tables and their display names
+RESULT_METRICS = {
+    "minority_share_train": "minority share in training data",
+    "positive_rate_train_minority": "minority positive-outcome rate in training data",
+    "selection_rate_minority": "predicted positive rate, minority",
+    "selection_rate_majority": "predicted positive rate, majority",
+    "demographic_parity_difference": "demographic parity difference",
+    "equalized_odds_difference": "equalized odds difference",
+    "accuracy_minority": "accuracy, minority",
+    "accuracy_majority": "accuracy, majority",
+}
+
+
+def results_table(summary: pd.DataFrame, labels, configs, *, generations: int) -> pd.DataFrame:
+    """Generation-0 (real data) and generation-``generations`` means with 95% CIs, one row per configuration.
+
+    ``summary`` is :func:`analysis.bias_summary.summarise` output with ``config`` and ``generation``.
+    """
+    def cell(config, generation, metric):
+        row = summary[(summary["config"] == config) & (summary["generation"] == generation)
+                      & (summary["metric"] == metric)]
+        if row.empty or np.isnan(row["mean"].iloc[0]):
+            return "–"
+        r = row.iloc[0]
+        return f"{r['mean']:.3f} ({r['ci_low']:.3f}–{r['ci_high']:.3f})"
+
+    rows = {"real data (generation 0)": {name: cell(0, 0, m) for m, name in RESULT_METRICS.items()}}
+    for i in configs:
+        rows[labels[i]] = {name: cell(i, generations, m) for m, name in RESULT_METRICS.items()}
+    return pd.DataFrame(rows).T

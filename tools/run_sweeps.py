@@ -50,15 +50,25 @@ def main(argv=None) -> int:
                     if p.default is not inspect.Parameter.empty and k not in ("seed", "n_jobs")}
         full = {**defaults, **settings}
         # sweeps over generators are written after each generator, so a long run keeps what it finished
-        groups = [(s,) for s in full["generators"]] if "generators" in full else [None]
+        # and sweeps with a BATCH size after each batch of replicates (the file then says how many)
+        if "generators" in full:
+            groups = [{"generators": (s,)} for s in full["generators"]]
+        elif hasattr(module, "BATCH"):
+            total = full["replicates"]
+            groups = [{"first_replicate": k, "replicates": min(module.BATCH, total - k)}
+                      for k in range(0, total, module.BATCH)]
+        else:
+            groups = [{}]
         frames = []
         for done, group in enumerate(groups, start=1):
-            part = dict(settings) if group is None else {**settings, "generators": group}
+            part = {**settings, **group}
             frames.append(module.run(seed=module.SEED, n_jobs=args.n_jobs, **part))
             frame = pd.concat(frames, ignore_index=True)
-            recorded = dict(full)
-            if group is not None:
+            recorded = {k: v for k, v in full.items() if k != "first_replicate"}
+            if "generators" in group:
                 recorded["generators"] = [tuple(s) for s in full["generators"][:done]]
+            if "first_replicate" in group:
+                recorded["replicates"] = group["first_replicate"] + group["replicates"]
             prov = sweeps.write_results(name, frame, code_files=module.CODE_FILES, settings=recorded,
                                         seed=module.SEED, libraries=module.LIBRARIES,
                                         command="python tools/run_sweeps.py " + " ".join(argv or sys.argv[1:]))
