@@ -127,3 +127,14 @@ def results_table(summary: pd.DataFrame, labels, configs, *, generations: int) -
     for i in configs:
         rows[labels[i]] = {name: cell(i, generations, m) for m, name in RESULT_METRICS.items()}
     return pd.DataFrame(rows).T
+
+
+def predicted_share(initial_counts, *, temperature: float, generations: int) -> float:
+    """Minority share after ``generations`` of the expected-value recursion at ``temperature`` (no real data).
+
+    Used to carry a real generator's measured effective temperature forward: what its loop would do
+    if it kept shifting the cells as it does in the first generation. A prediction, not a measurement.
+    """
+    shares = expected_cell_shares(np.asarray(initial_counts, dtype=np.int64), generations=generations,
+                                  temperature=temperature)
+    return float(shares[-1, 2] + shares[-1, 3])

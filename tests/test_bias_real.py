@@ -116,3 +116,11 @@ def test_n_jobs_accepts_none_minus_one_and_positive_only(medium, n_jobs, error):
     with pytest.raises(error, match="n_jobs"):
         bias.run_replicates(medium, replicates=1, seed=1, n_jobs=n_jobs, generations=1, group="group",
                             label="label")
+
+
+def test_replicates_in_batches_equal_one_run(medium):
+    kw = {"seed": 4, "generations": 1, "group": "group", "label": "label", "n_jobs": 1}
+    whole = bias.run_replicates(medium, replicates=3, **kw)
+    parts = pd.concat([bias.run_replicates(medium, replicates=1, **kw),
+                       bias.run_replicates(medium, replicates=2, first_replicate=1, **kw)], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, parts)
