@@ -60,9 +60,11 @@ def vanishing(paths: CellPaths) -> tuple[Interval, int, int, float]:
     return wilson_interval(k, n), k, n, float(np.median(first)) if k else float("nan")
 
 
-def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0) -> pd.DataFrame:
+def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
+                      project_generations: int = 20) -> pd.DataFrame:
     """Per table and generator: minority share at generations 1 and ``generations`` (95% CI), effective T (95% CI),
-    runs in which the minority vanished (Wilson 95% CI), and the replicate count.
+    runs in which the minority vanished (Wilson 95% CI), the replicate count, and the share projected
+    ``project_generations`` ahead by the recursion at the effective temperature and its interval's ends.
 
     ``stored`` is the generator sweep (one row per table, generator, replicate, generation).
     """
@@ -75,7 +77,11 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0) 
         s1, s20 = mean_interval(wide[1]), mean_interval(wide[generations])
         k = int((wide[generations] == 0).sum())
         lost = wilson_interval(k, len(wide))
+        proj = [100 * predicted_share(cells0.astype(np.int64), temperature=t, generations=project_generations)
+                for t in (eff.estimate, eff.low, eff.high)]
         rows.append({"table": table, "generator": generator,
+                     "projected": proj[0] / 100, "projected_low": min(proj[1:]) / 100,
+                     "projected_high": max(proj[1:]) / 100,
                      "label": GENERATOR_LABELS.get(generator, generator), "replicates": len(wide),
                      "share0": float(wide[0].iloc[0]),
                      "share1": s1.estimate, "share1_low": s1.low, "share1_high": s1.high,
