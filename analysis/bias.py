@@ -38,7 +38,7 @@ from analysis.bias_loop import (  # noqa: F401
     split_table,
 )
 from analysis.bias_metrics import GROUP_METRICS, FairnessMetrics, fairness_metrics  # noqa: F401
-from analysis.bias_summary import Interval, mean_interval, path_band, summarise, wilson_interval  # noqa: F401
+from analysis.bias_summary import CI_LEVEL, Interval, mean_interval, path_band, summarise, wilson_interval  # noqa: F401
 from analysis.bias_table import (  # noqa: F401
     CELL_NAMES,
     TEST_SIZE,

@@ -15,6 +15,9 @@ from scipy import stats
 
 from analysis.validation import check_int, check_real
 
+#: the confidence level of every interval the chapter shows
+CI_LEVEL = 0.95
+
 
 class Interval(NamedTuple):
     """An estimate with its confidence interval."""
