@@ -26,6 +26,7 @@ help:
 	@echo "make lock       re-resolve uv.lock from pyproject.toml (after changing dependencies) and refresh the uv bootstrap pins"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
+	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one)"
 	@echo "make clean      remove _build (keeps .venv)"
 	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
 

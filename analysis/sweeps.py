@@ -110,15 +110,22 @@ def load_results(name: str, *, results_dir: Path | None = None,
     return pd.read_csv(csv), prov
 
 
-def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns, z: float = 4.0) -> pd.DataFrame:
+def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns,
+                     family_error: float = 1e-3) -> pd.DataFrame:
     """Compare the means of ``columns`` per ``by`` group of a stored sweep and a rerun, within Monte Carlo error.
 
     Returns one row per group and column with both means, the combined standard error
-    :math:`\\sqrt{s_1^2/n_1 + s_2^2/n_2}` and ``ok = |difference| <= z * se`` (an exact match is
-    always ok, so deterministic groups with zero variance must be reproduced exactly).
+    :math:`\\sqrt{s_1^2/n_1 + s_2^2/n_2}`, the critical value and ``ok = |difference| <= critical x se``
+    (or equal up to floating-point rounding, so groups with zero variance must be reproduced
+    exactly). The critical value is Student's t with the smaller sample's degrees of freedom at a
+    Bonferroni level, so that a correct rerun fails any of the checks with probability at most
+    ``family_error`` (a rerun of a few replicates has a noisy standard error: a fixed 4 SE would
+    fail often).
     """
+    from scipy import stats
+
     by = list(by)
-    rows = []
+    pairs = []
     for key, new in rerun.groupby(by):
         key = key if isinstance(key, tuple) else (key,)
         mask = np.ones(len(stored), dtype=bool)
@@ -127,12 +134,17 @@ def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns, 
         old = stored[mask]
         if old.empty:
             raise ValueError(f"rerun: group {dict(zip(by, key))} is not in the stored results")
+        pairs.append((key, old, new))
+    checks = max(1, len(pairs) * len(columns))
+    rows = []
+    for key, old, new in pairs:
         for col in columns:
             a, b = old[col].to_numpy(float), new[col].to_numpy(float)
             se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if len(a) > 1 and len(b) > 1 else 0.0
+            df = max(1, min(len(a), len(b)) - 1)
+            critical = float(stats.t.ppf(1 - family_error / (2 * checks), df))
             diff = b.mean() - a.mean()
-            # groups with zero variance must match exactly, up to floating-point rounding of the mean
-            rounding = 1e-12 * max(1.0, abs(a.mean()))
             rows.append({**dict(zip(by, key)), "column": col, "stored": a.mean(), "rerun": b.mean(), "se": se,
-                         "ok": bool(abs(diff) <= z * se + rounding)})
+                         "critical": critical,
+                         "ok": bool(abs(diff) <= max(critical * se, 1e-12 * max(1.0, abs(a.mean()))))})
     return pd.DataFrame(rows)

@@ -133,8 +133,8 @@ def test_one_generation_minority_share_has_the_closed_form_mean(temperature):
     # at T = 1 this is the current share (the martingale property). SE from the Binomial variance.
     table = make_table(rows=80, minority_rows=24)
     enc = bias.encode_table(table, group="group", label="label")
-    gen = bias.fit_generator(enc["codes"], enc["numeric"], temperature=temperature)
-    p = bias.tempered_probabilities(gen["counts"], temperature=temperature)
+    gen = bias.fit_generator(enc.codes, enc.numeric, temperature=temperature)
+    p = bias.tempered_probabilities(gen.counts, temperature=temperature)
     expected = p[2] + p[3]  # cells 2, 3 = minority x (negative, positive)
     rng = np.random.default_rng(7)
     draws = 4000
@@ -158,7 +158,7 @@ def test_numeric_sampler_has_the_closed_form_variance_unlike_sklearn_kde(tempera
     table = pd.DataFrame({"group": np.repeat(["A", "B"], n // 2), "label": np.tile(["Yes", "No"], n // 2),
                           "score": rng.gamma(2.0, 1.0, n)})  # skewed, like age or police checks
     enc = bias.encode_table(table, group="group", label="label")
-    gen = bias.fit_generator(enc["codes"], enc["numeric"], temperature=temperature)
+    gen = bias.fit_generator(enc.codes, enc.numeric, temperature=temperature)
     codes, x = bias.sample_encoded(gen, rows=200_000, rng=np.random.default_rng(22))
     cell_of = codes[:, 0] * 2 + codes[:, 1]
 
@@ -166,9 +166,9 @@ def test_numeric_sampler_has_the_closed_form_variance_unlike_sklearn_kde(tempera
         dev2 = (v - v.mean()) ** 2
         return dev2.mean(), np.sqrt((np.mean(dev2**2) - dev2.mean() ** 2) / len(v))
 
-    for c, fitted in enumerate(gen["cells"]):
+    for c, fitted in enumerate(gen.cells):
         got = x[cell_of == c, 0]
-        h, sd, mean = fitted["h"], fitted["sd"][0], fitted["mean"][0]
+        h, sd, mean = fitted.h, fitted.sd[0], fitted.mean[0]
         expected = sd**2 * (1 + temperature * h**2) / (1 + h**2)
         var, se = var_and_se(got)
         assert abs(var - expected) < 4 * se
@@ -176,7 +176,7 @@ def test_numeric_sampler_has_the_closed_form_variance_unlike_sklearn_kde(tempera
         if temperature == 1.0:
             from sklearn.neighbors import KernelDensity
 
-            z = (enc["numeric"][fitted["rows"], 0] - mean) / sd
+            z = (enc.numeric[fitted.rows, 0] - mean) / sd
             kde = KernelDensity(bandwidth="scott").fit(z[:, None])
             assert kde.bandwidth_ == pytest.approx(h)
             y = mean + sd * kde.sample(len(got), random_state=23)[:, 0]
@@ -262,7 +262,7 @@ def test_metrics_match_a_hand_computed_table_and_fairlearn():
     y_true = np.array([1, 1, 0, 0, 1, 1, 1, 0, 0, 0])
     y_pred = np.array([1, 0, 1, 0, 1, 1, 1, 1, 0, 0])
     groups = np.array(["a"] * 4 + ["b"] * 6)
-    got = bias.fairness_metrics(y_true, y_pred, groups, minority="a")
+    got = bias.fairness_metrics(y_true, y_pred, groups, minority="a")._asdict()
     hand = {
         "accuracy": 7 / 10,
         "accuracy_minority": 1 / 2, "accuracy_majority": 5 / 6,
@@ -284,7 +284,7 @@ def test_sufficient_statistics_shortcut_equals_metricframe_on_raw_rows():
     n = 500
     y_true, y_pred = rng.integers(0, 2, n), rng.integers(0, 2, n)
     groups = rng.choice(np.array(["min", "maj"], dtype=object), size=n, p=[0.2, 0.8])
-    got = bias.fairness_metrics(y_true, y_pred, groups, minority="min")
+    got = bias.fairness_metrics(y_true, y_pred, groups, minority="min")._asdict()
     raw = MetricFrame(
         metrics={"accuracy": accuracy_score, "selection_rate": selection_rate,
                  "tpr": true_positive_rate, "fpr": false_positive_rate},

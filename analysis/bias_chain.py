@@ -1,0 +1,190 @@
+"""The transparent model's (group, label) cells as a Markov chain on four counts, and its expected-value recursion.
+
+Which cell a synthetic row falls in depends only on the fitted cell counts: the other columns are
+drawn *within* the cell. So the cell counts of the loop's training tables are a Markov chain of
+their own,
+
+.. math::
+
+    N_{t+1} = \\mathrm{Multinomial}\\big(n_s,\\ \\tau_T(N_t)\\big) + H_t, \\qquad
+    \\tau_T(N)_c = \\frac{N_c^{1/T}}{\\sum_{c'} N_{c'}^{1/T}},
+
+with :math:`n_s = n - n_r` synthetic rows and :math:`H_t` the cells of :math:`n_r` fresh real rows
+drawn without replacement (multivariate hypergeometric); with stratified generation each group's
+synthetic rows are fixed and only the label within a group is drawn. :func:`simulate_cells` draws
+this chain for all replicates at once (numpy's multinomial broadcasts over a stack of probability
+vectors), equal in distribution to drawing every row (:func:`analysis.bias_loop.simulate_shares`,
+tested) and over a thousand times faster.
+
+Its expected-value recursion (:func:`expected_cell_shares`) replaces the random counts by their
+shares, :math:`p_{t+1} = (1 - f)\\,\\tau_T(p_t) + f\\,p_{\\mathrm{real}}`. Without real data it has
+the closed form
+
+.. math::
+
+    p_{c,t} = \\frac{p_{c,0}^{\\,T^{-t}}}{\\sum_{c'} p_{c',0}^{\\,T^{-t}}}, \\qquad
+    \\log\\frac{p_{a,t}}{p_{b,t}} = T^{-t} \\log\\frac{p_{a,0}}{p_{b,0}},
+
+so the log-odds between any two cells grow geometrically, by the factor 1/T per generation: the
+temperature alone fixes how fast the minority's cells are driven out. The recursion is exact for one
+generation and the large-table limit after more (the chain's sampling noise enters the nonlinear
+map, a correction of order t/n), which the tests check on a table large enough for that term to be
+below the Monte Carlo error.
+
+References
+----------
+wyllie2024fairness
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from analysis.bias_generator import tempered_rows
+from analysis.bias_loop import STRATEGIES, check_loop, stratified_group_rows
+from analysis.bias_table import check_temperature
+from analysis.validation import check_int
+
+
+class CellPaths(NamedTuple):
+    """Cell counts of the training tables: ``counts[r, t, c]`` for replicate r, generation t, cell c."""
+
+    counts: np.ndarray
+
+    @property
+    def minority_share(self) -> np.ndarray:
+        """Minority share per replicate and generation, shape (replicates, generations + 1)."""
+        c = self.counts
+        return (c[..., 2] + c[..., 3]) / c.sum(axis=-1)
+
+    @property
+    def shares(self) -> np.ndarray:
+        """Cell shares per replicate and generation, shape (replicates, generations + 1, 4)."""
+        return self.counts / self.counts.sum(axis=-1, keepdims=True)
+
+
+def _check_counts(name: str, counts) -> np.ndarray:
+    arr = np.asarray(counts)
+    if arr.shape != (4,) or not np.issubdtype(arr.dtype, np.integer) or (arr < 0).any() or arr.sum() < 1:
+        raise ValueError(f"{name}: expected 4 non-negative integer cell counts with a positive total, got {counts!r}")
+    if arr.sum() > 10**9:
+        raise ValueError(f"{name}: at most 10**9 rows, got {arr.sum()}")
+    return arr.astype(np.int64)
+
+
+def simulate_cells(initial_counts, *, generations: int, replicates: int, temperature: float = 1.0,
+                   real_fraction: float = 0.0, strategy: str = "naive", seed=None) -> CellPaths:
+    """Draw the cell-count chain of the transparent loop for many replicates at once.
+
+    Parameters
+    ----------
+    initial_counts : array_like of 4 int
+        Cell counts of the real (generation-0) table, in the order of
+        :data:`analysis.bias_table.CELL_NAMES`; also the pool fresh real rows are drawn from.
+    generations, replicates : int
+    temperature, real_fraction : float
+    strategy : {"naive", "stratified", "reweighted"}
+        "reweighted" changes only the classifier, so its cells follow the naive chain.
+    seed : int or SeedSequence, optional
+
+    Returns
+    -------
+    CellPaths
+        Counts of shape (replicates, generations + 1, 4).
+    """
+    real = _check_counts("initial_counts", initial_counts)
+    generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
+    replicates = check_int("replicates", replicates, minimum=1, maximum=1_000_000)
+    if replicates * (generations + 1) > 50_000_000:
+        raise ValueError("replicates, generations: at most 5e7 (replicate, generation) pairs on this machine")
+    rng = np.random.default_rng(seed)
+    n = int(real.sum())
+    n_real = int(round(real_fraction * n))
+    n_syn = n - n_real
+    group_rows = stratified_group_rows(np.array([real[:2].sum(), real[2:].sum()]), n_syn)
+    out = np.empty((replicates, generations + 1, 4), dtype=np.int64)
+    cur = np.broadcast_to(real, (replicates, 4)).copy()
+    out[:, 0] = cur
+    for t in range(1, generations + 1):
+        nxt = np.zeros_like(cur)
+        if n_syn > 0:
+            if strategy == "stratified":
+                for g in (0, 1):
+                    within = cur[:, 2 * g: 2 * g + 2]
+                    if group_rows[g] == 0:
+                        continue
+                    if (within.sum(axis=1) == 0).any():
+                        raise ValueError(f"strategy: group code {g} was lost, cannot stratify")
+                    p = tempered_rows(within, temperature)
+                    nxt[:, 2 * g: 2 * g + 2] = rng.multinomial(group_rows[g], p)
+            else:
+                nxt += rng.multinomial(n_syn, tempered_rows(cur, temperature))
+        if n_real > 0:
+            nxt += rng.multivariate_hypergeometric(real, n_real, size=replicates)
+        cur = nxt
+        out[:, t] = cur
+    return CellPaths(counts=out)
+
+
+def expected_cell_shares(initial_counts, *, generations: int, temperature: float = 1.0, real_fraction: float = 0.0,
+                         strategy: str = "naive") -> np.ndarray:
+    """Expected-value recursion of the tempered cell shares, generations 0..generations (shape (t + 1, 4)).
+
+    Notes
+    -----
+    Naive (and reweighted): :math:`p_{t+1} = (1 - f)\\,\\tau_T(p_t) + f\\,p_0`, with f the real
+    fraction as realised in whole rows. Stratified: each group g keeps its real share
+    :math:`q_g` of the synthetic rows, :math:`p_{t+1}[g,\\cdot] = (1-f)\\,q_g\\,\\tau_T(p_t[g,\\cdot]) + f\\,p_0[g,\\cdot]`.
+    With f = 0 (naive) this equals :func:`closed_form_cell_shares`.
+    """
+    real = _check_counts("initial_counts", initial_counts)
+    generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
+    n = int(real.sum())
+    n_real = int(round(real_fraction * n))
+    n_syn = n - n_real
+    # synthetic rows per group as the simulation realises them (whole rows), as shares of the table
+    group_share = stratified_group_rows(np.array([real[:2].sum(), real[2:].sum()]), n_syn) / n
+    p0 = real / n
+    out = np.empty((generations + 1, 4))
+    out[0] = p = p0
+    for t in range(1, generations + 1):
+        if strategy == "stratified":
+            syn = np.concatenate([group_share[g] * tempered_rows(p[None, 2 * g: 2 * g + 2], temperature)[0]
+                                  for g in (0, 1)])
+        else:
+            syn = n_syn / n * tempered_rows(p[None, :], temperature)[0]
+        p = syn + n_real / n * p0
+        out[t] = p
+    return out
+
+
+def closed_form_cell_shares(initial_shares, *, generations: int, temperature: float) -> np.ndarray:
+    """:math:`p_{c,t} = p_{c,0}^{T^{-t}} / \\sum_{c'} p_{c',0}^{T^{-t}}` for t = 0..generations (no real data)."""
+    p0 = np.asarray(initial_shares, dtype=float)
+    if p0.ndim != 1 or (p0 < 0).any() or not np.isfinite(p0).all() or p0.sum() <= 0:
+        raise ValueError("initial_shares: expected a 1-D array of non-negative shares with a positive total")
+    generations = check_int("generations", generations, minimum=0, maximum=10_000)
+    temperature = check_temperature(temperature)
+    exponents = temperature ** -np.arange(generations + 1, dtype=float)
+    # p ** e renormalised is the tempered map at temperature 1 / e
+    return np.stack([tempered_rows(p0[None, :], 1.0 / e)[0] for e in exponents])
+
+
+def log_odds_factor(*, temperature: float, generations: int) -> float:
+    """Factor :math:`T^{-t}` by which the log-odds between two cells are multiplied after t generations."""
+    temperature = check_temperature(temperature)
+    generations = check_int("generations", generations, minimum=0, maximum=10_000)
+    return float(temperature ** -generations)
+
+
+def vanished(paths: CellPaths, *, generation: int) -> np.ndarray:
+    """Whether the minority had no rows at ``generation`` (one boolean per replicate)."""
+    generation = check_int("generation", generation, minimum=0, maximum=paths.counts.shape[1] - 1)
+    c = paths.counts[:, generation]
+    return (c[:, 2] + c[:, 3]) == 0
+
+
+__all__ = ["CellPaths", "STRATEGIES", "closed_form_cell_shares", "expected_cell_shares", "log_odds_factor",
+           "simulate_cells", "vanished"]

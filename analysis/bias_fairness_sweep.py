@@ -1,0 +1,57 @@
+"""The bias chapter's fairness sweep: the transparent loop with its classifier, 100 replicates per configuration.
+
+Run by ``make sweeps SWEEP=bias_fairness`` (too slow for the chapter's time budget on two cores);
+one row per table, configuration, replicate and generation with the training-table shares and the
+fairness metrics of that generation's classifier on the real test set. The chapter reads the stored
+file (:mod:`analysis.sweeps`); ``tests/test_bias_sweep.py`` checks a reduced rerun reproduces it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.bias_loop import run_replicates
+from analysis.bias_table import load_table
+
+NAME = "bias_fairness"
+SEED = 20260404
+COLD = 0.9
+CODE_FILES = ("analysis/bias_fairness_sweep.py", "analysis/bias_loop.py",
+              "analysis/bias_metrics.py", "analysis/bias_table.py", "analysis/bias_generator.py")
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "scikit-lego", "joblib", "threadpoolctl")
+
+#: (label, loop keyword arguments) of every configuration
+CONFIGS = (
+    ("naive, T = 1", {"strategy": "naive", "temperature": 1.0}),
+    ("naive, T = 0.9", {"strategy": "naive", "temperature": COLD}),
+    ("20% real data, T = 0.9", {"strategy": "naive", "temperature": COLD, "real_fraction": 0.2}),
+    ("50% real data, T = 0.9", {"strategy": "naive", "temperature": COLD, "real_fraction": 0.5}),
+    ("stratified, T = 0.9", {"strategy": "stratified", "temperature": COLD}),
+    ("reweighted, T = 0.9", {"strategy": "reweighted", "temperature": COLD}),
+)
+#: configurations run on each table (the heart-disease table: neutral, cold, half real, stratified)
+TABLE_CONFIGS = {"arrests": (0, 1, 2, 3, 4, 5), "hearts": (0, 1, 3, 4)}
+TABLE_COLUMNS = {
+    "arrests": {"group": "colour", "label": "released"},
+    "hearts": {"group": "sex", "label": "target", "categorical": ["cp", "fbs", "restecg", "exang", "slope", "ca", "thal"]},
+}
+
+
+#: the sweep runs (and is written) in batches of this many replicates
+BATCH = 20
+
+
+def run(*, generations: int = 20, replicates: int = 100, seed: int = SEED, n_jobs: int | None = None,
+        tables=("arrests", "hearts"), first_replicate: int = 0) -> pd.DataFrame:
+    """Run every configuration on every table; configuration index = position in ``CONFIGS``."""
+    frames = []
+    for name in tables:
+        chosen = TABLE_CONFIGS[name]
+        runs = run_replicates(load_table(name), replicates=replicates, seed=seed,
+                              configs=[CONFIGS[i][1] for i in chosen], n_jobs=n_jobs, generations=generations,
+                              first_replicate=first_replicate,
+                              **TABLE_COLUMNS[name])
+        runs["config"] = runs["config"].map(dict(enumerate(chosen)))
+        runs.insert(0, "table", name)
+        frames.append(runs)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,215 @@
+"""The transparent tempered generator of the bias chapter, whose behaviour has closed forms.
+
+* The (group, label) cell of each synthetic row is drawn multinomially from the fitted cell shares,
+  tempered as ``p_c ** (1 / T)`` and renormalised (T < 1 favours the high-likelihood cells, as
+  low-temperature decoding does).
+* Within a cell, the other categorical columns are resampled with the cell's rows (their joint
+  combinations tempered the same way), and the numeric columns are drawn from a shrunk smoothed
+  bootstrap: a resampled row plus Gaussian noise of s.d. h x (the cell's s.d.), with Scott's factor
+  h = n ** (-1 / (d + 4)), shrunk towards the cell mean by sqrt(1 + h**2) so that the cell's mean
+  and variance are preserved exactly at T = 1 (the kernel variance is multiplied by T).
+
+Why not scikit-learn's ``KernelDensity``? Its ``sample`` returns a resampled row plus kernel
+noise, so every generation *adds* the kernel variance: in standardised units a factor (1 + h**2)
+a generation (:func:`kde_variance_growth`), which compounds over a loop and would change the
+classifier by itself. A ``GaussianMixture`` per cell would reshape skewed, integer-valued columns.
+
+References
+----------
+wyllie2024fairness
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.bias_table import (
+    EncodedTable,
+    TEST_SIZE,
+    check_temperature,
+    decode_table,
+    encode_table,
+    finish_numeric,
+    split_table,
+)
+from analysis.validation import check_int
+
+
+@dataclass(frozen=True)
+class CellModel:
+    """The fitted model of one (group, label) cell: its rows, their tempered weights and the kernel."""
+
+    rows: np.ndarray
+    weights: np.ndarray | None
+    mean: np.ndarray
+    sd: np.ndarray
+    h: float
+
+
+@dataclass(frozen=True)
+class TemperedGenerator:
+    """A fitted tempered generator: cell counts, one :class:`CellModel` per cell (None if empty), the data."""
+
+    counts: np.ndarray
+    cells: tuple[CellModel | None, ...]
+    temperature: float
+    codes: np.ndarray
+    numeric: np.ndarray
+
+    @property
+    def cell_probabilities(self) -> np.ndarray:
+        """The tempered cell probabilities the next table's cells are drawn from."""
+        return tempered_probabilities(self.counts, temperature=self.temperature)
+
+
+def tempered_probabilities(counts, *, temperature: float) -> np.ndarray:
+    """Cell probabilities p_c ** (1/T), renormalised (T = 1: the empirical shares); empty cells stay 0.
+
+    Parameters
+    ----------
+    counts : array_like
+        Non-negative counts (or shares) of the cells, with a positive total.
+    temperature : float
+        T > 0.
+
+    Returns
+    -------
+    ndarray
+        :math:`p_c^{1/T} / \\sum_{c'} p_{c'}^{1/T}` with :math:`p_c = n_c / \\sum n`.
+    """
+    temperature = check_temperature(temperature)
+    counts = np.asarray(counts, dtype=float)
+    if counts.ndim != 1 or not np.isfinite(counts).all() or (counts < 0).any() or counts.sum() <= 0:
+        raise ValueError("counts: expected a 1-D array of non-negative finite counts with a positive total")
+    return tempered_rows(counts[None, :], temperature)[0]
+
+
+def tempered_rows(counts: np.ndarray, temperature: float) -> np.ndarray:
+    """Row-wise tempered probabilities of a 2-D array of counts (no checks; rows with zero total give NaN)."""
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum(axis=-1, keepdims=True)
+    # work with shares, not counts, so large counts cannot overflow at low temperature
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = counts / total
+        logw = np.where(shares > 0, np.log(np.where(shares > 0, shares, 1.0)) / temperature, -np.inf)
+        w = np.exp(logw - logw.max(axis=-1, keepdims=True))
+        return w / w.sum(axis=-1, keepdims=True)
+
+
+def _combo_key(codes: np.ndarray) -> np.ndarray:
+    # one integer per combination of categorical codes (mixed radix): np.unique on 1-D keys is
+    # much faster than on rows
+    key = np.zeros(len(codes), dtype=np.int64)
+    for j in range(codes.shape[1]):
+        key = key * (int(codes[:, j].max()) + 1) + codes[:, j]
+    return key
+
+
+def fit_generator(codes: np.ndarray, numeric: np.ndarray, *, temperature: float = 1.0) -> TemperedGenerator:
+    """Fit the group- and label-conditional generator to encoded rows (cell counts, row weights, kernel).
+
+    A row whose combination of the other categorical columns occurs m times in its cell gets weight
+    m ** (1/T - 1), so each combination is drawn with probability proportional to m ** (1/T).
+    """
+    temperature = check_temperature(temperature)
+    cell = codes[:, 0] * 2 + codes[:, 1]
+    counts = np.bincount(cell, minlength=4)
+    d = numeric.shape[1]
+    cells: list[CellModel | None] = []
+    for c in range(4):
+        rows = np.flatnonzero(cell == c)
+        if len(rows) == 0:
+            cells.append(None)
+            continue
+        if codes.shape[1] > 2 and temperature != 1.0:
+            key = _combo_key(codes[rows, 2:])
+            _, inverse, combo_counts = np.unique(key, return_inverse=True, return_counts=True)
+            w = tempered_probabilities(combo_counts, temperature=temperature)[inverse] / combo_counts[inverse]
+            w = w / w.sum()
+        else:
+            w = None
+        x = numeric[rows]
+        mean = x.mean(axis=0) if d else np.empty(0)
+        sd = x.std(axis=0) if d and len(rows) > 1 else np.zeros(d)
+        h = len(rows) ** (-1.0 / (d + 4)) if d else 0.0  # Scott's rule
+        cells.append(CellModel(rows=rows, weights=w, mean=mean, sd=sd, h=h))
+    return TemperedGenerator(counts=counts, cells=tuple(cells), temperature=temperature, codes=codes,
+                             numeric=numeric)
+
+
+def _cell_totals(gen: TemperedGenerator, *, rows: int, group_rows, rng) -> np.ndarray:
+    counts, t = gen.counts, gen.temperature
+    if group_rows is None:
+        return rng.multinomial(rows, tempered_probabilities(counts, temperature=t))
+    totals = np.zeros(4, dtype=np.int64)
+    for g in (0, 1):
+        n_g = int(group_rows[g])
+        if n_g == 0:
+            continue
+        within = counts[2 * g: 2 * g + 2]
+        if within.sum() == 0:
+            raise ValueError(f"group_rows: group code {g} has no rows in the fitted table, cannot stratify")
+        totals[2 * g: 2 * g + 2] = rng.multinomial(n_g, tempered_probabilities(within, temperature=t))
+    return totals
+
+
+def sample_encoded(gen: TemperedGenerator, *, rows: int, rng, group_rows=None) -> tuple[np.ndarray, np.ndarray]:
+    """Sample encoded synthetic rows; ``group_rows`` = (majority, minority) counts fixes group sizes (stratified)."""
+    totals = _cell_totals(gen, rows=rows, group_rows=group_rows, rng=rng)
+    codes, numeric, t = gen.codes, gen.numeric, gen.temperature
+    out_codes, out_num = [], []
+    for c, k in enumerate(totals):
+        if k == 0:
+            continue
+        cell = gen.cells[c]
+        pick = cell.rows[rng.choice(len(cell.rows), size=k, replace=True, p=cell.weights)]
+        out_codes.append(codes[pick])
+        x = numeric[pick]
+        if x.shape[1]:
+            noise = rng.standard_normal(x.shape) * (np.sqrt(t) * cell.h * cell.sd)
+            x = cell.mean + (x - cell.mean + noise) / np.sqrt(1.0 + cell.h ** 2)
+        out_num.append(x)
+    return np.concatenate(out_codes), np.concatenate(out_num)
+
+
+def sample_table(table: pd.DataFrame, *, rows: int, group: str, label: str, temperature: float = 1.0,
+                 categorical=None, positive_label=None, seed=None) -> pd.DataFrame:
+    """Fit the generator to ``table`` and sample ``rows`` synthetic rows with the same columns and dtypes."""
+    rows = check_int("rows", rows, minimum=1)
+    enc = encode_table(table, group=group, label=label, categorical=categorical, positive_label=positive_label)
+    gen = fit_generator(enc.codes, enc.numeric, temperature=temperature)
+    codes, numeric = sample_encoded(gen, rows=rows, rng=np.random.default_rng(seed))
+    return decode_table(codes, finish_numeric(numeric, enc.meta), enc.meta)
+
+
+@dataclass(frozen=True)
+class KernelVarianceGrowth:
+    """What sampling from scikit-learn's KDE would add to each cell's variance (standardised units)."""
+
+    per_generation: np.ndarray  # h**2 per (group, label) cell
+    generations: int
+
+    @property
+    def factor(self) -> np.ndarray:
+        """Variance factor after ``generations`` generations, (1 + h**2) ** generations, per cell."""
+        return (1.0 + self.per_generation) ** self.generations
+
+
+def kde_variance_growth(table: pd.DataFrame, *, group: str, label: str, generations: int,
+                        test_size: float = TEST_SIZE, seed=None, categorical=None) -> KernelVarianceGrowth:
+    """Variance growth per generation, h**2, that ``KernelDensity.sample`` would add in each training cell.
+
+    The cells are those of the chapter's stratified training split of ``table``; h is Scott's
+    factor n ** (-1 / (d + 4)) of each cell (n rows, d numeric columns). Sampling from a Gaussian
+    KDE draws a row plus noise of variance h**2 (standardised), so the variance grows by a factor
+    1 + h**2 per generation and (1 + h**2) ** t over t generations.
+    """
+    generations = check_int("generations", generations, minimum=0)
+    enc: EncodedTable = encode_table(table, group=group, label=label, categorical=categorical)
+    train, _ = split_table(enc.codes, test_size=test_size, rng=np.random.default_rng(seed))
+    gen = fit_generator(enc.codes[train], enc.numeric[train])
+    h2 = np.array([cell.h ** 2 if cell is not None else np.nan for cell in gen.cells])
+    return KernelVarianceGrowth(per_generation=h2, generations=generations)

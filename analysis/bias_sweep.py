@@ -1,0 +1,73 @@
+"""The bias chapter's generator sweep: every real generator in the loop, on both tables (``make sweeps SWEEP=bias_generators``).
+
+The sweep refits each generator to its own output for ``generations`` generations, ``replicates``
+times, on the arrests and heart-disease tables, and stores the four (group, label) cell counts of
+every generation's table (one row per table, generator, replicate and generation). The chapter
+reads the stored file (see :mod:`analysis.sweeps`); ``tests/test_bias_sweep.py`` reruns a reduced
+sweep and checks it reproduces the stored numbers within Monte Carlo error.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analysis.bias_real import GeneratorSpec, generator_cell_paths
+from analysis.bias_table import CELL_NAMES, load_table
+
+NAME = "bias_generators"
+SEED = 20261126
+#: files whose code computes the sweep: a change to any of them makes the stored results stale
+CODE_FILES = ("analysis/bias_sweep.py", "analysis/bias_real.py", "analysis/bias_table.py",
+              "analysis/bias_generator.py", "analysis/bias_chain.py", "analysis/generators.py")
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "scikit-lego", "copulas", "rdt", "ctgan", "torch", "mbi", "jax",
+             "joblib")
+
+
+class TableSpec(NamedTuple):
+    """A real table of the chapter: its loader in scikit-lego and its group and outcome columns."""
+
+    name: str
+    group: str
+    label: str
+
+
+TABLES = (TableSpec("arrests", "colour", "released"), TableSpec("hearts", "sex", "target"))
+
+#: the generators of the chapter; the deep ones need the optional extra "deep" (torch)
+GENERATOR_SPECS = (
+    GeneratorSpec("copula"),
+    GeneratorSpec("tvae", options=(("epochs", 100),)),
+    GeneratorSpec("ctgan", options=(("epochs", 100),)),
+    GeneratorSpec("mst", epsilon=1.0),
+    GeneratorSpec("mst", epsilon=10.0),
+)
+
+
+def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED, generators=GENERATOR_SPECS,
+        tables=TABLES, first_replicate: int = 0, n_jobs: int | None = None) -> pd.DataFrame:
+    """Run the sweep; one row per (table, generator, replicate, generation) with the four cell counts."""
+    frames = []
+    keys = [s.key for s in GENERATOR_SPECS]
+    for spec in generators:
+        for t_i, table_spec in enumerate(tables):
+            table = load_table(table_spec.name)
+            # one seed stream per (table, generator), fixed by their position in the full sweep
+            stream = [seed, [t.name for t in TABLES].index(table_spec.name), keys.index(spec.key)]
+            paths = generator_cell_paths(table, spec, generations=generations, replicates=replicates,
+                                         seed=stream, group=table_spec.group, label=table_spec.label,
+                                         first_replicate=first_replicate, n_jobs=n_jobs)
+            r, g = np.meshgrid(np.arange(first_replicate, first_replicate + replicates),
+                               np.arange(generations + 1), indexing="ij")
+            frame = pd.DataFrame(paths.counts.reshape(-1, 4), columns=list(CELL_NAMES))
+            frame.insert(0, "generation", g.ravel())
+            frame.insert(0, "replicate", r.ravel())
+            frame.insert(0, "generator", spec.key)
+            frame.insert(0, "table", table_spec.name)
+            frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    n = out[list(CELL_NAMES)].sum(axis=1)
+    out["minority_share"] = (out["minority_negative"] + out["minority_positive"]) / n
+    return out

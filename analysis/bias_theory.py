@@ -1,0 +1,58 @@
+"""Closed forms for the bias chapter: neutral (Wright-Fisher) drift and the Taori-Hashimoto bound.
+
+References
+----------
+taori2023data
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.bias_table import check_fraction
+from analysis.validation import check_int
+
+
+def drift_sd(*, initial_share: float, rows: int, generations) -> np.ndarray:
+    """Exact SD of the minority share after t generations of neutral (Wright-Fisher) resampling of ``rows`` rows.
+
+    Notes
+    -----
+    For :math:`s_{t+1} \\sim \\mathrm{Binomial}(n, s_t) / n`,
+    :math:`\\mathrm{Var}(s_t) = s_0 (1 - s_0) (1 - (1 - 1/n)^t)`.
+    """
+    s0 = check_fraction("initial_share", initial_share)
+    n = check_int("rows", rows, minimum=1)
+    t = np.asarray(generations, dtype=float)
+    if not np.isfinite(t).all() or (t < 0).any():
+        raise ValueError("generations: must be finite and >= 0")
+    return np.sqrt(s0 * (1 - s0) * (1 - (1 - 1 / n) ** t))
+
+
+def feedback_bound(*, rounds: int, initial_size: int, human_per_round: int, model_per_round: int) -> np.ndarray:
+    """Taori & Hashimoto (2023) Theorem 1 bound on bias amplification, as multiples of the initial calibration error.
+
+    Notes
+    -----
+    Rounds t = 0..rounds; :math:`n_t = n_0 + t (m + k)`. The bound
+    :math:`1 + \\sum_i (k / n_i) \\prod_{j>i} (n_j - m) / n_j` is computed by its recursion
+    :math:`B_t = B_{t-1} (1 - m / n_t) + k / n_t`, which tends to k / m.
+    """
+    rounds = check_int("rounds", rounds, minimum=0, maximum=1_000_000)
+    n0 = check_int("initial_size", initial_size, minimum=1)
+    m = check_int("human_per_round", human_per_round, minimum=0)
+    k = check_int("model_per_round", model_per_round, minimum=0)
+    if m + k == 0:
+        raise ValueError("human_per_round, model_per_round: at least one must be > 0")
+    b = np.zeros(rounds + 1)
+    for t in range(1, rounds + 1):
+        n_t = n0 + t * (m + k)
+        b[t] = b[t - 1] * (1 - m / n_t) + k / n_t
+    return 1 + b
+
+
+def feedback_bound_limit(*, human_per_round: int, model_per_round: int) -> float:
+    """Long-run Taori & Hashimoto bound 1 + k/m (k model-labelled, m human-labelled samples per round)."""
+    m = check_int("human_per_round", human_per_round, minimum=1)
+    k = check_int("model_per_round", model_per_round, minimum=0)
+    return 1 + k / m
