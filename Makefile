@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help book test notebooks serve bench chromium clean venv
+.PHONY: help book test notebooks serve bench chromium clean venv pdf
 
 help:
 	@echo "make book       build the site into _build/html (executes every notebook)"
@@ -17,6 +17,7 @@ help:
 	@echo "make notebooks  re-sync the jupytext pairs and re-execute the .ipynb files in place"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
+	@echo "make pdf        print the PDF edition of the built site (_build/html/synthetic-data-report.pdf)"
 	@echo "make clean      remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -46,8 +47,17 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	fi
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility audit, pinned in package-lock.json, from the npm registry (no browser download)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# The PDF edition, printed offline from the built site by Debian's Chromium (tools/make_pdf.py)
+pdf: $(STAMP) chromium
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python tools/make_pdf.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)

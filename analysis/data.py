@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analysis import provenance as _provenance
 from analysis.wordfreq_data import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -161,6 +162,7 @@ def load(
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     schema = load_schema(name, data_dir=data_dir)
+    _provenance.note_dataset(name)  # the site links each glued number to the datasets it read
     path = data_dir / f"{name}.csv"
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)

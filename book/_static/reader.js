@@ -1,0 +1,139 @@
+// The reader's features of the site (see tools/reader_site.py): tables a reader can use,
+// print layout and the phone navigation. Offline: DataTables comes from _static/dt_bundle.js
+// (shipped by itables), never from a CDN.
+
+const MIN_ROWS = 6;        // smaller tables are read at a glance; no controls
+const LONG_TEXT = 160;     // characters: longer cells are collapsed into a details view
+const root = new URL(".", import.meta.url);  // .../_static/
+
+function plainTable(t) {
+  if (!t.tHead || t.tHead.rows.length !== 1 || t.tBodies.length !== 1) return false;
+  if (t.closest(".prov-entries, .reader-skip") || t.querySelector("table")) return false;
+  const width = t.tHead.rows[0].cells.length;
+  for (const row of t.tBodies[0].rows) {
+    if (row.cells.length !== width) return false;
+    for (const c of row.cells) if (c.colSpan > 1 || c.rowSpan > 1) return false;
+  }
+  return true;
+}
+
+function csvOf(t) {
+  const esc = (s) => /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  const rows = [...t.tHead.rows, ...t.tBodies[0].rows];
+  return rows.map((r) => [...r.cells].map((c) => esc(c.textContent.trim())).join(",")).join("\n") + "\n";
+}
+
+function tableName(t, i) {
+  const heading = t.closest("section")?.querySelector("h1, h2, h3");
+  const base = (t.id || heading?.id || document.title || "table").toLowerCase();
+  return base.replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") + (i ? "-" + (i + 1) : "");
+}
+
+function collapseLongCells(t) {
+  for (const cell of t.tBodies[0].querySelectorAll("td")) {
+    const text = cell.textContent.trim();
+    if (text.length <= LONG_TEXT || cell.querySelector("details")) continue;
+    const details = document.createElement("details");
+    details.className = "cell-more";
+    const summary = document.createElement("summary");
+    summary.textContent = text.slice(0, 100).replace(/\s+\S*$/, "") + " …";
+    const full = document.createElement("div");
+    while (cell.firstChild) full.appendChild(cell.firstChild);
+    details.append(summary, full);
+    cell.appendChild(details);
+  }
+}
+
+function labelCells(t) {
+  const labels = [...t.tHead.rows[0].cells].map((c) => c.textContent.trim());
+  for (const row of t.tBodies[0].rows) [...row.cells].forEach((c, i) => c.setAttribute("data-label", labels[i]));
+  if (labels.length > 7) t.classList.add("reader-wide");
+}
+
+function wrap(t) {
+  let box = t.parentElement;
+  if (!box || getComputedStyle(box).overflowX === "visible") {
+    box = document.createElement("div");
+    t.replaceWith(box);
+    box.appendChild(t);
+  }
+  box.classList.add("reader-table-wrap");
+  box.setAttribute("tabindex", "0");  // scrollable region reachable by keyboard
+  box.setAttribute("role", "region");
+  return box;
+}
+
+async function enhanceTables() {
+  const tables = [...document.querySelectorAll("article.bd-article table")].filter(plainTable);
+  if (!tables.length) return;
+  let DataTable = null;
+  try {
+    DataTable = (await import(new URL("dt_bundle.js", root).href)).default;
+    if (!document.querySelector("link[data-reader-dt]")) {
+      const css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = new URL("dt_bundle.css", root).href;
+      css.dataset.readerDt = "1";
+      document.head.appendChild(css);
+    }
+  } catch (e) {
+    DataTable = null;  // the tables stay plain, still readable and printable
+  }
+  tables.forEach((t, i) => {
+    const name = tableName(t, i);
+    const csv = csvOf(t);
+    labelCells(t);
+    const box = wrap(t);
+    box.setAttribute("aria-label", "Table " + name.replace(/-/g, " "));
+    const bar = document.createElement("div");
+    bar.className = "reader-table-bar";
+    const link = document.createElement("a");
+    link.className = "reader-csv";
+    link.textContent = "Download this table (CSV)";
+    link.download = name + ".csv";
+    link.href = "#";
+    link.addEventListener("click", () => {
+      link.href = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+    });
+    bar.appendChild(link);
+    box.before(bar);
+    if (t.tBodies[0].rows.length < MIN_ROWS || !DataTable) { collapseLongCells(t); return; }
+    collapseLongCells(t);
+    t.classList.add("reader-datatable");
+    const dt = new DataTable(t, {
+      paging: false, order: [], autoWidth: false, info: true,
+      language: { search: "Search this table:", info: "_TOTAL_ rows", infoFiltered: "(of _MAX_)" },
+    });
+    const input = dt.table().container().querySelector("input[type=search]");
+    if (input) input.setAttribute("aria-label", "Search the table " + name.replace(/-/g, " "));
+  });
+}
+
+// Navigation buttons: sphinx-book-theme 1.3 puts its own sidebar toggles in the article header,
+// but pydata-sphinx-theme 0.17 (and the book theme itself) bind their handlers only to the first
+// ".primary-toggle"/".secondary-toggle" of the page, the navbar's, which is hidden. The visible
+// buttons did nothing, at phone and desktop widths. Forward their clicks to the bound button.
+function fixSidebarToggles() {
+  for (const cls of [".primary-toggle", ".secondary-toggle"]) {
+    const [bound, ...others] = document.querySelectorAll(cls);
+    if (!bound) continue;
+    for (const button of others) {
+      button.addEventListener("click", (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        bound.click();
+      });
+      if (!button.getAttribute("aria-label")) button.setAttribute("aria-label", button.title || "Toggle sidebar");
+    }
+  }
+}
+fixSidebarToggles();
+
+// Print (and the PDF edition): open every collapsed cell so nothing is hidden on paper.
+function openAll() { document.querySelectorAll("details").forEach((d) => { d.dataset.wasOpen = d.open; d.open = true; }); }
+function restore() { document.querySelectorAll("details[data-was-open]").forEach((d) => { d.open = d.dataset.wasOpen === "true"; delete d.dataset.wasOpen; }); }
+window.addEventListener("beforeprint", openAll);
+window.addEventListener("afterprint", restore);
+window.readerOpenAll = openAll;
+
+enhanceTables().finally(() => { document.documentElement.dataset.readerReady = "1"; });
