@@ -54,21 +54,43 @@ def test_figure_helpers_validate_their_arguments(tmp_path):
         plotting.save_figure(_fig(), tmp_path / "x.png", alt=ALT, data=[1, 2])
 
 
-def test_glue_figure_glues_a_png_and_writes_its_data(tmp_path, monkeypatch):
+def _capture(monkeypatch) -> dict:
+    """Record what glue_value / glue_figure display: {key: (mime bundle, metadata)}."""
     glued = {}
-    monkeypatch.setattr("myst_nb.glue", lambda key, obj, display: glued.update({key: obj}))
+
+    def display(bundle, raw, metadata):
+        assert raw is True
+        glued[metadata["scrapbook"]["name"]] = (bundle, metadata)
+
+    monkeypatch.setattr("IPython.display.display", display)
+    return glued
+
+
+def test_glue_figure_glues_a_png_and_writes_its_data(tmp_path, monkeypatch):
+    import base64
+
+    glued = _capture(monkeypatch)
     path = plotting.glue_figure("fig_rise", _fig(), alt=ALT, data=pd.DataFrame({"y": [1]}), data_dir=tmp_path)
     assert path == tmp_path / "fig_rise.csv" and path.exists()
-    png = glued["fig_rise"].data
+    bundle, meta = glued["fig_rise"]
+    png = base64.b64decode(bundle["application/papermill.record/image/png"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and ALT.encode() in png
+    assert meta["scrapbook"]["mime_prefix"] == "application/papermill.record/"
+    assert set(meta["provenance"]) == {"datasets", "functions", "rows"}
+    # the figure's downloads beside its data: the same PNG, and an SVG that keeps its text as text
+    assert (tmp_path / "fig_rise.png").read_bytes() == png
+    svg = (tmp_path / "fig_rise.svg").read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg and ALT in svg
 
 
 def test_glue_value_converts_numpy_and_refuses_nonsense(monkeypatch):
-    glued = {}
-    monkeypatch.setattr("myst_nb.glue", lambda key, obj, display: glued.update({key: obj}))
+    glued = _capture(monkeypatch)
     glue_value("x", np.float64(2.5))
     glue_value("n", np.int64(3))
-    assert glued == {"x": 2.5, "n": 3} and type(glued["x"]) is float and type(glued["n"]) is int
+    text = {k: b["application/papermill.record/text/plain"] for k, (b, _) in glued.items()}
+    assert text == {"x": "2.5", "n": "3"}  # a numpy scalar would print as np.float64(2.5)
+    glue_value("row", "EU", rows={"regulation": ["eu-aia-113"]})
+    assert glued["row"][1]["provenance"]["rows"] == {"regulation": ["eu-aia-113"]}
     for bad in (math.nan, np.float64("inf")):
         with pytest.raises(ValueError, match="must not be printed"):
             glue_value("bad", bad)

@@ -102,11 +102,52 @@ async function enhanceTables() {
     t.classList.add("reader-datatable");
     const dt = new DataTable(t, {
       paging: false, order: [], autoWidth: false, info: true,
-      language: { search: "Search this table:", info: "_TOTAL_ rows", infoFiltered: "(of _MAX_)" },
+      layout: { topStart: null, topEnd: null, bottomStart: "info", bottomEnd: null },
+      language: { info: "_TOTAL_ rows", infoFiltered: "(filtered from _MAX_)", infoEmpty: "No matching rows" },
     });
-    const input = dt.table().container().querySelector("input[type=search]");
-    if (input) input.setAttribute("aria-label", "Search the table " + name.replace(/-/g, " "));
+    bar.prepend(searchBox(t, name, dt, DataTable));
   });
+}
+
+// Search: every word of the query must appear in the row (any case); a word in capitals, as
+// "EU" or "US", must appear as that whole word, so "EU" finds the EU rows and not "neutral".
+const queries = new Map();
+function rowMatches(words, cells) {
+  const text = cells.join(" \u0000 ");
+  const lower = text.toLowerCase();
+  return words.every((w) => {
+    if (/^[A-Z][A-Z0-9]{0,7}$/.test(w)) return new RegExp("(^|[^A-Za-z0-9])" + w + "($|[^A-Za-z0-9])").test(text);
+    return lower.includes(w.toLowerCase());
+  });
+}
+
+let filterInstalled = false;
+function searchBox(t, name, dt, DataTable) {
+  if (!filterInstalled) {
+    DataTable.ext.search.push((settings, cells) => {
+      const words = queries.get(settings.nTable);
+      return !words || !words.length || rowMatches(words, cells);
+    });
+    filterInstalled = true;
+  }
+  let id = "search-" + name, n = 2;
+  while (document.getElementById(id)) id = "search-" + name + "-" + n++;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = "Search this table: ";
+  const input = document.createElement("input");
+  input.type = "search";
+  input.id = id;
+  input.className = "reader-search";
+  input.placeholder = "e.g. EU, labelling, 2026";
+  input.addEventListener("input", () => {
+    queries.set(t, input.value.trim().split(/\s+/).filter(Boolean));
+    dt.draw();
+  });
+  const span = document.createElement("span");
+  span.className = "reader-search-box";
+  span.append(label, input);
+  return span;
 }
 
 // Navigation buttons: sphinx-book-theme 1.3 puts its own sidebar toggles in the article header,
