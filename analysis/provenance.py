@@ -36,17 +36,21 @@ class ProvenanceRecord:
         Fully qualified ``analysis`` functions called by those cells (e.g. ``analysis.exhaustion.project``).
     rows : dict of str to tuple of str
         For a value that is one or more rows: dataset name -> primary keys of those rows.
+    code : str
+        The source of the glueing cell, as written in the notebook.
     """
 
     datasets: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    code: str = ""
 
     def as_json(self) -> dict:
         return {
             "datasets": list(self.datasets),
             "functions": list(self.functions),
             "rows": {k: list(v) for k, v in self.rows.items()},
+            "code": self.code,
         }
 
 
@@ -55,11 +59,13 @@ class _Tracker:
 
     def __init__(self) -> None:
         self.cell_datasets: set[str] = set()
+        self.raw_cell: str | None = None
         self.variables: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.hooked = False
 
-    def reset_cell(self, *_args) -> None:
+    def reset_cell(self, info=None) -> None:
         self.cell_datasets = set()
+        self.raw_cell = getattr(info, "raw_cell", None)
 
 
 _TRACKER = _Tracker()
@@ -227,10 +233,12 @@ def record(*, rows: dict | None = None) -> ProvenanceRecord:
             if not isinstance(dataset, str) or not dataset:
                 raise ValueError("rows: keys must be non-empty dataset names")
             picked[dataset] = {str(k) for k in ([keys] if isinstance(keys, str) else keys)}
-    datasets, functions, _ = _cell_provenance(_current_source())
+    source = _TRACKER.raw_cell if _TRACKER.raw_cell is not None else _current_source()
+    datasets, functions, _ = _cell_provenance(source)
     datasets |= set(picked)
     return ProvenanceRecord(
         datasets=tuple(sorted(datasets)),
         functions=tuple(sorted(functions)),
         rows={k: tuple(sorted(v)) for k, v in sorted(picked.items())},
+        code=source,
     )

@@ -76,7 +76,7 @@ def test_glue_figure_glues_a_png_and_writes_its_data(tmp_path, monkeypatch):
     png = base64.b64decode(bundle["application/papermill.record/image/png"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and ALT.encode() in png
     assert meta["scrapbook"]["mime_prefix"] == "application/papermill.record/"
-    assert set(meta["provenance"]) == {"datasets", "functions", "rows"}
+    assert set(meta["provenance"]) == {"datasets", "functions", "rows", "code"}
     # the figure's downloads beside its data: the same PNG, and an SVG that keeps its text as text
     assert (tmp_path / "fig_rise.png").read_bytes() == png
     svg = (tmp_path / "fig_rise.svg").read_text()

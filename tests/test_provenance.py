@@ -53,7 +53,8 @@ def test_rows_are_recorded_when_given(records):
 
 
 def test_a_constant_has_no_datasets(records):
-    assert records["k_const"] == {"datasets": [], "functions": [], "rows": {}}
+    assert {k: records["k_const"][k] for k in ("datasets", "functions", "rows")} == {"datasets": [], "functions": [], "rows": {}}
+    assert records["k_const"]["code"] == "glue_value('k_const', 3)"  # the cell's source, as written
 
 
 def test_cell_magics_are_traced(records):
@@ -61,7 +62,7 @@ def test_cell_magics_are_traced(records):
 
 
 def test_functions_of_the_package_are_named(records):
-    assert records["k_fn"] == {"datasets": [], "functions": ["analysis.data.available"], "rows": {}}
+    assert records["k_fn"]["datasets"] == [] and records["k_fn"]["functions"] == ["analysis.data.available"]
 
 
 def test_record_rejects_bad_rows():
@@ -89,3 +90,17 @@ def test_data_appendix_html_links_every_dataset_and_its_schema():
         tables.dataset_section_html("no_such_table")
     with pytest.raises(TypeError, match="href_prefix"):
         tables.dataset_section_html("software", href_prefix=3)
+
+
+def test_glue_keys_are_literal():
+    """A glued number can be found by searching its key: keys are string literals, never f-strings."""
+    import re
+
+    from conftest import ROOT
+
+    bad = []
+    for path in sorted([*ROOT.glob("notebooks/*.md"), *ROOT.glob("book/*.md")]):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"\b(glue_value|glue|glue_figure)\(\s*(f|rf|fr)[\"']", line):
+                bad.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
+    assert not bad, "glue keys built with f-strings:\n" + "\n".join(bad)

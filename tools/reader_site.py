@@ -123,43 +123,48 @@ def _exec_folder(app: Sphinx) -> Path:
 
 
 def collect(app: Sphinx) -> dict[str, dict]:
-    """{"docname::key": entry} for every glued value of every document, from the executed notebooks."""
+    """{"docname::key": entry} for every glued value of every document.
+
+    myst-nb keeps each notebook's glued outputs, with their metadata (where
+    ``analysis.report.glue_value`` puts the provenance record), in ``<docname>.glue.json``;
+    the executed notebook beside it gives the number of the code cell whose source is the record's.
+    """
     import nbformat
 
     folder = _exec_folder(app)
     entries: dict[str, dict] = {}
     for docname in sorted(app.env.found_docs):
-        path = folder / f"{docname}.ipynb"
-        if not path.exists():
+        glue_path = folder / f"{docname}.glue.json"
+        if not glue_path.exists():
             continue
-        nb = nbformat.read(path, as_version=4)
-        n_code = 0
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            n_code += 1
-            for output in cell.get("outputs", []):
-                meta = output.get("metadata", {}) or {}
-                scrap = meta.get("scrapbook")
-                if not scrap:
-                    continue
-                data = output.get("data", {})
-                kind = "figure" if any("image/" in m for m in data) else "value"
-                text = next((v for m, v in data.items() if m.endswith("text/plain")), "")
-                prov = meta.get("provenance") or {}
-                entries[f"{docname}::{scrap['name']}"] = {
-                    "key": scrap["name"],
-                    "doc": docname,
-                    "kind": kind,
-                    "value": text if kind == "value" else "",
-                    "cell": n_code,
-                    "execution_count": cell.get("execution_count"),
-                    "code": cell.source,
-                    "datasets": prov.get("datasets", []),
-                    "functions": prov.get("functions", []),
-                    "rows": prov.get("rows", {}),
-                    "recorded": bool(prov),
-                }
+        glued = json.loads(glue_path.read_text(encoding="utf-8"))
+        cells: list[str] = []
+        nb_path = folder / f"{docname}.ipynb"
+        if nb_path.exists():
+            nb = nbformat.read(nb_path, as_version=4)
+            cells = [c.source.strip() for c in nb.cells if c.cell_type == "code"]
+        for key, output in glued.items():
+            meta = output.get("metadata", {}) or {}
+            data = output.get("data", {})
+            kind = "figure" if any("image/" in m for m in data) else "value"
+            text = next((v for m, v in data.items() if m.endswith("text/plain")), "")
+            prov = meta.get("provenance") or {}
+            code = (prov.get("code") or "").strip()
+            if not code:  # glued without a record: the cell that names the key literally
+                code = next((c for c in cells if f'"{key}"' in c or f"'{key}'" in c), "")
+            cell = cells.index(code) + 1 if code in cells else None
+            entries[f"{docname}::{key}"] = {
+                "key": key,
+                "doc": docname,
+                "kind": kind,
+                "value": text if kind == "value" else "",
+                "cell": cell,
+                "code": code,
+                "datasets": prov.get("datasets", []),
+                "functions": prov.get("functions", []),
+                "rows": prov.get("rows", {}),
+                "recorded": bool(prov),
+            }
     return entries
 
 
@@ -208,7 +213,7 @@ def enrich(entries: dict[str, dict], data_dir: Path) -> None:
 def _tooltip(e: dict | None) -> str:
     if e is None:
         return "Where this number comes from"
-    parts = [f"{e['key']}: computed in {e['doc']}, code cell {e['cell']}"]
+    parts = [f"{e['key']}: computed in {e['doc']}" + (f", code cell {e['cell']}" if e["cell"] else "")]
     if e["functions"]:
         parts.append("functions: " + ", ".join(f.removeprefix("analysis.") for f in e["functions"][:4]))
     if e["datasets"]:
@@ -289,7 +294,7 @@ def _render_index(app: Sphinx, entries: dict[str, dict]) -> str:
     env = app.env
     by_cell: dict[tuple[str, int], list[dict]] = {}
     for e in entries.values():
-        by_cell.setdefault((e["doc"], e["cell"]), []).append(e)
+        by_cell.setdefault((e["doc"], e["cell"] or 0), []).append(e)
     builder = app.builder
     data_page = builder.get_relative_uri(PROVENANCE_DOC, DATA_DOC)
     bib_page = builder.get_relative_uri(PROVENANCE_DOC, BIB_DOC)
@@ -309,7 +314,8 @@ def _render_index(app: Sphinx, entries: dict[str, dict]) -> str:
             )
             current_doc = doc
         code = group[0]["code"]
-        out.append(f'<div class="prov-cell"><h3>Code cell {cell} of {html.escape(doc)}</h3><ul class="prov-entries">')
+        where = f"Code cell {cell}" if cell else "Code cell (not found in the executed notebook)"
+        out.append(f'<div class="prov-cell"><h3>{where} of {html.escape(doc)}</h3><ul class="prov-entries">')
         for e in sorted(group, key=lambda e: e["key"]):
             items = []
             if e["kind"] == "value":
