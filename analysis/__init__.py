@@ -4,4 +4,17 @@ Modules are named for what they model (``collapse``, ``exhaustion``, ``cost``, `
 ``regulation``); ``data`` loads and validates the curated CSVs; ``plotting`` holds the figure style.
 """
 
+import os as _os
+from pathlib import Path as _Path
+
 __version__ = "0.1.0"
+
+# The build (tools/build_book.py, tools/run_notebooks.py) sets SDR_BUILD_ROOT to the checkout it
+# executes. Importing another copy of this package (a second clone's editable install, a
+# non-editable install) would publish that copy's numbers, so refuse loudly.
+_build_root = _os.environ.get("SDR_BUILD_ROOT")
+if _build_root and _Path(__file__).resolve().parent != _Path(_build_root).resolve() / "analysis":
+    raise ImportError(
+        f"analysis was imported from {_Path(__file__).resolve().parent}, but the checkout being built is "
+        f"{_build_root}: notebooks must run against the checkout being built (see tools/kernel_env.py)"
+    )

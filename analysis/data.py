@@ -9,7 +9,8 @@ Schema file format::
 
     title: Notable language models and their training-set sizes
     description: ...
-    primary_key: model            # values must be unique
+    primary_key: model            # required; one column or a list of columns; values must be unique
+                                  # (also after ignoring case, surrounding and zero-width spaces)
     origin:                       # where the dataset as a whole comes from (as OWID's ETL snapshots)
       producer: Compiled for this report from the developers' papers and model cards
       title: ...
@@ -24,6 +25,15 @@ Schema file format::
       kind:   {type: string, allowed: [dense, moe]}
       source: {type: source}
       evidence: {type: evidence}
+
+    rules:                        # optional cross-field rules, checked on every row
+      - {check: "params_active <= params_total"}      # skipped where either cell is empty
+      - {when: "distribution == 'fixed'", require: [value]}
+      - {when: "distribution == 'lognormal'", require: [low, high], check: "low <= high"}
+
+A rule's ``check`` and ``when`` are ``A op B`` with ``op`` one of ``<= < >= > == !=`` and ``A``,
+``B`` a column name, a number or a quoted string; nothing else is evaluated. ``min``/``max`` apply
+to number, integer and date columns (dates written ``YYYY-MM-DD``).
 
 Types: ``string``, ``integer``, ``number``, ``boolean`` (``true``/``false``), ``date``
 (ISO ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when ``precision: partial``), ``source`` and
@@ -52,6 +62,11 @@ BIB_PATH = Path(__file__).resolve().parent.parent / "book" / "references.bib"
 EVIDENCE_LEVELS = ("seen_primary", "seen_secondary", "computed", "recalled_unverified")
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "source", "evidence")
 ORIGIN_KEYS = ("producer", "title", "url", "date_accessed", "version", "licence")
+_SCHEMA_KEYS = {"title", "description", "primary_key", "columns", "origin", "rules", "last_verified"}
+_RULE_KEYS = {"check", "when", "require", "description"}
+_RULE = re.compile(r"^\s*([A-Za-z_]\w*|'[^']*'|-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(<=|>=|==|!=|<|>)\s*([A-Za-z_]\w*|'[^']*'|-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*$")
+# characters that make two keys look identical to a reader: zero-width spaces/joiners, BOM, NBSP
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00a0]")
 _COLUMN_KEYS = {"type", "description", "unit", "allowed", "min", "max", "required", "precision"}
 _DATE_FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -109,9 +124,22 @@ def load_schema(name: str, *, data_dir: str | Path | None = None) -> dict[str, A
             raise ValueError(
                 f"{where}: every dataset needs a '{col}' column of type '{kind}' (provenance)"
             )
+    unknown_keys = set(schema) - _SCHEMA_KEYS
+    if unknown_keys:
+        raise ValueError(f"{where}: unknown top-level key(s) {sorted(unknown_keys)}")
     pk = schema.get("primary_key")
-    if pk is not None and pk not in columns:
-        raise ValueError(f"{where}: primary_key '{pk}' is not a column")
+    if pk is None:
+        raise ValueError(f"{where}: every dataset must declare a primary_key (a column or a list of columns)")
+    for col in [pk] if isinstance(pk, str) else list(pk):
+        if col not in columns:
+            raise ValueError(f"{where}: primary_key '{col}' is not a column")
+    for col, spec in columns.items():
+        if spec["type"] == "date":
+            for bound in ("min", "max"):
+                if bound in spec and not _DATE_FULL.match(str(spec[bound])):
+                    raise ValueError(f"{where}: column '{col}' {bound} {spec[bound]!r} is not a date (YYYY-MM-DD)")
+    for i, rule in enumerate(schema.get("rules") or [], start=1):
+        _parse_rule(rule, columns, where=f"{where}, rule {i}")
     origin = schema.get("origin")
     if origin is not None:
         if not isinstance(origin, dict):
@@ -164,16 +192,67 @@ def load(
     schema = load_schema(name, data_dir=data_dir)
     _provenance.note_dataset(name)  # the site links each glued number to the datasets it read
     path = data_dir / f"{name}.csv"
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise ValueError(f"{path.name}: the file is empty (no header row)") from None
-        raw_rows = list(reader)
+    header, raw_rows, lines = read_csv_strict(path)
     return validate_rows(
-        header, raw_rows, schema, file=path.name, keys=bib_keys(bib_path)
+        header, raw_rows, schema, file=path.name, keys=bib_keys(bib_path), lines=lines
     )
+
+
+def read_csv_strict(path: str | Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """Read a curated CSV as strings: header, rows and the file line on which each row starts.
+
+    Rejects, naming the file and the problem: a UTF-8 byte-order mark, bytes that are not UTF-8,
+    NUL bytes, an empty file, a header with empty or duplicated names, and a file with no data rows.
+    Line numbers count physical lines, so they stay right after multi-line quoted cells.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    name = path.name
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ValueError(f"{name}: the file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise ValueError(f"{name}: the file contains NUL bytes (first on line {line}); it is binary or corrupted")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"{name}: the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
+            f"re-save it as UTF-8"
+        ) from None
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValueError(f"{name}: the file is empty (no header row)") from None
+    except csv.Error as exc:
+        raise ValueError(f"{name}, line 1: malformed CSV ({exc})") from None
+    stripped = [h.strip() for h in header]
+    if any(not h for h in stripped):
+        raise ValueError(f"{name}: the header has an empty column name (position {stripped.index('') + 1})")
+    dups = sorted({h for h in stripped if stripped.count(h) > 1})
+    if dups:
+        raise ValueError(f"{name}: duplicated column name(s) {dups} in the header")
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ValueError(f"{name}, line {start}: malformed CSV ({exc})") from None
+        if row:  # a blank line is not a row
+            rows.append(row)
+            lines.append(start)
+        start = reader.line_num + 1
+    if not rows:
+        raise ValueError(f"{name}: the file has a header but no data rows")
+    return header, rows, lines
 
 
 def validate_rows(
@@ -183,22 +262,30 @@ def validate_rows(
     *,
     file: str,
     keys: frozenset[str],
+    lines: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Check raw CSV rows (strings) against ``schema`` and return the typed DataFrame."""
+    """Check raw CSV rows (strings) against ``schema`` and return the typed DataFrame.
+
+    ``lines`` gives the file line on which each row starts (default: one line per row after the
+    header); error messages cite the row (1-based, header excluded) and that line.
+    """
     columns = schema["columns"]
     header = [h.strip() for h in header]
+    if len(set(header)) != len(header):
+        dups = sorted({h for h in header if header.count(h) > 1})
+        raise ValueError(f"{file}: duplicated column name(s) {dups} in the header")
+    if lines is None:
+        lines = list(range(2, len(rows) + 2))
     missing = [c for c in columns if c not in header]
     if missing:
         raise ValueError(f"{file}: missing column(s) {missing} (the schema declares them)")
     extra = [c for c in header if c not in columns]
     if extra:
         raise ValueError(f"{file}: column(s) {extra} are not declared in the schema")
-    if len(set(header)) != len(header):
-        raise ValueError(f"{file}: duplicate column names in the header")
 
     out: dict[str, list[Any]] = {c: [] for c in columns}
     for i, row in enumerate(rows, start=1):
-        where = f"{file}, row {i} (line {i + 1})"
+        where = f"{file}, row {i} (line {lines[i - 1]})"
         if len(row) != len(header):
             raise ValueError(f"{where}: {len(row)} fields, the header has {len(header)}")
         cells = dict(zip(header, row))
@@ -206,15 +293,27 @@ def validate_rows(
             out[col].append(_parse_cell(cells[col], spec, where=f"{where}, column '{col}'", keys=keys))
 
     pk = schema.get("primary_key")
-    if pk is not None:
+    pk_cols = [] if pk is None else [pk] if isinstance(pk, str) else list(pk)
+    if pk_cols:
         seen: dict[Any, int] = {}
-        for i, value in enumerate(out[pk], start=1):
-            if value in seen:
-                raise ValueError(
-                    f"{file}, row {i} (line {i + 1}), column '{pk}': duplicate primary key "
-                    f"{value!r} (first at row {seen[value]})"
-                )
-            seen[value] = i
+        for i in range(1, len(rows) + 1):
+            value = tuple(out[c][i - 1] for c in pk_cols)
+            shown = value[0] if len(value) == 1 else value
+            where = f"{file}, row {i} (line {lines[i - 1]}), column '{'+'.join(pk_cols)}'"
+            if any(v is None for v in value):
+                raise ValueError(f"{where}: the primary key may not be empty")
+            texts = [str(v) for v in value]
+            if any(_INVISIBLE.search(t) or t != t.strip() for t in texts):
+                raise ValueError(f"{where}: primary key {shown!r} has surrounding or invisible (zero-width) spaces")
+            norm = tuple(" ".join(t.split()).casefold() for t in texts)
+            if norm in seen:
+                j = seen[norm]
+                kind = "duplicate" if tuple(str(out[c][j - 1]) for c in pk_cols) == tuple(texts) else "near-duplicate (differs only in case or spacing)"
+                raise ValueError(f"{where}: {kind} primary key {shown!r} (first at row {j})")
+            seen[norm] = i
+
+    for r, rule in enumerate(schema.get("rules") or [], start=1):
+        _apply_rule(rule, out, columns, file=file, lines=lines, number=r)
 
     df = pd.DataFrame(out)
     for col, spec in columns.items():
@@ -260,11 +359,18 @@ def _parse_cell(text: str, spec: dict[str, Any], *, where: str, keys: frozenset[
         form = "YYYY, YYYY-MM or YYYY-MM-DD" if pattern is _DATE_PARTIAL else "YYYY-MM-DD"
         if not pattern.match(value):
             raise ValueError(f"{where}: {value!r} is not a date ({form})")
+        import datetime as _dt
+
         try:
-            pd.Timestamp(value if len(value) == 10 else (value + "-01-01")[:10])
+            _dt.date.fromisoformat(value if len(value) == 10 else (value + "-01-01")[:10])
         except ValueError:
             raise ValueError(f"{where}: {value!r} is not a valid calendar date") from None
         parsed = value
+        lo, hi = spec.get("min"), spec.get("max")
+        # partial dates are compared by their first day (a year 2024 is >= 2024-01-01)
+        full = value if len(value) == 10 else (value + "-01-01")[:10]
+        if (lo is not None and full < str(lo)) or (hi is not None and full > str(hi)):
+            raise ValueError(f"{where}: {value} is outside the valid range [{lo}, {hi}]")
     elif kind == "source":
         cited = [k.strip() for k in value.split(";")]
         unknown = [k for k in cited if k not in keys]
@@ -291,6 +397,58 @@ def _parse_cell(text: str, spec: dict[str, Any], *, where: str, keys: frozenset[
         if (lo is not None and parsed < lo) or (hi is not None and parsed > hi):
             raise ValueError(f"{where}: {value} is outside the valid range [{lo}, {hi}]")
     return parsed
+
+
+def _parse_rule(rule: Any, columns: dict[str, Any], *, where: str) -> None:
+    if not isinstance(rule, dict) or not rule or set(rule) - _RULE_KEYS:
+        raise ValueError(f"{where}: a rule is a mapping of {sorted(_RULE_KEYS)}")
+    if "check" not in rule and "require" not in rule:
+        raise ValueError(f"{where}: a rule needs 'check' or 'require'")
+    for key in ("check", "when"):
+        if key in rule:
+            m = _RULE.match(str(rule[key]))
+            if not m:
+                raise ValueError(f"{where}: {key} {rule[key]!r} is not 'A op B' (op one of <= < >= > == !=)")
+            for operand in (m.group(1), m.group(3)):
+                if re.match(r"^[A-Za-z_]\w*$", operand) and operand not in columns:
+                    raise ValueError(f"{where}: {key} names an unknown column {operand!r}")
+    for col in rule.get("require", []) or []:
+        if col not in columns:
+            raise ValueError(f"{where}: require names an unknown column {col!r}")
+
+
+def _operand(token: str, out: dict[str, list[Any]], i: int) -> Any:
+    if token.startswith("'"):
+        return token[1:-1]
+    if re.match(r"^[A-Za-z_]\w*$", token):
+        return out[token][i]
+    return float(token)
+
+
+def _compare(expr: str, out: dict[str, list[Any]], i: int) -> bool | None:
+    """Evaluate ``A op B`` on row ``i``; ``None`` when an operand is empty."""
+    a_tok, op, b_tok = _RULE.match(expr).groups()
+    a, b = _operand(a_tok, out, i), _operand(b_tok, out, i)
+    if a is None or b is None:
+        return None
+    return {"<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b, "==": a == b, "!=": a != b}[op]
+
+
+def _apply_rule(rule: dict[str, Any], out: dict[str, list[Any]], columns: dict[str, Any], *,
+                file: str, lines: list[int], number: int) -> None:
+    n = len(next(iter(out.values()))) if out else 0
+    text = rule.get("description") or " and ".join(
+        str(rule[k]) if k != "require" else f"{rule['require']} required" for k in ("when", "require", "check") if k in rule
+    )
+    for i in range(n):
+        if "when" in rule and not _compare(str(rule["when"]), out, i):
+            continue
+        where = f"{file}, row {i + 1} (line {lines[i]})"
+        empty = [c for c in rule.get("require", []) or [] if out[c][i] is None]
+        if empty:
+            raise ValueError(f"{where}: column(s) {empty} may not be empty here (rule {number}: {text})")
+        if "check" in rule and _compare(str(rule["check"]), out, i) is False:
+            raise ValueError(f"{where}: fails rule {number}: {rule['check']}")
 
 
 def _check_name(name: str, data_dir: Path) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from build_one import trimmed_copy
 from conftest import ROOT, run_build, toc_docs
+from kernel_env import ENV_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -28,39 +31,100 @@ def test_rebuild_with_nothing_changed_executes_nothing(built_site: Path):
     assert "Executing notebook" not in result.stdout + result.stderr
 
 
-def _copy_repo(dest: Path) -> Path:
-    """Copy the repository with its build cache (so unchanged notebooks need not run again)."""
-    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", "html", "jupyter_execute")
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    return dest
+def _foreign_env() -> dict[str, str]:
+    """The environment as another checkout would leave it: no help on the path for the copy."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env.pop(ENV_ROOT, None)
+    return env
 
 
 def _page(root: Path, doc: str) -> str:
     return (root / "_build" / "html" / f"{doc}.html").read_text(encoding="utf-8")
 
 
-def test_changed_data_shows_new_numbers_and_broken_input_fails(built_site: Path, tmp_path: Path):
-    """On a copy: a data change reaches the page; a broken citation and a failing cell fail the build."""
-    copy = _copy_repo(tmp_path / "repo")
-    # notebook kernels must import the copy's analysis package, not the installed one
-    env = {**os.environ, "PYTHONPATH": str(copy)}
-    doc = "notebooks/90_data_provenance"
+def _executed(result) -> list[str]:
+    return re.findall(r"Executing notebook using", result.stdout + result.stderr)
+
+
+PROVENANCE = "notebooks/90_data_provenance"
+
+
+@pytest.fixture(scope="module")
+def small_copy(tmp_path_factory) -> Path:
+    """A copy of the repository whose table of contents holds only the stable pages (data appendix included)."""
+    return trimmed_copy([], tmp_path_factory.mktemp("stale") / "repo")
+
+
+def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(small_copy: Path):
+    """The failure found in 0.1.0: a copy built with another checkout's environment published that checkout's numbers."""
+    copy, env = small_copy, _foreign_env()
+    # the premise: in this environment, a plain `import analysis` from the copy's notebooks/ finds another copy
+    where = subprocess.run(
+        [sys.executable, "-c", "import analysis; print(analysis.__file__)"],
+        cwd=copy / "notebooks", env=env, capture_output=True, text=True,
+    )
+    assert where.returncode == 0, where.stderr
+    assert not Path(where.stdout.strip()).resolve().is_relative_to(copy), "premise: the environment must not know the copy"
 
     software = copy / "analysis" / "data" / "software.csv"
     lines = software.read_text().splitlines()
     n_before = len(lines) - 1
     first = run_build(copy, env=env)
-    assert first.returncode == 0, first.stdout[-3000:]
-    assert f'<span class="pasted-text">{n_before}</span> packages above' in _page(copy, doc)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert f"notebooks import analysis from {copy / 'analysis' / '__init__.py'}" in first.stdout
+    assert f'<span class="pasted-text">{n_before}</span> packages above' in _page(copy, PROVENANCE)
 
-    # 1. a change under analysis/data must re-execute the notebooks and show the new number
+    # a change under analysis/data re-executes the notebooks and the glued number follows it
     software.write_text("\n".join(lines[:-1]) + "\n")
     changed = run_build(copy, env=env)
-    assert changed.returncode == 0, changed.stdout[-3000:]
+    assert changed.returncode == 0, changed.stdout[-3000:] + changed.stderr[-3000:]
     assert "clearing the execution cache" in changed.stdout
-    assert f'<span class="pasted-text">{n_before - 1}</span> packages above' in _page(copy, doc)
+    assert _executed(changed), "the data changed but no notebook was executed"
+    assert f'<span class="pasted-text">{n_before - 1}</span> packages above' in _page(copy, PROVENANCE)
 
-    # 2. a citation of a key that is not in references.bib fails the build
+    # building again serves the new number, not an old cache entry, and executes nothing
+    again = run_build(copy, env=env)
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert "nothing changed since the last successful build" in again.stdout
+    assert not _executed(again)
+    assert f'<span class="pasted-text">{n_before - 1}</span> packages above' in _page(copy, PROVENANCE)
+
+    # undoing the change brings the old number back (re-executed, not a stale page)
+    software.write_text("\n".join(lines) + "\n")
+    undone = run_build(copy, env=env)
+    assert undone.returncode == 0, undone.stdout[-3000:]
+    assert _executed(undone)
+    assert f'<span class="pasted-text">{n_before}</span> packages above' in _page(copy, PROVENANCE)
+
+
+def test_a_kernel_that_imports_another_analysis_fails_the_build(tmp_path: Path):
+    """A package shadowing the checkout's analysis (here: one in notebooks/, first on a kernel's path) is refused."""
+    copy = trimmed_copy([], tmp_path / "repo")
+    shadow = copy / "notebooks" / "analysis"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("")
+    result = run_build(copy, env=_foreign_env())
+    assert result.returncode != 0
+    assert "not from the checkout being built" in result.stderr
+    assert not _executed(result)
+
+
+def test_the_package_refuses_to_import_outside_the_root_being_built(tmp_path: Path):
+    env = {**_foreign_env(), ENV_ROOT: str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import analysis"], cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "checkout being built" in result.stderr
+
+
+def test_broken_input_fails_the_build(tmp_path: Path):
+    """A broken citation and a failing cell fail the build; only the failing notebook runs again."""
+    copy = trimmed_copy([], tmp_path / "repo")
+    env = _foreign_env()
+
+    # a citation of a key that is not in references.bib fails the build
     page = copy / "book" / "how_to_read.md"
     original = page.read_text()
     page.write_text(original + "\nAs shown by {cite:p}`nobody_2099_nothing`.\n")
@@ -69,11 +133,10 @@ def test_changed_data_shows_new_numbers_and_broken_input_fails(built_site: Path,
     assert "nobody_2099_nothing" in broken.stdout + broken.stderr
     page.write_text(original)
 
-    # 3. a failing cell fails the build, and only that notebook had to run again
+    # a failing cell fails the build, and only that notebook had to run again
     nb = copy / "notebooks" / "90_data_provenance.md"
     nb.write_text(nb.read_text() + '\n```{code-cell} ipython3\nraise RuntimeError("deliberately failing cell")\n```\n')
     failing = run_build(copy, env=env)
     assert failing.returncode != 0
     assert "deliberately failing cell" in failing.stdout + failing.stderr
-    executed = re.findall(r"Executing notebook using", failing.stdout + failing.stderr)
-    assert len(executed) <= 1, executed
+    assert len(_executed(failing)) <= 1, _executed(failing)

@@ -36,7 +36,7 @@ def test_check_real_bounds_open_and_closed():
         check_real("p", 1.0, lo=0, hi=1, hi_open=True)
     with pytest.raises(ValueError, match=r"p: must be a finite number in \(-inf, inf\), got nan"):
         check_real("p", float("nan"))
-    with pytest.raises(TypeError, match="p: expected a number"):
+    with pytest.raises(TypeError, match="p: expected a finite number"):
         check_real("p", "0.5")
     with pytest.raises(TypeError, match="got bool"):
         check_real("p", False)
@@ -47,5 +47,110 @@ def test_check_choice_and_seed():
     with pytest.raises(ValueError, match=r"workflow: must be one of 'replace', 'accumulate', got 'keep'"):
         check_choice("workflow", "keep", ("replace", "accumulate"))
     assert check_seed(None) is None and check_seed(3) == 3
-    with pytest.raises(TypeError, match="seed: expected an integer or None, got float"):
+    with pytest.raises(TypeError, match=r"seed: expected None, an integer in \[0, 4294967295\] or a numpy Generator, got float"):
         check_seed(1.5)
+
+
+# --- declared constraints (validate_params) ---------------------------------------------------
+
+import datetime as dt  # noqa: E402
+import math  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from analysis.validation import (  # noqa: E402
+    ArrayLike, Boolean, Frame, Integral, Interval, ISODate, Options, Real, Seed,
+    check_frame, constraints_of, validate_params,
+)
+
+
+@validate_params({
+    "n": [Interval(Integral, 1, 1000, closed="both", cap_reason="a loop count")],
+    "p": [Interval(Real, 0, 1, closed="right")],
+    "flag": [Boolean()],
+    "on": [ISODate()],
+    "kind": [Options(str, ("a", "b")), None],
+    "seed": [Seed()],
+})
+def _f(n, p=0.5, *, flag=False, on="2026-01-01", kind=None, seed=None):
+    return n * p
+
+
+def test_validate_params_accepts_valid_calls_and_records_constraints():
+    assert _f(3, 0.5) == 1.5
+    assert _f(np.int64(3), 1, flag=np.bool_(True), on=dt.date(2026, 1, 1), kind="a", seed=np.random.default_rng(0)) == 3
+    assert set(constraints_of(_f)) == {"n", "p", "flag", "on", "kind", "seed"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n": 0}, ValueError, r"n: must be an integer in \[1, 1000\] \(capped: a loop count\), got 0"),
+        ({"n": 10**6}, ValueError, r"n: .*capped.*got 1000000 \(above the cap\)"),
+        ({"n": 2.0}, TypeError, r"n: expected an integer .* got float 2.0"),
+        ({"n": True}, TypeError, r"n: expected an integer .* got bool True"),
+        ({"n": "3"}, TypeError, r"n: expected an integer .* got str '3'"),
+        ({"n": 3, "p": 0.0}, ValueError, r"p: must be a finite number in \(0, 1\], got 0.0"),
+        ({"n": 3, "p": float("nan")}, ValueError, r"p: .* \(not a finite number\)"),
+        ({"n": 3, "p": "0.5"}, TypeError, r"p: expected a finite number"),
+        ({"n": 3, "flag": "false"}, TypeError, r"flag: expected a boolean"),
+        ({"n": 3, "flag": 0}, TypeError, r"flag: expected a boolean"),
+        ({"n": 3, "on": "24-01-05"}, ValueError, r"on: must be an ISO 8601 date"),
+        ({"n": 3, "on": "05/01/2024"}, ValueError, r"on: must be an ISO 8601 date"),
+        ({"n": 3, "on": "2024-02-30"}, ValueError, r"not a valid calendar date"),
+        ({"n": 3, "kind": "c"}, ValueError, r"kind: must be one of 'a', 'b' or None, got 'c'"),
+        ({"n": 3, "seed": -1}, ValueError, r"seed: must be None, an integer in \[0, 4294967295\]"),
+        ({"n": 3, "seed": 1.5}, TypeError, r"seed: expected None, an integer"),
+    ],
+)
+def test_validate_params_rejects_with_named_errors(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        _f(**kwargs)
+
+
+def test_validate_params_requires_every_parameter_declared():
+    with pytest.raises(TypeError, match=r"undeclared: \['b'\]"):
+        @validate_params({"a": [Interval(Real, None, None)]})
+        def g(a, b):
+            return a
+
+
+def test_interval_closed_vocabulary():
+    for closed, at_left, at_right in [("both", True, True), ("left", True, False), ("right", False, True), ("neither", False, False)]:
+        c = Interval(Real, 0, 1, closed=closed)
+        assert (c.check(0.0) is None) is at_left
+        assert (c.check(1.0) is None) is at_right
+    with pytest.raises(ValueError, match="closed"):
+        Interval(Real, 0, 1, closed="open")
+
+
+def test_frame_and_array_constraints():
+    df = pd.DataFrame({"a": [1, 2]})
+    assert check_frame(df, required=["a"]) is df
+    with pytest.raises(ValueError, match=r"df: must be a pandas DataFrame with columns \['b'\].*missing column"):
+        check_frame(df, required=["b"])
+    with pytest.raises(ValueError, match="fewer than 1"):
+        check_frame(df.iloc[:0], required=["a"])
+    with pytest.raises(TypeError, match="df: expected a pandas DataFrame"):
+        check_frame({"a": [1]}, required=["a"])
+    arr = ArrayLike(lo=0)
+    assert arr.type_ok([1.0, 2.0]) and arr.check([1.0, 2.0]) is None
+    assert not arr.type_ok("12") and not arr.type_ok([True, False])
+    assert arr.check([1.0, np.nan]) == "contains NaN or infinity"
+    assert arr.check([[1.0]]) is not None
+    assert Frame(["a"]).check(df) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.text(max_size=5), st.none()))
+def test_fuzz_interval_accepts_exactly_the_valid_values(value):
+    try:
+        out = _f(3, value)
+    except (TypeError, ValueError) as exc:
+        assert str(exc).startswith("p: ")
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0 < value <= 1
+        assert not ok
+    else:
+        assert 0 < value <= 1 and out == 3 * value

@@ -1,11 +1,17 @@
 """Build the site with Jupyter Book 1, never showing stale numbers, and quickly when nothing changed.
 
+Every notebook is executed against the checkout being built (``--root``, default this repository):
+kernels start with that root first on ``PYTHONPATH`` and ``SDR_BUILD_ROOT`` set, ``analysis``
+refuses to import from anywhere else, and before anything runs the kernel's interpreter is probed
+for where ``analysis`` resolves and which packages it sees (``tools/kernel_env.py``).
+
 jupyter-cache re-executes a notebook only when its own code cells change; it cannot see the
 ``analysis`` package or the data files a notebook imports (MyST-NB#299). So this script keys the
-execution cache on a hash of ``analysis/`` (code and data) and ``requirements.txt``: when that hash
-changes the cache is cleared and every notebook runs again. When any source of the site changes,
-every page is re-read (``--all``) so numbers glued across pages are refreshed too. With nothing
-changed, Sphinx's incremental build does almost nothing.
+execution cache on a hash of ``analysis/`` (code and data), the dependency pins, the resolved
+import location and the kernel's package versions: when that key changes the cache is cleared and
+every notebook runs again. When any source of the site changes, every page is re-read (``--all``)
+so numbers glued across pages are refreshed too. With nothing changed, Sphinx's incremental build
+does almost nothing.
 
 Usage: python tools/build_book.py [--force] [--root DIR]
 """
@@ -20,6 +26,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kernel_env import KernelEnvironmentError, kernel_env, probe_kernel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", "figure_data"}
@@ -50,7 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     build = root / "_build"
     stamp_path = build / ".build-stamp.json"
 
-    exec_key = tree_hash(root, ["analysis", "requirements.txt", "pyproject.toml"])
+    env = kernel_env(root)
+    try:
+        probe = probe_kernel(root, env)
+    except KernelEnvironmentError as exc:
+        print(f"[build] FAILED before executing anything: {exc}", file=sys.stderr)
+        return 3
+    print(f"[build] notebooks import analysis from {root / probe.analysis_file}")
+    exec_key = hashlib.sha256(
+        (tree_hash(root, ["analysis", "requirements.txt", "pyproject.toml", "uv.lock"]) + probe.key()).encode()
+    ).hexdigest()
     site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
     try:
         stamp = json.loads(stamp_path.read_text())
@@ -70,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.force or cached_key != exec_key or lost_outputs:
         if cache.exists():
-            reason = "forced" if args.force else "analysis/ or the pinned environment changed"
+            reason = "forced" if args.force else "analysis/, the pins or the kernel environment changed"
             print(f"[build] {reason}: clearing the execution cache, every notebook runs again")
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(parents=True)
@@ -82,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     stamp_path.unlink(missing_ok=True)  # a failed build must not look up to date next time
-    result = subprocess.run(cmd, cwd=root)
+    result = subprocess.run(cmd, cwd=root, env=env)
     seconds = time.perf_counter() - t0
     if result.returncode != 0:
         print(

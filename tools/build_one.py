@@ -12,7 +12,6 @@ break the check, and the shared _build/ is left alone.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -23,34 +22,48 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+STABLE_PAGES = ["book/how_to_read", "book/how_to_cite", "notebooks/90_data_provenance", "book/bibliography"]
+IGNORE = shutil.ignore_patterns(".venv", ".git", "_build", "__pycache__", "*.egg-info", "figure_data", ".pytest_cache")
+
+
+def trimmed_copy(names: list[str], dest: Path, *, root: Path = ROOT) -> Path:
+    """Copy ``root`` to ``dest`` with a table of contents holding only ``names`` and the stable pages.
+
+    ``names`` are page stems (``03_model_collapse``, ``claims``, ``summary``). Unless ``summary`` is
+    named, the landing page is replaced by a stub (it glues numbers from every chapter). Raises
+    ValueError for a page that does not exist.
+    """
+    dest = Path(dest)
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(root, dest, ignore=IGNORE)
+    toc = yaml.safe_load((dest / "_toc.yml").read_text())
+    if "summary" not in names:
+        (dest / "book" / "summary.md").write_text("# Synthetic Data in AI Training\n\nTrimmed build.\n")
+    chapters = [{"file": f"notebooks/{n}"} for n in names if n[:2].isdigit()]
+    chapters += [{"file": f"book/{n}"} for n in names if not n[:2].isdigit() and n != "summary"]
+    for c in chapters:
+        if not (dest / (c["file"] + ".md")).exists():
+            raise ValueError(f"names: no such page {c['file']}.md")
+    # pages that every chapter may link to, always present so such links resolve
+    chapters += [{"file": f} for f in STABLE_PAGES if {"file": f} not in chapters]
+    toc["parts"] = [{"caption": "Chapters", "chapters": chapters}]
+    (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    return dest
+
+
 def main(argv: list[str]) -> int:
     names = [a.removesuffix(".md").split("/")[-1] for a in argv if not a.startswith("--")]
     if not names:
         print(__doc__)
         return 2
     dest = Path("/tmp") / ("book-" + "-".join(names))
-    shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(
-        ROOT, dest,
-        ignore=shutil.ignore_patterns(".venv", ".git", "_build", "__pycache__", "*.egg-info", "figure_data"),
-    )
-    toc = yaml.safe_load((dest / "_toc.yml").read_text())
-    if "summary" not in names:
-        # the landing page glues numbers from every chapter; in a trimmed copy it would break
-        (dest / "book" / "summary.md").write_text("# Synthetic Data in AI Training\n\nTrimmed build.\n")
-    chapters = [{"file": f"notebooks/{n}"} for n in names if n[:2].isdigit()]
-    chapters += [{"file": f"book/{n}"} for n in names if not n[:2].isdigit() and n != "summary"]
-    for c in chapters:
-        if not (dest / (c["file"] + ".md")).exists():
-            print(f"no such page: {c['file']}.md", file=sys.stderr)
-            return 2
-    # pages that every chapter may link to, always present so such links resolve
-    stable = ["book/how_to_read", "book/how_to_cite", "notebooks/90_data_provenance", "book/bibliography"]
-    chapters += [{"file": f} for f in stable if {"file": f} not in chapters]
-    toc["parts"] = [{"caption": "Chapters", "chapters": chapters}]
-    (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    env = {**os.environ, "PYTHONPATH": str(dest)}
-    result = subprocess.run([sys.executable, str(dest / "tools" / "build_book.py"), "--root", str(dest)], env=env)
+    try:
+        trimmed_copy(names, dest)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    # build_book.py makes the kernels import the copy's own analysis package (and checks it)
+    result = subprocess.run([sys.executable, str(dest / "tools" / "build_book.py"), "--root", str(dest)])
     print(f"site: file://{dest}/_build/html/index.html")
     return result.returncode
 

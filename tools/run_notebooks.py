@@ -4,12 +4,14 @@ Usage: python tools/run_notebooks.py [NAME ...]   (e.g. 03_model_collapse or cla
 
 The .md file is the source of truth: it is converted to the paired .ipynb (jupytext --sync keeps
 the pairing metadata), then the .ipynb is executed with nbclient in its own directory and
-written back with its outputs, which are the reference nbval compares against.
+written back with its outputs, which are the reference nbval compares against. Kernels import the
+``analysis`` package of this checkout, whatever the environment holds (checked; see kernel_env.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +20,9 @@ import jupytext
 import nbformat
 from jupytext.cli import jupytext as jupytext_cli
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kernel_env import KernelEnvironmentError, kernel_env, probe_kernel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -49,6 +54,14 @@ def main(argv: list[str]) -> int:
             print(f"unknown notebook(s): {', '.join(sorted(unknown))}", file=sys.stderr)
             return 2
         mds = [p for p in mds if p.stem in wanted]
+    # kernels inherit this process's environment: this checkout first on the path, guard set
+    os.environ.update(kernel_env(ROOT))
+    try:
+        probe = probe_kernel(ROOT)
+    except KernelEnvironmentError as exc:
+        print(f"refusing to execute: {exc}", file=sys.stderr)
+        return 3
+    print(f"kernels import analysis from {ROOT / probe.analysis_file}", flush=True)
     total = time.perf_counter()
     for i, md in enumerate(mds, start=1):
         ipynb = md.with_suffix(".ipynb")
