@@ -16,9 +16,13 @@ import matplotlib
 # text; a figure left open is never displayed by accident.
 matplotlib.use("Agg")
 
+import matplotlib.figure  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+
+from .report import GlueKey  # noqa: E402
+from .validation import InstanceOf, _Constraint, validate_params  # noqa: E402
 
 # Okabe-Ito: black excluded (reserved for reference lines and text).
 PALETTE = [
@@ -35,7 +39,29 @@ DIVERGING_CMAP = "cividis"
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
+__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "set_theme", "glue_figure", "save_figure"]
 
+
+class AltText(_Constraint):
+    """Alt text that says what a figure shows: a string of at least 15 non-blank characters."""
+
+    example = "A line rising from zero to one."
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, str)
+
+    def check(self, value) -> str | None:
+        return None if len(value.strip()) >= 15 else "a figure needs alt text of at least 15 characters that says what it shows"
+
+    def describe(self) -> str:
+        return "alt text of at least 15 characters"
+
+
+_FIG = [InstanceOf(matplotlib.figure.Figure, "a matplotlib Figure")]
+_DATA = [InstanceOf(pd.DataFrame, "a pandas DataFrame"), None]
+
+
+@validate_params({})
 def set_theme() -> None:
     """Apply the report's seaborn theme and colour-blind-safe palette to every later figure."""
     # font_scale: a 7-inch figure is shown about 360 px wide on a phone; at seaborn's default
@@ -67,6 +93,7 @@ def _check_figure_args(key: str, fig, alt: str) -> None:
         )
 
 
+@validate_params({"key": [GlueKey()], "fig": _FIG, "alt": [AltText()], "data": _DATA, "data_dir": [str, Path]})
 def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, data_dir="figure_data"):
     """Glue ``fig`` under ``key`` for a ``{glue:figure}`` directive (which must repeat ``:alt:``).
 
@@ -96,6 +123,7 @@ def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, da
     return csv_path
 
 
+@validate_params({"fig": _FIG, "path": [str, Path], "alt": [AltText()], "data": _DATA})
 def save_figure(fig, path: str | Path, *, alt: str, data: pd.DataFrame | None = None) -> Path:
     """Save ``fig`` as a PNG at ``path`` with ``alt`` in its Description metadata (and its data as CSV)."""
     path = Path(path)

@@ -21,6 +21,21 @@ import ast
 import types
 from dataclasses import dataclass, field
 
+from .validation import _Constraint, validate_params
+
+
+class _Name(_Constraint):
+    example = "regulation"
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, str)
+
+    def check(self, value) -> str | None:
+        return None if value.strip() else "a dataset name cannot be empty"
+
+    def describe(self) -> str:
+        return "a dataset name"
+
 __all__ = ["ProvenanceRecord", "note_dataset", "record", "reset"]
 
 
@@ -71,11 +86,13 @@ class _Tracker:
 _TRACKER = _Tracker()
 
 
+@validate_params({})
 def reset() -> None:
     """Forget everything recorded (for tests and for a fresh kernel)."""
     _TRACKER.__init__()
 
 
+@validate_params({"name": [_Name()]})
 def note_dataset(name: str) -> None:
     """Record that dataset ``name`` was read in the running cell (called by ``analysis.data.load``)."""
     _ensure_hooks()
@@ -212,6 +229,7 @@ def _post_run_cell(result=None) -> None:
         _TRACKER.variables[name] = entry
 
 
+@validate_params({"rows": [dict, None]})
 def record(*, rows: dict | None = None) -> ProvenanceRecord:
     """The provenance of a value glued now, from the running cell and the cells that fed it.
 

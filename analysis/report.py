@@ -4,10 +4,39 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 import numpy as np
 
+from .validation import Interval, Real, _Constraint, validate_params
 
+__all__ = ["GlueKey", "glue_value", "glue_with_provenance"]
+
+
+class GlueKey(_Constraint):
+    """A glue key: a non-empty string of letters, digits and '_', starting with a letter.
+
+    ``example`` is a valid value, for tests that need one.
+    """
+
+    _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+    example = "ch00_example"
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, str)
+
+    def check(self, value) -> str | None:
+        return None if self._KEY.match(value) else "a key starts with a letter and holds only letters, digits and '_'"
+
+    def describe(self) -> str:
+        return "a non-empty string key (letters, digits, '_')"
+
+
+_VALUE = [Interval(Real, None, None, closed="neither"), str]
+_ROWS = [dict, None]
+
+
+@validate_params({"key": [GlueKey()], "value": _VALUE, "rows": _ROWS})
 def glue_value(key: str, value, *, rows: dict | None = None):
     """Glue ``value`` under ``key`` for ``{glue:text}`` (numpy scalars become Python numbers).
 
@@ -30,6 +59,7 @@ def glue_value(key: str, value, *, rows: dict | None = None):
     glue_with_provenance(key, value, rows=rows)
 
 
+@validate_params({"key": [GlueKey()], "value": [object], "rows": _ROWS})
 def glue_with_provenance(key: str, value, *, rows: dict | None = None) -> None:
     """myst-nb's ``glue(key, value, display=False)``, with the provenance record in the output metadata.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 from . import data
+from .validation import Options, validate_params
 
 __all__ = ["dataset_section_html", "datasets_html"]
 
@@ -21,6 +22,7 @@ def _check_prefix(href_prefix: str) -> str:
     return href_prefix if href_prefix.endswith("/") or not href_prefix else href_prefix + "/"
 
 
+@validate_params({"name": [Options(str, data.available())], "href_prefix": [str]})
 def dataset_section_html(name: str, *, href_prefix: str = "../data/") -> str:
     """One dataset's entry: anchor ``data-NAME``, title, description, origin, downloads and schema.
 
@@ -81,6 +83,7 @@ def dataset_section_html(name: str, *, href_prefix: str = "../data/") -> str:
     )
 
 
+@validate_params({"href_prefix": [str]})
 def datasets_html(*, href_prefix: str = "../data/") -> str:
     """:func:`dataset_section_html` for every curated dataset, in name order."""
     return "\n".join(dataset_section_html(n, href_prefix=href_prefix) for n in data.available())

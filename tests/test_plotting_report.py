@@ -39,7 +39,7 @@ def test_save_figure_writes_png_with_alt_text_and_data(tmp_path):
 
 @pytest.mark.parametrize("alt", ["", "   ", "a plot", None])
 def test_figure_without_real_alt_text_is_refused(tmp_path, alt):
-    with pytest.raises(ValueError, match="alt: a figure needs alt text"):
+    with pytest.raises((ValueError, TypeError), match="alt: .*alt text"):
         plotting.save_figure(_fig(), tmp_path / "x.png", alt=alt)
 
 
@@ -48,7 +48,7 @@ def test_figure_helpers_validate_their_arguments(tmp_path):
         plotting.save_figure("not a figure", tmp_path / "x.png", alt=ALT)
     with pytest.raises(ValueError, match="path: .* must end in .png"):
         plotting.save_figure(_fig(), tmp_path / "x.svg", alt=ALT)
-    with pytest.raises(ValueError, match="key: '1bad' must start with a letter"):
+    with pytest.raises(ValueError, match="key: .*'1bad'.*starts with a letter"):
         plotting.glue_figure("1bad", _fig(), alt=ALT)
     with pytest.raises(TypeError, match="data: expected a pandas DataFrame"):
         plotting.save_figure(_fig(), tmp_path / "x.png", alt=ALT, data=[1, 2])
@@ -92,9 +92,9 @@ def test_glue_value_converts_numpy_and_refuses_nonsense(monkeypatch):
     glue_value("row", "EU", rows={"regulation": ["eu-aia-113"]})
     assert glued["row"][1]["provenance"]["rows"] == {"regulation": ["eu-aia-113"]}
     for bad in (math.nan, np.float64("inf")):
-        with pytest.raises(ValueError, match="must not be printed"):
+        with pytest.raises(ValueError, match="value: must be"):
             glue_value("bad", bad)
     with pytest.raises(TypeError, match="value: expected a number or a string"):
         glue_value("arr", np.array([1.0]))
-    with pytest.raises(ValueError, match="key: a non-empty string"):
+    with pytest.raises(ValueError, match="key: must be a non-empty string key"):
         glue_value("", 1)
