@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from .report import GlueKey  # noqa: E402
-from .validation import InstanceOf, _Constraint, validate_params  # noqa: E402
+from .validation import InstanceOf, Interval, Real, _Constraint, validate_params  # noqa: E402
 
 # Okabe-Ito: black excluded (reserved for reference lines and text).
 PALETTE = [
@@ -39,7 +39,7 @@ DIVERGING_CMAP = "cividis"
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "set_theme", "glue_figure", "save_figure"]
+__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "set_theme", "glue_figure", "save_figure", "overlapping_labels"]
 
 
 class AltText(_Constraint):
@@ -114,13 +114,56 @@ def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, da
     # depend on the kernel's matplotlib backend and carries the alt text in its metadata.
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Description": alt, "Software": None})
+    overlaps = overlapping_labels(fig)
     out = Path(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{key}.png").write_bytes(buffer.getvalue())
     fig.savefig(out / f"{key}.svg", format="svg", metadata={"Description": alt, "Date": None})
     plt.close(fig)
-    glue_with_provenance(key, Image(data=buffer.getvalue(), format="png"))
+    glue_with_provenance(key, Image(data=buffer.getvalue(), format="png"), checks={"overlapping_labels": overlaps})
     return csv_path
+
+
+@validate_params({"fig": _FIG, "tolerance_px": [Interval(Real, 0, 50, closed="both")]})
+def overlapping_labels(fig, *, tolerance_px: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of visible texts of ``fig`` (titles, axis and tick labels, legends, annotations) that overlap.
+
+    Two texts overlap when their drawn boxes intersect by more than ``tolerance_px`` pixels in
+    both directions. The site's tests require none, so no label of a published figure hides another.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    tolerance_px : float
+        Intersections up to this many pixels (in both directions) are not counted.
+
+    Returns
+    -------
+    list of (str, str)
+        The texts of each overlapping pair.
+    """
+    import matplotlib.text
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for t in fig.findobj(matplotlib.text.Text):
+        if not t.get_visible() or not t.get_text().strip():
+            continue
+        try:
+            bb = t.get_window_extent(renderer)
+        except (RuntimeError, ValueError):  # a text without a position cannot be drawn
+            continue
+        if bb.width > 0 and bb.height > 0:
+            boxes.append((t.get_text(), bb))
+    pairs = []
+    for i, (text_a, a) in enumerate(boxes):
+        for text_b, b in boxes[i + 1:]:
+            dx = min(a.x1, b.x1) - max(a.x0, b.x0)
+            dy = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if dx > tolerance_px and dy > tolerance_px:
+                pairs.append((text_a, text_b))
+    return pairs
 
 
 @validate_params({"fig": _FIG, "path": [str, Path], "alt": [AltText()], "data": _DATA})

@@ -76,7 +76,8 @@ def test_glue_figure_glues_a_png_and_writes_its_data(tmp_path, monkeypatch):
     png = base64.b64decode(bundle["application/papermill.record/image/png"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and ALT.encode() in png
     assert meta["scrapbook"]["mime_prefix"] == "application/papermill.record/"
-    assert set(meta["provenance"]) == {"datasets", "functions", "rows", "code"}
+    assert set(meta["provenance"]) == {"datasets", "functions", "rows", "code", "checks"}
+    assert meta["provenance"]["checks"] == {"overlapping_labels": []}
     # the figure's downloads beside its data: the same PNG, and an SVG that keeps its text as text
     assert (tmp_path / "fig_rise.png").read_bytes() == png
     svg = (tmp_path / "fig_rise.svg").read_text()
@@ -94,7 +95,21 @@ def test_glue_value_converts_numpy_and_refuses_nonsense(monkeypatch):
     for bad in (math.nan, np.float64("inf")):
         with pytest.raises(ValueError, match="value: must be"):
             glue_value("bad", bad)
-    with pytest.raises(TypeError, match="value: expected a number or a string"):
+    with pytest.raises(TypeError, match="value: expected a finite number"):
         glue_value("arr", np.array([1.0]))
     with pytest.raises(ValueError, match="key: must be a non-empty string key"):
         glue_value("", 1)
+
+
+def test_overlapping_labels_are_found():
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "a long label here")
+    ax.text(0.52, 0.5, "another long label")
+    ax.text(0.1, 0.9, "far away")
+    pairs = plotting.overlapping_labels(fig)
+    assert ("a long label here", "another long label") in pairs
+    assert not any("far away" in p for p in pairs)
+    plt.close(fig)
+    clean = _fig()
+    assert plotting.overlapping_labels(clean) == []
+    plt.close(clean)

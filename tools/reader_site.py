@@ -164,6 +164,7 @@ def collect(app: Sphinx) -> dict[str, dict]:
                 "functions": prov.get("functions", []),
                 "rows": prov.get("rows", {}),
                 "recorded": bool(prov),
+                "checks": prov.get("checks", {}),
             }
     return entries
 

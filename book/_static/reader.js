@@ -170,6 +170,28 @@ function fixSidebarToggles() {
 }
 fixSidebarToggles();
 
+// Accessibility repairs of the themes' markup (axe-core, WCAG 2.1 AA):
+// - a control whose visible text is not part of its accessible name (the search button shows
+//   "Search Ctrl+K" but is named "Search"; the colour-mode button): name it by what it shows;
+// - sphinxcontrib-bibtex's role="list" holds role="doc-biblioentry" entries, not list items.
+function fixNames() {
+  // icons inside a named control are decoration: their titles ("Light", "Dark") are not its name
+  for (const icon of document.querySelectorAll("button[aria-label] i, a[aria-label] i, button[aria-label] svg, a[aria-label] svg")) {
+    icon.setAttribute("aria-hidden", "true");
+    icon.removeAttribute("title");
+  }
+  for (const el of document.querySelectorAll("button[aria-label], a[aria-label]")) {
+    const text = el.innerText.replace(/\s+/g, " ").trim();
+    const label = el.getAttribute("aria-label");
+    if (text && !label.toLowerCase().includes(text.toLowerCase())) el.setAttribute("aria-label", `${text} (${label})`);
+  }
+  for (const list of document.querySelectorAll(".citation-list[role=list]")) {
+    for (const child of list.children) child.setAttribute("role", "listitem");
+  }
+}
+fixNames();
+new MutationObserver(fixNames).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-mode"] });
+
 // Print (and the PDF edition): open every collapsed cell so nothing is hidden on paper.
 function openAll() { document.querySelectorAll("details").forEach((d) => { d.dataset.wasOpen = d.open; d.open = true; }); }
 function restore() { document.querySelectorAll("details[data-was-open]").forEach((d) => { d.open = d.dataset.wasOpen === "true"; delete d.dataset.wasOpen; }); }
