@@ -265,3 +265,14 @@ def test_citation_file_carries_the_configured_urls():
         assert (CITATION.get(cff_key) or "") == (config.get(cfg_key) or ""), (
             f"CITATION.cff {cff_key} and _config.yml {cfg_key} disagree"
         )
+
+
+def test_no_figure_has_overlapping_labels(built_site):
+    """Every glued figure was checked at glue time (plotting.overlapping_labels): no label hides another."""
+    index = json.loads((built_site / "provenance.json").read_text())
+    figures = {k: e for k, e in index.items() if e["kind"] == "figure"}
+    assert figures
+    unchecked = [k for k, e in figures.items() if "overlapping_labels" not in e.get("checks", {})]
+    assert not unchecked, f"figures glued without plotting.glue_figure: {unchecked}"
+    bad = {k: e["checks"]["overlapping_labels"][:3] for k, e in figures.items() if e["checks"]["overlapping_labels"]}
+    assert not bad, f"figures with overlapping labels: {bad}"
