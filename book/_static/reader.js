@@ -99,12 +99,18 @@ async function enhanceTables() {
     box.before(bar);
     if (t.tBodies[0].rows.length < MIN_ROWS || !DataTable) { collapseLongCells(t); return; }
     collapseLongCells(t);
+    DataTable.ext.errMode = "throw";  // never an alert box; a table DataTables cannot read stays plain
+    let dt;
+    try {
+      dt = new DataTable(t, {
+        paging: false, order: [], autoWidth: false, info: true,
+        layout: { topStart: null, topEnd: null, bottomStart: "info", bottomEnd: null },
+        language: { info: "_TOTAL_ rows", infoFiltered: "(filtered from _MAX_)", infoEmpty: "No matching rows" },
+      });
+    } catch (e) {
+      return;
+    }
     t.classList.add("reader-datatable");
-    const dt = new DataTable(t, {
-      paging: false, order: [], autoWidth: false, info: true,
-      layout: { topStart: null, topEnd: null, bottomStart: "info", bottomEnd: null },
-      language: { info: "_TOTAL_ rows", infoFiltered: "(filtered from _MAX_)", infoEmpty: "No matching rows" },
-    });
     bar.prepend(searchBox(t, name, dt, DataTable));
   });
 }
