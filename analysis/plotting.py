@@ -146,9 +146,16 @@ def overlapping_labels(fig, *, tolerance_px: float = 1.0) -> list[tuple[str, str
 
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    # an axis keeps label objects for ticks outside its view limits; they are not drawn
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            drawn = {id(x) for tick in axis._update_ticks() for x in (tick.label1, tick.label2)}
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                undrawn.update(id(x) for x in (tick.label1, tick.label2) if id(x) not in drawn)
     boxes = []
     for t in fig.findobj(matplotlib.text.Text):
-        if not t.get_visible() or not t.get_text().strip():
+        if not t.get_visible() or not t.get_text().strip() or id(t) in undrawn:
             continue
         try:
             bb = t.get_window_extent(renderer)

@@ -113,3 +113,14 @@ def test_overlapping_labels_are_found():
     clean = _fig()
     assert plotting.overlapping_labels(clean) == []
     plt.close(clean)
+
+
+def test_tick_labels_outside_the_view_are_not_counted():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 1)
+    ax.set_ylabel("a long y label that sits beside the ticks")
+    ax.set_xlim(0.2, 0.8)
+    assert plotting.overlapping_labels(fig) == []
+    plt.close(fig)

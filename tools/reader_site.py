@@ -399,6 +399,26 @@ def _evidence_dates(app: Sphinx) -> dict[str, str]:
         if e["key"].endswith("evidence_as_of") and e["value"]:
             value = e["value"].strip("'\"")
             dates[e["doc"]] = max(dates.get(e["doc"], ""), value)
+    # a page that glues no date of its own: the latest check date of the datasets its numbers read
+    import yaml
+
+    checked: dict[str, str] = {}
+    for schema in (ROOT / "analysis" / "data").glob("*.schema.yml"):
+        origin = (yaml.safe_load(schema.read_text(encoding="utf-8")) or {}).get("origin") or {}
+        if origin.get("date_accessed"):
+            checked[schema.name.removesuffix(".schema.yml")] = str(origin["date_accessed"])
+    for e in entries.values():
+        if e["doc"] in dates and any(x["key"].endswith("evidence_as_of") for x in entries.values() if x["doc"] == e["doc"]):
+            continue
+        for ds in e["datasets"]:
+            if ds in checked:
+                dates.setdefault(e["doc"] + "#data", "")
+                dates[e["doc"] + "#data"] = max(dates[e["doc"] + "#data"], checked[ds])
+    for key in [k for k in dates if k.endswith("#data")]:
+        doc = key.removesuffix("#data")
+        value = dates.pop(key)
+        if value and doc not in dates:
+            dates[doc] = value
     return dates
 
 
@@ -416,7 +436,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     bits = [f'Version {html.escape(cfg.reader_version)} ({html.escape(cfg.reader_release_date)})']
     if evidence:
         bits.append(f"evidence as of {html.escape(evidence)}")
-    nb = Path(_exec_folder(app)) / f"{pagename}.ipynb"
+    nb = Path(_exec_folder(app)) / f"{pagename}.ipynb"  # written by myst-nb for notebooks only
     if nb.exists() and pagename != PROVENANCE_DOC:
         bits.append(f'<a href="{Path(pagename).name}.ipynb" download>executed notebook (.ipynb)</a>')
     if cfg.reader_pdf_name:
@@ -428,6 +448,28 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 # ---------------------------------------------------------------------------------------------
 # after the build: copies and patches
+
+
+def _executed_notebook(app: Sphinx, docname: str):
+    """The executed notebook of ``docname`` with all its outputs, from myst-nb's execution cache, or None.
+
+    (The copy myst-nb writes to ``jupyter_execute`` has its outputs removed.)
+    """
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    source = Path(app.srcdir) / f"{docname}.md"
+    if not source.exists():
+        return None
+    text = source.read_text(encoding="utf-8")
+    if "kernelspec" not in text.split("---", 2)[1 if text.startswith("---") else 0][:2000]:
+        return None  # a plain page, not a notebook
+    cache_path = app.env.mystnb_config.execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")  # type: ignore[attr-defined]
+    try:
+        _, merged = get_cache(cache_path).merge_match_into_notebook(read_myst_markdown_notebook(text))
+    except KeyError:
+        return None
+    return merged
 
 
 def finish(app: Sphinx, exc) -> None:
@@ -449,14 +491,15 @@ def finish(app: Sphinx, exc) -> None:
         search_js.write_text(text.replace(pattern, "stopwords.indexOf(queryTermLower) !== -1"), encoding="utf-8")
     elif "queryTerm.match(/^\\d+$/)" in text:
         raise RuntimeError("searchtools.js changed: cannot make search keep numbers")
-    # executed notebooks beside their pages
-    folder = _exec_folder(app)
+    # executed notebooks (with every output, from the execution cache) beside their pages
+    import nbformat
+
     for docname in app.env.found_docs:
-        nb = folder / f"{docname}.ipynb"
-        if nb.exists():
+        nb = _executed_notebook(app, docname)
+        if nb is not None:
             dest = out / f"{docname}.ipynb"
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(nb, dest)
+            nbformat.write(nb, dest)
     # curated data and schemas
     data_out = out / "data"
     data_out.mkdir(exist_ok=True)
