@@ -87,7 +87,7 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def site_pdf(built_site: Path) -> Path:
+def site_pdf(built_site: Path, browser) -> Path:
     """The PDF edition in the built site (as `make pdf` prints it), printed again when the site is newer."""
     sys.path.insert(0, str(ROOT / "tools"))
     import make_pdf
@@ -96,5 +96,5 @@ def site_pdf(built_site: Path) -> Path:
     index = built_site / "index.html"
     newest = max(p.stat().st_mtime for p in built_site.glob("**/*.html"))
     if not out.exists() or out.stat().st_mtime < max(newest, index.stat().st_mtime):
-        make_pdf.build_pdf(built_site, out, ROOT)
+        make_pdf.build_pdf(built_site, out, ROOT, browser=browser)
     return out

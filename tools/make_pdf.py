@@ -119,64 +119,78 @@ td{{padding:4pt 2pt;border-bottom:1px solid #ddd}}</style></head><body><h1>Conte
 <th style="text-align:right">PDF page</th></tr></thead><tbody>{items}</tbody></table></body></html>"""
 
 
-def build_pdf(site: Path, out: Path, root: Path = ROOT) -> Path:
-    """Print every page of ``site`` and merge them into ``out``; returns ``out``."""
-    from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader, PdfWriter
+def build_pdf(site: Path, out: Path, root: Path = ROOT, browser=None) -> Path:
+    """Print every page of ``site`` and merge them into ``out``; returns ``out``.
 
+    ``browser`` is a Playwright Chromium browser to use (the test session's); without it, Debian's
+    Chromium is launched for the job.
+    """
     if not (site / "index.html").exists():
         raise FileNotFoundError(f"site: {site} has no index.html; run `make book` first")
+    if browser is not None:
+        return _build(site, out, root, browser)
+    from playwright.sync_api import sync_playwright
+
     exe = next((p for p in CHROMIUM_CANDIDATES if os.path.exists(p)), None)
     if exe is None:
         raise FileNotFoundError("Chromium is not installed (Debian package 'chromium')")
+    with sync_playwright() as p:
+        own = p.chromium.launch(
+            executable_path=exe, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            return _build(site, out, root, own)
+        finally:
+            own.close()
+
+
+def _build(site: Path, out: Path, root: Path, browser) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
     meta = metadata(root)
     docs = [d for d in toc_docs(root) if d not in SKIP_DOCS]
     server, base = _serve(site)
     parts: list[tuple[str, str, bytes]] = []
     t0 = time.perf_counter()
+    context = browser.new_context()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=exe, headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-            )
-            context = browser.new_context()
-            page = context.new_page()
-            # offline: nothing but the local server
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
-            for doc in docs:
-                path = f"{doc}.html"
-                page.emulate_media(media="screen")
-                pdf = _print(page, f"{base}/{path}", meta, "/" + path)
-                title = page.locator("article h1").first.inner_text().strip().rstrip("#").strip()
-                parts.append((title, "/" + path, pdf))
-            counts = [len(PdfReader(io.BytesIO(pdf)).pages) for _, _, pdf in parts]
+        page = context.new_page()
+        # offline: nothing but the local server
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
+        for doc in docs:
+            path = f"{doc}.html"
             page.emulate_media(media="screen")
-            page.set_content(_title_html(meta))
-            title_pdf = page.pdf(format="A4", print_background=True, margin=MARGIN)
-            n_title = len(PdfReader(io.BytesIO(title_pdf)).pages)
-            # the contents fit on one or two pages: print once, and again if their length moved the numbers
-            n_toc = 1
-            for _ in range(3):
-                start = n_title + n_toc + 1
-                rows = []
-                for (title, path, _), n in zip(parts, counts):
-                    rows.append((title, path, start))
-                    start += n
-                page.set_content(_toc_html(meta, rows))
-                toc_pdf = page.pdf(format="A4", print_background=True, margin=MARGIN)
-                got = len(PdfReader(io.BytesIO(toc_pdf)).pages)
-                if got == n_toc:
-                    break
-                n_toc = got
-            browser.close()
+            pdf = _print(page, f"{base}/{path}", meta, "/" + path)
+            title = page.locator("article h1").first.inner_text().strip().rstrip("#").strip()
+            parts.append((title, "/" + path, pdf))
+        counts = [len(PdfReader(io.BytesIO(pdf)).pages) for _, _, pdf in parts]
+        page.emulate_media(media="screen")
+        page.set_content(_title_html(meta))
+        title_pdf = page.pdf(format="A4", print_background=True, margin=MARGIN)
+        n_title = len(PdfReader(io.BytesIO(title_pdf)).pages)
+        # the contents fit on one or two pages: print again if their length moved the numbers
+        n_toc = 1
+        for _ in range(3):
+            start = n_title + n_toc + 1
+            rows = []
+            for (title, path, _), n in zip(parts, counts):
+                rows.append((title, path, start))
+                start += n
+            page.set_content(_toc_html(meta, rows))
+            toc_pdf = page.pdf(format="A4", print_background=True, margin=MARGIN)
+            got = len(PdfReader(io.BytesIO(toc_pdf)).pages)
+            if got == n_toc:
+                break
+            n_toc = got
     finally:
+        context.close()
         server.shutdown()
         server.server_close()
     writer = PdfWriter()
     for blob in (title_pdf, toc_pdf):
         writer.append(PdfReader(io.BytesIO(blob)))
-    for (title, path, blob), row in zip(parts, rows):
+    for title, _path, blob in parts:
         writer.append(PdfReader(io.BytesIO(blob)), outline_item=title)
     writer.add_metadata({"/Title": meta["title"], "/Author": meta["authors"],
                          "/Subject": f"Version {meta['version']}, {meta['date']}"})
