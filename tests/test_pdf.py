@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 import yaml
@@ -15,7 +16,8 @@ PRINTED = [d for d in toc_docs() if d != "book/provenance"]
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    # NFKC folds the PDF's ligatures ("ﬁ") back into letters
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 @pytest.fixture(scope="module")
