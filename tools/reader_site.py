@@ -404,9 +404,12 @@ def _evidence_dates(app: Sphinx) -> dict[str, str]:
 
     checked: dict[str, str] = {}
     for schema in (ROOT / "analysis" / "data").glob("*.schema.yml"):
-        origin = (yaml.safe_load(schema.read_text(encoding="utf-8")) or {}).get("origin") or {}
-        if origin.get("date_accessed"):
-            checked[schema.name.removesuffix(".schema.yml")] = str(origin["date_accessed"])
+        spec = yaml.safe_load(schema.read_text(encoding="utf-8")) or {}
+        origin = spec.get("origin") or {}
+        # the date the rows were last checked: the origin block's, or a table's own last_verified
+        found = [str(d) for d in (origin.get("date_accessed"), spec.get("last_verified")) if d]
+        if found:
+            checked[schema.name.removesuffix(".schema.yml")] = max(found)
     for e in entries.values():
         if e["doc"] in dates and any(x["key"].endswith("evidence_as_of") for x in entries.values() if x["doc"] == e["doc"]):
             continue
