@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check sweeps
+.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check sweeps pdf
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -27,6 +27,7 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one)"
+	@echo "make pdf        print the PDF edition of the built site (_build/html/synthetic-data-report.pdf)"
 	@echo "make clean      remove _build (keeps .venv)"
 	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
 
@@ -85,8 +86,17 @@ chromium:
 	  exit 1; \
 	fi
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility audit, pinned in package-lock.json, from the npm registry (no browser download)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# The PDF edition, printed offline from the built site by Debian's Chromium (tools/make_pdf.py)
+pdf: $(STAMP) chromium
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python tools/make_pdf.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)

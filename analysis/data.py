@@ -54,6 +54,7 @@ import pandas as pd
 import yaml
 
 from analysis.validation import InstanceOf, validate_params
+from analysis import provenance as _provenance
 from analysis.wordfreq_data import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
 
 __all__ = [
@@ -267,6 +268,7 @@ def load(
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     schema = load_schema(name, data_dir=data_dir)
+    _provenance.note_dataset(name)  # the site links each glued number to the datasets it read
     path = data_dir / f"{name}.csv"
     header, raw_rows, lines = read_csv_strict(path)
     return validate_rows(

@@ -89,3 +89,17 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def site_pdf(built_site: Path, browser) -> Path:
+    """The PDF edition in the built site (as `make pdf` prints it), printed again when the site is newer."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_pdf
+
+    out = built_site / make_pdf.metadata(ROOT)["pdf_name"]
+    index = built_site / "index.html"
+    newest = max(p.stat().st_mtime for p in built_site.glob("**/*.html"))
+    if not out.exists() or out.stat().st_mtime < max(newest, index.stat().st_mtime):
+        make_pdf.build_pdf(built_site, out, ROOT, browser=browser)
+    return out
