@@ -14,9 +14,11 @@ Generation 0 is always the true distribution; generation 1 is fitted to real dat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
@@ -242,7 +244,8 @@ def _draw_sample(rng, n, mean, var):
 
 @validate_params({"mean": [ArrayLike(ndim=None), _REAL], "var": [ArrayLike(ndim=None, lo=0.0), Interval(Real, 0, None)],
                   "mu0": [_REAL], "sigma0": [_POS]})
-def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
+def wasserstein2_sq(mean: npt.ArrayLike, var: npt.ArrayLike, *, mu0: float = 0.0,
+                    sigma0: float = 1.0) -> float | np.ndarray:
     """Squared 2-Wasserstein distance between N(mean, var) and N(mu0, sigma0^2): (mean - mu0)^2 + (sd - sigma0)^2.
 
     Parameters
@@ -452,7 +455,7 @@ def mixing_theory(
 
 @validate_params({"fractions": [ArrayLike(min_size=1)], "ratios": [ArrayLike(min_size=1)],
                   "tolerance": [Interval(Real, 0, None, closed="neither")]})
-def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) -> float:
+def smallest_sufficient_fraction(fractions: npt.ArrayLike, ratios: npt.ArrayLike, *, tolerance: float = 0.10) -> float:
     """Smallest real fraction on a grid from which every larger fraction keeps error / error_1 <= 1 + tolerance (NaN if none).
 
     Parameters
@@ -493,8 +496,8 @@ def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) 
                   "seed": [Interval(Integral, 0, 4000, closed="both")]})
 def real_fraction_grid(
     *,
-    fractions,
-    sample_sizes,
+    fractions: npt.ArrayLike,
+    sample_sizes: npt.ArrayLike,
     generations: int,
     chains: int,
     estimator: str = "unbiased",
@@ -607,7 +610,7 @@ def _mixing_mean_sq(*, generations: int, sample_size: int, n_real: np.ndarray, e
 
 # values: ndim checked in the body (a 2-d declaration would make the generic fuzz harness pass 1-d placeholders)
 @validate_params({"values": [ArrayLike(ndim=None, min_size=1)], "quantiles": [ArrayLike(min_size=1, lo=0.0, hi=1.0)]})
-def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
+def fan_quantiles(values: npt.ArrayLike, *, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
     """Per-generation quantiles over chains of a (generations + 1, chains) array, as a tidy table (generation, q, value).
 
     Parameters
@@ -651,14 +654,14 @@ def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
                   "top_k": [Interval(Integral, 1, None, closed="left")], "pseudo_count": [_POS],
                   "snapshot_generations": [ArrayLike(integer=True, lo=0), None], "seed": [Seed()]})
 def categorical_recursion(
-    probs,
+    probs: npt.ArrayLike,
     *,
     generations: int,
     sample_size: int,
     chains: int,
     top_k: int = 100,
     pseudo_count: float = 0.5,
-    snapshot_generations=None,
+    snapshot_generations: Sequence[int] | None = None,
     seed: int | None = None,
 ) -> CategoricalPaths:
     """Refit a categorical distribution to ``sample_size`` draws from the previous fit (empirical frequencies; Shumailov et al. 2024, Sec. 3.1).
@@ -749,7 +752,7 @@ def categorical_recursion(
 
 
 @validate_params({"probs": [ArrayLike(min_size=2, lo=0.0, max_size=10**6)], "generations": [_GEN0], "sample_size": [_SIZE]})
-def gini_simpson_theory(probs, *, generations: int, sample_size: int) -> np.ndarray:
+def gini_simpson_theory(probs: npt.ArrayLike, *, generations: int, sample_size: int) -> np.ndarray:
     """E Gini-Simpson_t = GS_0 (1 - 1/M)^t for the categorical refit, t = 0..generations (Wright-Fisher heterozygosity decay).
 
     Parameters
@@ -1166,7 +1169,7 @@ def mixed_regression_floor(*, synthetic_fraction: float, shift_sq: float) -> flo
 @validate_params({"sample_sizes": [ArrayLike(min_size=1, max_size=10_000, integer=True, lo=3)],
                   "n_features": _MIX["n_features"], "synthetic_fractions": [ArrayLike(min_size=1, max_size=100, lo=0.0, hi=1.0)],
                   "shift_sq": _MIX["shift_sq"], "noise_std": _MIX["noise_std"]})
-def mixed_regression_curve(sample_sizes, *, n_features: int, synthetic_fractions, shift_sq: float,
+def mixed_regression_curve(sample_sizes: npt.ArrayLike, *, n_features: int, synthetic_fractions: npt.ArrayLike, shift_sq: float,
                            noise_std: float) -> pd.DataFrame:
     """:func:`mixed_regression_theory` over a grid of total sample sizes and synthetic shares, as a tidy table.
 

@@ -94,7 +94,8 @@ def _check_figure_args(key: str, fig, alt: str) -> None:
 
 
 @validate_params({"key": [GlueKey()], "fig": _FIG, "alt": [AltText()], "data": _DATA, "data_dir": [str, Path]})
-def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, data_dir="figure_data"):
+def glue_figure(key: str, fig: matplotlib.figure.Figure, *, alt: str, data: pd.DataFrame | None = None,
+                data_dir: str | Path = "figure_data") -> Path:
     """Glue ``fig`` under ``key`` for a ``{glue:figure}`` directive (which must repeat ``:alt:``).
 
     ``alt`` is required (checked here; the page test checks every rendered image has it). When ``data`` is given, the
@@ -130,7 +131,7 @@ def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, da
 
 
 @validate_params({"fig": _FIG, "tolerance_px": [Interval(Real, 0, 50, closed="both")]})
-def overlapping_labels(fig, *, tolerance_px: float = 1.0) -> list[tuple[str, str]]:
+def overlapping_labels(fig: matplotlib.figure.Figure, *, tolerance_px: float = 1.0) -> list[tuple[str, str]]:
     """Pairs of visible texts of ``fig`` (titles, axis and tick labels, legends, annotations) that overlap.
 
     Two texts overlap when their drawn boxes intersect by more than ``tolerance_px`` pixels in
@@ -179,7 +180,7 @@ def overlapping_labels(fig, *, tolerance_px: float = 1.0) -> list[tuple[str, str
 
 
 @validate_params({"fig": _FIG, "path": [str, Path], "alt": [AltText()], "data": _DATA})
-def save_figure(fig, path: str | Path, *, alt: str, data: pd.DataFrame | None = None) -> Path:
+def save_figure(fig: matplotlib.figure.Figure, path: str | Path, *, alt: str, data: pd.DataFrame | None = None) -> Path:
     """Save ``fig`` as a PNG at ``path`` with ``alt`` in its Description metadata (and its data as CSV)."""
     path = Path(path)
     _check_figure_args(path.stem.replace("-", "_"), fig, alt)

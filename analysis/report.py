@@ -37,7 +37,7 @@ _ROWS = [dict, None]
 
 
 @validate_params({"key": [GlueKey()], "value": _VALUE, "rows": _ROWS})
-def glue_value(key: str, value, *, rows: dict | None = None):
+def glue_value(key: str, value: float | str, *, rows: dict | None = None) -> None:
     """Glue ``value`` under ``key`` for ``{glue:text}`` (numpy scalars become Python numbers).
 
     myst-nb formats a glued number from its text repr, which for numpy scalars is
@@ -60,7 +60,7 @@ def glue_value(key: str, value, *, rows: dict | None = None):
 
 
 @validate_params({"key": [GlueKey()], "value": [object], "rows": _ROWS, "checks": [dict, None]})
-def glue_with_provenance(key: str, value, *, rows: dict | None = None, checks: dict | None = None) -> None:
+def glue_with_provenance(key: str, value: object, *, rows: dict | None = None, checks: dict | None = None) -> None:
     """myst-nb's ``glue(key, value, display=False)``, with the provenance record in the output metadata.
 
     The output is exactly what ``myst_nb.glue`` writes (a display_data output whose metadata holds

@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import json
 import platform
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class StaleResultsError(RuntimeError):
     """A results file was computed by code that differs from the checkout."""
 
 
-def code_hash(files) -> str:
+def code_hash(files: Iterable[str | Path]) -> str:
     """SHA-256 over the named files of the package (paths relative to the repository root), in order."""
     h = hashlib.sha256()
     for rel in files:
@@ -58,7 +59,7 @@ def code_hash(files) -> str:
     return h.hexdigest()
 
 
-def library_versions(names) -> dict[str, str]:
+def library_versions(names: Iterable[str]) -> dict[str, str]:
     """Installed version of each distribution (``"not installed"`` if absent)."""
     out = {}
     for name in names:
@@ -69,7 +70,8 @@ def library_versions(names) -> dict[str, str]:
     return out
 
 
-def write_results(name: str, frame: pd.DataFrame, *, code_files, settings: dict, seed: int, libraries,
+def write_results(name: str, frame: pd.DataFrame, *, code_files: Iterable[str | Path], settings: dict,
+                  seed: int, libraries: Iterable[str],
                   command: str, results_dir: Path | None = None) -> Provenance:
     """Write ``frame`` and its provenance; returns the :class:`Provenance` written."""
     if not isinstance(name, str) or not name.isidentifier():
@@ -110,7 +112,8 @@ def load_results(name: str, *, results_dir: Path | None = None,
     return pd.read_csv(csv), prov
 
 
-def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns,
+def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by: str | list[str],
+                     columns: list[str],
                      family_error: float = 1e-3) -> pd.DataFrame:
     """Compare the means of ``columns`` per ``by`` group of a stored sweep and a rerun, within Monte Carlo error.
 
