@@ -1192,9 +1192,13 @@ def mixed_regression_curve(sample_sizes: npt.ArrayLike, *, n_features: int, synt
     ----------
     dohmatob2025strong
     """
+    sizes = np.asarray(sample_sizes).astype(np.int64)
+    if np.any(sizes < n_features + 2):
+        raise ValueError(f"sample_sizes: each must be >= n_features + 2 = {n_features + 2} (finite variance), "
+                         f"got {int(sizes.min())}")
     rows = []
     for p in np.asarray(synthetic_fractions, dtype=float):
-        for n in np.asarray(sample_sizes).astype(np.int64):
+        for n in sizes:
             r = mixed_regression_theory(n_samples=int(n), n_features=n_features, synthetic_fraction=float(p),
                                         shift_sq=shift_sq, noise_std=noise_std)
             rows.append({"synthetic_fraction": float(p), **r._asdict(),

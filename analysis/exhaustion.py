@@ -70,12 +70,15 @@ EXCLUDED_BASES = ("speculative", "not disclosed", "multimodal pretraining tokens
 
 # Declared constraints (analysis.validation), shared by the functions below.
 _N = [Interval(Integral, 1, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
+# at least 2 draws where a Monte Carlo standard error is reported (quantile_bootstrap_se needs 2)
+_N2 = [Interval(Integral, 2, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
 _SEED = ["seed"]
 _OVERTRAINING = [Interval(Real, 1, 1e4, closed="both")]
 _RESTRICTED = [Interval(Real, 0, 1, closed="left")]
 _EPOCHS = [None, Interval(Real, 1, 1e4, closed="both")]
 _PROJECTION = [Options(str, PROJECTIONS)]
-_YEARS = [ArrayLike(ndim=1, min_size=1, max_size=10_000)]
+# calendar years, the range stock_samples accepts (the projections are fitted on 2010s-2020s data)
+_YEARS = [ArrayLike(ndim=1, min_size=1, max_size=10_000, lo=1990, hi=2100)]
 _POSITIVE = [Interval(Real, 0, None, closed="neither")]
 
 
@@ -553,7 +556,7 @@ def crossing_years(stock0: npt.ArrayLike, stock_growth: npt.ArrayLike, demand0: 
 
 @validate_params({"overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED, "epochs": _EPOCHS,
                   "projection": _PROJECTION, "dataset_growth": [None, InstanceOf(tuple, "a (low, high) tuple")],
-                  "n": _N, "seed": _SEED})
+                  "n": _N2, "seed": _SEED})
 def runout_distribution(
     *,
     overtraining: float = 1.0,
@@ -666,7 +669,7 @@ def projection_bands(*, years: npt.ArrayLike, n: int = 20000, seed: int | None =
 
 
 @validate_params({"years": _YEARS, "overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED,
-                  "projection": _PROJECTION, "n": _N, "seed": _SEED})
+                  "projection": _PROJECTION, "n": _N2, "seed": _SEED})
 def synthetic_need(*, years: npt.ArrayLike, overtraining: float = 1.0, restricted_share: float = 0.0, projection: str = "pooled",
                    n: int = 20000, seed: int | None = None) -> pd.DataFrame:
     """Synthetic tokens a frontier run in each year would need if the dataset trend continues past the stock: max(D - S, 0) and its share of D.
@@ -723,7 +726,7 @@ SCENARIOS = (
 )
 
 
-@validate_params({"n": _N, "seed": _SEED, "projection": _PROJECTION})
+@validate_params({"n": _N2, "seed": _SEED, "projection": _PROJECTION})
 def scenario_table(*, n: int = 20000, seed: int | None = None, projection: str = "pooled") -> pd.DataFrame:
     """Median run-out year, 80% interval and MC SE of the median for each scenario in ``SCENARIOS``.
 

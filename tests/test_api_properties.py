@@ -103,6 +103,45 @@ STRATEGIES["analysis.exhaustion.fit_growth"] = st.fixed_dictionaries(
     {"df": st.deferred(_token_rows), "seed": st.integers(0, 2**32 - 1)})
 STRATEGIES["analysis.exhaustion.parameter_median"] = st.fixed_dictionaries({"name": st.deferred(_exhaustion_parameter)})
 
+# chapter 3 (collapse): probability vectors sum to 1, fan values are (generations + 1, chains),
+# fractions are strictly increasing -- joint constraints the per-parameter declarations cannot express.
+def _probs(k_min=2, k_max=20):
+    return st.lists(st.floats(0.01, 1.0), min_size=k_min, max_size=k_max).map(
+        lambda w: np.asarray(w) / np.sum(w))
+
+
+STRATEGIES["analysis.collapse.gini_simpson_theory"] = st.fixed_dictionaries(
+    {"probs": _probs(), "generations": st.integers(0, 12), "sample_size": st.integers(2, 200)})
+STRATEGIES["analysis.collapse.categorical_recursion"] = st.integers(3, 20).flatmap(lambda k: st.fixed_dictionaries({
+    "probs": _probs(k, k), "generations": st.integers(1, 6), "sample_size": st.integers(2, 100),
+    "chains": st.integers(1, 20), "top_k": st.integers(1, k - 1), "seed": st.integers(0, 2**32 - 1)}))
+STRATEGIES["analysis.collapse.fan_quantiles"] = st.tuples(st.integers(1, 10), st.integers(1, 20)).flatmap(
+    lambda shape: st.fixed_dictionaries({
+        "values": st.lists(st.floats(-1e6, 1e6), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]).map(
+            lambda xs, shape=shape: np.asarray(xs).reshape(shape)),
+        "quantiles": st.lists(st.floats(0.0, 1.0), min_size=1, max_size=5).map(np.asarray)}))
+STRATEGIES["analysis.collapse.smallest_sufficient_fraction"] = st.integers(1, 10).flatmap(lambda n: st.fixed_dictionaries({
+    "fractions": st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n, unique=True).map(lambda xs: np.sort(xs)),
+    "ratios": st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n).map(np.asarray),
+    "tolerance": st.floats(1e-3, 1.0)}))
+
+# Results that may be infinite by documented design (checked: no NaN, and inf only where documented).
+INF_DOCUMENTED = {
+    "analysis.exhaustion.crossing_years":
+        "+inf if demand never reaches the stock, -inf if always above (demand growing no faster than the stock)",
+}
+
+
+def _check_documented_inf(qualname, kwargs, result):
+    arr = np.asarray(result, dtype=float)
+    assert not np.isnan(arr).any(), f"{qualname}: NaN in the result"
+    if qualname == "analysis.exhaustion.crossing_years":
+        g = np.broadcast_to(np.asarray(kwargs["stock_growth"], dtype=float), arr.shape)
+        d = np.broadcast_to(np.asarray(kwargs["demand_growth"], dtype=float), arr.shape)
+        bad = ~np.isfinite(arr) & (np.log(d) > np.log(g))
+        assert not bad.any(), f"{qualname}: infinite although demand grows faster than the stock: {kwargs}"
+
+
 # Results that may be NaN by documented design.
 NAN_DOCUMENTED = {
     "analysis.cost.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
@@ -283,7 +322,9 @@ def test_generated_valid_input_gives_a_finite_result_of_the_documented_type(qual
             return
         if expected_type is not None:
             assert isinstance(result, expected_type), f"{qualname} returned {type(result).__name__}, not {expected_type.__name__}"
-        if not (qualname in NAN_DOCUMENTED and isinstance(result, float) and math.isnan(result)):
+        if qualname in INF_DOCUMENTED:
+            _check_documented_inf(qualname, kwargs, result)
+        elif not (qualname in NAN_DOCUMENTED and isinstance(result, float) and math.isnan(result)):
             _assert_finite(result, qualname)
         successes.append(1)
 
