@@ -125,6 +125,49 @@ STRATEGIES["analysis.collapse.smallest_sufficient_fraction"] = st.integers(1, 10
     "ratios": st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n).map(np.asarray),
     "tolerance": st.floats(1e-3, 1.0)}))
 
+# claims and regulation: text, and names or rows of the curated tables.
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)
+
+
+def _claim_rows():
+    from analysis import data
+
+    table = data.load("claims")
+    return st.lists(st.integers(0, len(table) - 1), min_size=1, max_size=len(table), unique=True).map(
+        lambda rows: table.iloc[sorted(rows)].reset_index(drop=True))
+
+
+def _regulation_ids():
+    from analysis import data
+
+    return st.sampled_from(sorted(data.load("regulation")["id"]))
+
+
+def _claims_const(name):
+    from analysis import claims
+
+    return st.sampled_from(sorted(getattr(claims, name)))
+
+
+def _bib_sources():
+    from analysis import data
+
+    return st.lists(st.sampled_from(sorted(data.bib_keys())), min_size=1, max_size=3, unique=True).map(";".join)
+
+
+STRATEGIES["analysis.claims.tokens"] = st.fixed_dictionaries({"text": _TEXT})
+STRATEGIES["analysis.claims.escape_myst"] = st.fixed_dictionaries({"text": _TEXT})
+STRATEGIES["analysis.claims.article_fingerprint"] = st.fixed_dictionaries({"text": _TEXT, "n": st.integers(1, 12)})
+STRATEGIES["analysis.claims.badge"] = st.fixed_dictionaries({"status": st.deferred(lambda: _claims_const("STATUSES"))})
+STRATEGIES["analysis.claims.chapter_exists"] = st.fixed_dictionaries({"chapter": st.deferred(lambda: _claims_const("CHAPTERS"))})
+STRATEGIES["analysis.claims.chapter_link"] = st.fixed_dictionaries(
+    {"chapter": st.deferred(lambda: _claims_const("CHAPTERS")), "short": st.booleans()})
+STRATEGIES["analysis.claims.cite"] = st.fixed_dictionaries({"source": st.deferred(_bib_sources)})
+for _name in ("claim_paragraphs", "ledger_table", "status_counts", "summarise"):
+    STRATEGIES[f"analysis.claims.{_name}"] = st.fixed_dictionaries({"claims": st.deferred(_claim_rows)})
+STRATEGIES["analysis.regulation.anchor"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
+STRATEGIES["analysis.regulation.check_id"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
+
 # Results that may be infinite by documented design (checked: no NaN, and inf only where documented).
 INF_DOCUMENTED = {
     "analysis.exhaustion.crossing_years":
@@ -169,6 +212,33 @@ NOT_COVERED: dict[str, str] = {
     "analysis.data.provenance_summary": "loads every dataset (slow); covered by notebooks/90_data_provenance",
     "analysis.data.read_csv_strict": "reads a file path; covered by tests/test_data_loader.py with generated files",
     "analysis.data.validate_rows": "needs a schema and raw rows; covered by tests/test_data_loader.py",
+    "analysis.claims.quote_in_fingerprint": "needs an article fingerprint; tests/test_claims.py checks the curated quotes",
+    "analysis.regulation.display_table": "takes rows of the regulation table and column names; tests/test_regulation.py",
+    "analysis.regulation.html_table": "takes rows of the regulation table and column names; tests/test_regulation.py",
+    "analysis.regulation.matrix_codes": "takes the output of regulation.matrix; tests/test_regulation.py",
+    "analysis.plotting.glue_figure": "glues into a notebook and writes files; tests/test_plotting_report.py",
+    "analysis.plotting.save_figure": "writes files; tests/test_plotting_report.py",
+    "analysis.plotting.overlapping_labels": "takes a drawn figure; tests/test_reader_site.py checks every published figure",
+    "analysis.report.glue_with_provenance": "glues into a notebook; tests/test_provenance.py",
+    "analysis.sweeps.write_results": "writes results files; tests/test_bias_sweep.py (to a temporary directory)",
+    "analysis.sweeps.load_results": "reads results files by name; tests/test_bias_sweep.py, tests/test_privacy_sweep.py",
+    "analysis.sweeps.check_reproduces": "compares two sweep frames; tests/test_bias_sweep.py",
+    "analysis.sweeps.code_hash": "takes repository file paths; tests/test_bias_sweep.py (stale-results test)",
+    "analysis.sweeps.library_versions": "reads installed distributions' metadata; recorded by every sweep",
+    # chapter 6 (privacy): attacks and utilities on synthetic/real table pairs (generator fits to make them)
+    "analysis.privacy.distance_to_closest_record": "needs real/synthetic/holdout tables; tests/test_privacy.py",
+    "analysis.privacy.gower_nearest": "needs two tables with shared columns; tests/test_privacy.py",
+    "analysis.privacy.inference_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
+    "analysis.privacy.linkability_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
+    "analysis.privacy.membership_inference": "needs real/synthetic/holdout tables; tests/test_privacy.py",
+    "analysis.privacy.outlier_mask": "needs a mixed-type table; used by privacy.membership_inference (tests/test_privacy.py) and chapter 6 (no direct test yet)",
+    "analysis.privacy.residual_risk": "takes attack/control success rates of an attack; tests/test_privacy.py",
+    "analysis.privacy.singling_out_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
+    "analysis.privacy_report.cell": "takes privacy_report.summarise output; exercised by chapter 6 only (no direct test yet)",
+    "analysis.privacy_report.summarise": "takes the privacy sweep's results; exercised by chapter 6 only (no direct test yet)",
+    "analysis.utility.classifier_accuracy": "needs labelled train/test tables; tests/test_privacy.py",
+    "analysis.utility.fidelity": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
+    "analysis.utility.mixed_training_table": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
 }
 
 
