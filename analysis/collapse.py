@@ -949,7 +949,7 @@ def halving_generations(*, sample_size: int) -> float:
     Notes
     -----
     log var_t is a random walk with i.i.d. steps log(chi^2_{M-1}/(M-1)), whose mean is negative, so
-    exp(E log var_t) halves every ln 2 / |drift| generations while E var_t stays at sigma0^2.
+    exp(E log var_t) halves every ln 2 / ``|drift|`` generations while E var_t stays at sigma0^2.
 
     References
     ----------
@@ -1106,7 +1106,7 @@ def mixed_regression_theory(*, n_samples: int, n_features: int, synthetic_fracti
     Haar-distributed and independent of the singular values, and with u_a the synthetic rows of
     column a of U, tr(B S^-2 B) = sum_{a,b} (l_b / l_a)^2 (u_a . u_b)^2. Hence
     E tr(B S^-2 B) = d alpha + beta (E[tr S tr S^-1] - d), where
-    alpha = E|u_a|^4 = n2 (n2 + 2) / (n (n + 2)) (|u_a|^2 ~ Beta(n2/2, n1/2)),
+    alpha = ``E|u_a|^4`` = n2 (n2 + 2) / (n (n + 2)) (``|u_a|^2`` ~ Beta(n2/2, n1/2)),
     beta = E(u_a . u_b)^2 for a != b, from d alpha + d (d - 1) beta = E sum_{i,j synthetic} P_ij^2
     = n2 h + n2 (n2 - 1) (d/n - h) / (n - 1), with P = U U' and h = E P_ii^2 = d (d + 2) / (n (n + 2))
     (leverages ~ Beta(d/2, (n-d)/2)), and E[tr S tr S^-1] = d (n d - 2) / (n - d - 1) (tr S is
