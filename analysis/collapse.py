@@ -1177,7 +1177,7 @@ def mixed_regression_curve(sample_sizes: npt.ArrayLike, *, n_features: int, synt
     ----------
     sample_sizes : array of int
         Total sample sizes n, each > n_features + 1.
-    n_features, shift_sq, noise_std
+    n_features, shift_sq, noise_std : int, float, float
         As in :func:`mixed_regression_theory`.
     synthetic_fractions : array of float
         Synthetic shares p in [0, 1].
@@ -1237,7 +1237,7 @@ def mixed_regression_simulation(*, n_samples: int, n_features: int, synthetic_fr
 
     Parameters
     ----------
-    n_samples, n_features, synthetic_fraction, shift_sq, noise_std
+    n_samples, n_features, synthetic_fraction, shift_sq, noise_std : int, int, float, float, float
         As in :func:`mixed_regression_theory`.
     replicates : int
         Independent training sets, 2..10^6.
@@ -1293,7 +1293,7 @@ def max_synthetic_fraction(*, n_samples: int, n_features: int, tolerance: float,
 
     Parameters
     ----------
-    n_samples, n_features, shift_sq, noise_std
+    n_samples, n_features, shift_sq, noise_std : int, int, float, float
         As in :func:`mixed_regression_theory` (shift_sq > 0 here).
     tolerance : float
         Allowed increase of the test error relative to training on real data only, > 0.

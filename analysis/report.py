@@ -47,6 +47,19 @@ def glue_value(key: str, value: float | str, *, rows: dict | None = None) -> Non
     functions called by the cell and the cells feeding it, see :mod:`analysis.provenance`); the
     site links every pasted number to that record. ``rows`` (dataset name -> primary keys) says
     which rows of a dataset the value is, when it is one.
+
+    Parameters
+    ----------
+    key : str
+        Literal glue key, prefixed by chapter (``ch01_...``).
+    value : float or str
+        The number (finite) or text to paste into the page.
+    rows : dict or None
+        Dataset name -> primary keys of the rows the value is.
+
+    Returns
+    -------
+    None
     """
     if not isinstance(key, str) or not key:
         raise ValueError("key: a non-empty string is required")
@@ -65,6 +78,21 @@ def glue_with_provenance(key: str, value: object, *, rows: dict | None = None, c
 
     The output is exactly what ``myst_nb.glue`` writes (a display_data output whose metadata holds
     ``scrapbook``), plus ``metadata["provenance"]``; myst-nb ignores keys it does not know.
+
+    Parameters
+    ----------
+    key : str
+        Literal glue key.
+    value : object
+        The value to glue.
+    rows : dict or None
+        Dataset name -> primary keys of the rows the value is.
+    checks : dict or None
+        Checks made on the value, recorded with its provenance.
+
+    Returns
+    -------
+    None
     """
     import IPython
     from IPython.display import display
