@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
-from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_int,
+from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_finite_output, check_int,
                                  check_real, check_seed, validate_params)
 
 __all__ = [
@@ -1345,4 +1345,9 @@ def mixed_regression_crossover(*, n_features: int, synthetic_fraction: float, sh
     ----------
     dohmatob2025strong
     """
-    return float(n_features + 1 + noise_std**2 * n_features / (synthetic_fraction**2 * shift_sq))
+    floor = synthetic_fraction**2 * shift_sq
+    if floor == 0:  # both within floating-point range of their open bound 0
+        raise ValueError(f"synthetic_fraction, shift_sq: p^2 c^2 = {synthetic_fraction!r}^2 x {shift_sq!r} is zero "
+                         "in floating point; both must be > 0")
+    return float(check_finite_output("synthetic_fraction, shift_sq, noise_std",
+                                     n_features + 1 + noise_std**2 * n_features / floor))

@@ -790,7 +790,8 @@ def draw_lognormal_interval(low: Num, high: Num, *, size: int, rng: np.random.Ge
     level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     size = check_int("size", size, minimum=1, maximum=10**8)
     mu, sigma = lognormal_params(low=lo, high=hi, level=level)
-    return np.exp(mu + sigma * _rng(rng).standard_normal(size))
+    # a level within floating-point range of 0 makes sigma infinite
+    return check_finite_output("low, high, level", np.exp(mu + sigma * _rng(rng).standard_normal(size)))
 
 
 # --- trend ---------------------------------------------------------------------------------------
