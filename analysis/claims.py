@@ -138,7 +138,7 @@ def chapter_exists(chapter: str) -> bool:
 
 
 @validate_params({"chapter": [str, float, NoneType, InstanceOf(type(pd.NA))], "short": [bool]})
-def chapter_link(chapter, *, short: bool = False) -> str:
+def chapter_link(chapter: str | None, *, short: bool = False) -> str:
     """A ``{doc}`` link from book/ to the chapter that tests a claim, or an empty string if none.
 
     A chapter of the vocabulary whose page is not (yet) in the checkout is named in plain text, so
@@ -244,7 +244,7 @@ def article_fingerprint(text: str, *, n: int = FINGERPRINT_N) -> list[str]:
 
 
 @validate_params({"quote": [str], "fingerprint": [InstanceOf(Collection, "a collection of hashes")], "n": [Interval(Integral, 2, 1000, closed="both")]})
-def quote_in_fingerprint(quote: str, fingerprint, *, n: int = FINGERPRINT_N) -> bool:
+def quote_in_fingerprint(quote: str, fingerprint: Collection[str], *, n: int = FINGERPRINT_N) -> bool:
     """True if every run of ``n`` consecutive tokens of ``quote`` is in the article's ``fingerprint``."""
     toks = tokens(quote)
     if len(toks) < n:

@@ -14,13 +14,15 @@ Generation 0 is always the true distribution; generation 1 is fitted to real dat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
-from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_int,
+from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_finite_output, check_int,
                                  check_real, check_seed, validate_params)
 
 __all__ = [
@@ -242,7 +244,8 @@ def _draw_sample(rng, n, mean, var):
 
 @validate_params({"mean": [ArrayLike(ndim=None), _REAL], "var": [ArrayLike(ndim=None, lo=0.0), Interval(Real, 0, None)],
                   "mu0": [_REAL], "sigma0": [_POS]})
-def wasserstein2_sq(mean, var, *, mu0: float = 0.0, sigma0: float = 1.0):
+def wasserstein2_sq(mean: npt.ArrayLike, var: npt.ArrayLike, *, mu0: float = 0.0,
+                    sigma0: float = 1.0) -> float | np.ndarray:
     """Squared 2-Wasserstein distance between N(mean, var) and N(mu0, sigma0^2): (mean - mu0)^2 + (sd - sigma0)^2.
 
     Parameters
@@ -452,7 +455,7 @@ def mixing_theory(
 
 @validate_params({"fractions": [ArrayLike(min_size=1)], "ratios": [ArrayLike(min_size=1)],
                   "tolerance": [Interval(Real, 0, None, closed="neither")]})
-def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) -> float:
+def smallest_sufficient_fraction(fractions: npt.ArrayLike, ratios: npt.ArrayLike, *, tolerance: float = 0.10) -> float:
     """Smallest real fraction on a grid from which every larger fraction keeps error / error_1 <= 1 + tolerance (NaN if none).
 
     Parameters
@@ -493,8 +496,8 @@ def smallest_sufficient_fraction(fractions, ratios, *, tolerance: float = 0.10) 
                   "seed": [Interval(Integral, 0, 4000, closed="both")]})
 def real_fraction_grid(
     *,
-    fractions,
-    sample_sizes,
+    fractions: npt.ArrayLike,
+    sample_sizes: npt.ArrayLike,
     generations: int,
     chains: int,
     estimator: str = "unbiased",
@@ -607,7 +610,7 @@ def _mixing_mean_sq(*, generations: int, sample_size: int, n_real: np.ndarray, e
 
 # values: ndim checked in the body (a 2-d declaration would make the generic fuzz harness pass 1-d placeholders)
 @validate_params({"values": [ArrayLike(ndim=None, min_size=1)], "quantiles": [ArrayLike(min_size=1, lo=0.0, hi=1.0)]})
-def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
+def fan_quantiles(values: npt.ArrayLike, *, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
     """Per-generation quantiles over chains of a (generations + 1, chains) array, as a tidy table (generation, q, value).
 
     Parameters
@@ -651,14 +654,14 @@ def fan_quantiles(values, *, quantiles=(0.1, 0.5, 0.9)) -> pd.DataFrame:
                   "top_k": [Interval(Integral, 1, None, closed="left")], "pseudo_count": [_POS],
                   "snapshot_generations": [ArrayLike(integer=True, lo=0), None], "seed": [Seed()]})
 def categorical_recursion(
-    probs,
+    probs: npt.ArrayLike,
     *,
     generations: int,
     sample_size: int,
     chains: int,
     top_k: int = 100,
     pseudo_count: float = 0.5,
-    snapshot_generations=None,
+    snapshot_generations: Sequence[int] | None = None,
     seed: int | None = None,
 ) -> CategoricalPaths:
     """Refit a categorical distribution to ``sample_size`` draws from the previous fit (empirical frequencies; Shumailov et al. 2024, Sec. 3.1).
@@ -749,7 +752,7 @@ def categorical_recursion(
 
 
 @validate_params({"probs": [ArrayLike(min_size=2, lo=0.0, max_size=10**6)], "generations": [_GEN0], "sample_size": [_SIZE]})
-def gini_simpson_theory(probs, *, generations: int, sample_size: int) -> np.ndarray:
+def gini_simpson_theory(probs: npt.ArrayLike, *, generations: int, sample_size: int) -> np.ndarray:
     """E Gini-Simpson_t = GS_0 (1 - 1/M)^t for the categorical refit, t = 0..generations (Wright-Fisher heterozygosity decay).
 
     Parameters
@@ -946,7 +949,7 @@ def halving_generations(*, sample_size: int) -> float:
     Notes
     -----
     log var_t is a random walk with i.i.d. steps log(chi^2_{M-1}/(M-1)), whose mean is negative, so
-    exp(E log var_t) halves every ln 2 / |drift| generations while E var_t stays at sigma0^2.
+    exp(E log var_t) halves every ln 2 / ``|drift|`` generations while E var_t stays at sigma0^2.
 
     References
     ----------
@@ -1103,7 +1106,7 @@ def mixed_regression_theory(*, n_samples: int, n_features: int, synthetic_fracti
     Haar-distributed and independent of the singular values, and with u_a the synthetic rows of
     column a of U, tr(B S^-2 B) = sum_{a,b} (l_b / l_a)^2 (u_a . u_b)^2. Hence
     E tr(B S^-2 B) = d alpha + beta (E[tr S tr S^-1] - d), where
-    alpha = E|u_a|^4 = n2 (n2 + 2) / (n (n + 2)) (|u_a|^2 ~ Beta(n2/2, n1/2)),
+    alpha = ``E|u_a|^4`` = n2 (n2 + 2) / (n (n + 2)) (``|u_a|^2`` ~ Beta(n2/2, n1/2)),
     beta = E(u_a . u_b)^2 for a != b, from d alpha + d (d - 1) beta = E sum_{i,j synthetic} P_ij^2
     = n2 h + n2 (n2 - 1) (d/n - h) / (n - 1), with P = U U' and h = E P_ii^2 = d (d + 2) / (n (n + 2))
     (leverages ~ Beta(d/2, (n-d)/2)), and E[tr S tr S^-1] = d (n d - 2) / (n - d - 1) (tr S is
@@ -1166,7 +1169,7 @@ def mixed_regression_floor(*, synthetic_fraction: float, shift_sq: float) -> flo
 @validate_params({"sample_sizes": [ArrayLike(min_size=1, max_size=10_000, integer=True, lo=3)],
                   "n_features": _MIX["n_features"], "synthetic_fractions": [ArrayLike(min_size=1, max_size=100, lo=0.0, hi=1.0)],
                   "shift_sq": _MIX["shift_sq"], "noise_std": _MIX["noise_std"]})
-def mixed_regression_curve(sample_sizes, *, n_features: int, synthetic_fractions, shift_sq: float,
+def mixed_regression_curve(sample_sizes: npt.ArrayLike, *, n_features: int, synthetic_fractions: npt.ArrayLike, shift_sq: float,
                            noise_std: float) -> pd.DataFrame:
     """:func:`mixed_regression_theory` over a grid of total sample sizes and synthetic shares, as a tidy table.
 
@@ -1174,7 +1177,7 @@ def mixed_regression_curve(sample_sizes, *, n_features: int, synthetic_fractions
     ----------
     sample_sizes : array of int
         Total sample sizes n, each > n_features + 1.
-    n_features, shift_sq, noise_std
+    n_features, shift_sq, noise_std : int, float, float
         As in :func:`mixed_regression_theory`.
     synthetic_fractions : array of float
         Synthetic shares p in [0, 1].
@@ -1189,9 +1192,13 @@ def mixed_regression_curve(sample_sizes, *, n_features: int, synthetic_fractions
     ----------
     dohmatob2025strong
     """
+    sizes = np.asarray(sample_sizes).astype(np.int64)
+    if np.any(sizes < n_features + 2):
+        raise ValueError(f"sample_sizes: each must be >= n_features + 2 = {n_features + 2} (finite variance), "
+                         f"got {int(sizes.min())}")
     rows = []
     for p in np.asarray(synthetic_fractions, dtype=float):
-        for n in np.asarray(sample_sizes).astype(np.int64):
+        for n in sizes:
             r = mixed_regression_theory(n_samples=int(n), n_features=n_features, synthetic_fraction=float(p),
                                         shift_sq=shift_sq, noise_std=noise_std)
             rows.append({"synthetic_fraction": float(p), **r._asdict(),
@@ -1230,7 +1237,7 @@ def mixed_regression_simulation(*, n_samples: int, n_features: int, synthetic_fr
 
     Parameters
     ----------
-    n_samples, n_features, synthetic_fraction, shift_sq, noise_std
+    n_samples, n_features, synthetic_fraction, shift_sq, noise_std : int, int, float, float, float
         As in :func:`mixed_regression_theory`.
     replicates : int
         Independent training sets, 2..10^6.
@@ -1286,7 +1293,7 @@ def max_synthetic_fraction(*, n_samples: int, n_features: int, tolerance: float,
 
     Parameters
     ----------
-    n_samples, n_features, shift_sq, noise_std
+    n_samples, n_features, shift_sq, noise_std : int, int, float, float
         As in :func:`mixed_regression_theory` (shift_sq > 0 here).
     tolerance : float
         Allowed increase of the test error relative to training on real data only, > 0.
@@ -1338,4 +1345,9 @@ def mixed_regression_crossover(*, n_features: int, synthetic_fraction: float, sh
     ----------
     dohmatob2025strong
     """
-    return float(n_features + 1 + noise_std**2 * n_features / (synthetic_fraction**2 * shift_sq))
+    floor = synthetic_fraction**2 * shift_sq
+    if floor == 0:  # both within floating-point range of their open bound 0
+        raise ValueError(f"synthetic_fraction, shift_sq: p^2 c^2 = {synthetic_fraction!r}^2 x {shift_sq!r} is zero "
+                         "in floating point; both must be > 0")
+    return float(check_finite_output("synthetic_fraction, shift_sq, noise_std",
+                                     n_features + 1 + noise_std**2 * n_features / floor))

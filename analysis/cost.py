@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
 from analysis.validation import (ArrayLike, Boolean, CallableConstraint, Frame, InstanceOf, Integral, Interval,
-                                 ISODate, Real, Seed, check_int, check_real, validate_params)
+                                 ISODate, Real, Seed, check_finite_output, check_int, check_real, validate_params)
 
 HOURS_PER_YEAR = 8766.0  # 365.25 days, as in Cottier et al.'s amortisation
 DAYS_PER_YEAR = 365.25
@@ -252,7 +252,11 @@ def training_cost(*, flops: Num, peak_flops: Num, utilization: Num, usd_per_chip
     util = _utilization(utilization)
     price = _array(usd_per_chip_hour, "usd_per_chip_hour")
     chip_hours = flops_ / (peak * util * SECONDS_PER_HOUR)
-    return RunCost(chip_hours=_out(chip_hours), usd=_out(chip_hours * price))
+    usd = chip_hours * price
+    # inputs within floating-point range of an open bound (e.g. peak_flops=5e-324) overflow
+    check_finite_output("flops, peak_flops, utilization, usd_per_chip_hour", usd)
+    check_finite_output("flops, peak_flops, utilization", chip_hours)
+    return RunCost(chip_hours=_out(chip_hours), usd=_out(usd))
 
 
 @validate_params({"flops": _c_nonneg(), "chip_hours": _c_pos(), "peak_flops": _c_pos()})
@@ -271,6 +275,7 @@ def implied_utilization(*, flops: Num, chip_hours: Num, peak_flops: Num) -> Num:
     hours = _array(chip_hours, "chip_hours", positive=True)
     peak = _array(peak_flops, "peak_flops", positive=True)
     util = flops_ / (hours * SECONDS_PER_HOUR * peak)
+    check_finite_output("flops, chip_hours, peak_flops", util)
     if np.any(util > 1):
         raise ValueError(f"flops, chip_hours, peak_flops: implied utilisation {np.max(util):.3g} exceeds 1 "
                          "(valid range (0, 1]); the chip-hours are too few for this compute at this peak - "
@@ -744,7 +749,9 @@ def tokens_for_budget(*, usd: Num, params: Num, peak_flops: Num, utilization: Nu
     n = _array(params, "params", positive=True)
     flops = budget / _array(usd_per_chip_hour, "usd_per_chip_hour", positive=True) * SECONDS_PER_HOUR
     flops = flops * _array(peak_flops, "peak_flops", positive=True) * _utilization(utilization)
-    return _out(flops / (6.0 * n))
+    tokens = flops / (6.0 * n)
+    check_finite_output("usd, params, peak_flops, utilization, usd_per_chip_hour", tokens)
+    return _out(tokens)
 
 
 @validate_params({"flops": _c_nonneg(), "tokens_per_param": _c_pos()})
@@ -783,7 +790,8 @@ def draw_lognormal_interval(low: Num, high: Num, *, size: int, rng: np.random.Ge
     level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     size = check_int("size", size, minimum=1, maximum=10**8)
     mu, sigma = lognormal_params(low=lo, high=hi, level=level)
-    return np.exp(mu + sigma * _rng(rng).standard_normal(size))
+    # a level within floating-point range of 0 makes sigma infinite
+    return check_finite_output("low, high, level", np.exp(mu + sigma * _rng(rng).standard_normal(size)))
 
 
 # --- trend ---------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ import pandas as pd
 
 from analysis import data
 from analysis import validation as v
-from analysis.validation import check_choice, check_int, check_real, check_seed, validate_params
+from analysis.validation import check_choice, check_finite_output, check_int, check_real, check_seed, validate_params
 
 # Declared once, reused: non-negative finite reals, fractions in (0, 1], names looked up in the data.
 _NONNEG = [v.Interval(v.Real, 0, None, closed="left")]
@@ -471,7 +471,10 @@ def implied_grid_from_card(*, tco2e: float, gpu_hours: float, power_w: float) ->
     t = check_real("tco2e", tco2e, lo=0)
     h = check_real("gpu_hours", gpu_hours, lo=0, lo_open=True)
     w = check_real("power_w", power_w, lo=0, lo_open=True)
-    return t / (h * w / 1e6)
+    mwh = h * w / 1e6
+    if mwh == 0:  # gpu_hours x power_w underflows (both within ~1e-300 of their open bound 0)
+        raise ValueError(f"gpu_hours, power_w: energy {h!r} h x {w!r} W is zero in floating point; both must be > 0")
+    return check_finite_output("tco2e, gpu_hours, power_w", t / mwh)
 
 
 @validate_params({"table": [v.Frame(["measurement", "model", "params_active", "hardware", "boundary", "unit", "value", "value_low", "value_high"]), None]})
@@ -781,7 +784,9 @@ def simulate_break_even(
     joule_per_flop_peak = tdp / peak
     gen = s * FLOP_PER_PARAM_TOKEN_INFER * pg * joule_per_flop_peak / eta * host * pue / J_PER_KWH / KWH_PER_MWH
     train = FLOP_PER_PARAM_TOKEN_TRAIN * ps * d * joule_per_flop_peak / mfu * frac * host * pue / J_PER_KWH / KWH_PER_MWH
-    return BreakEven(gen, train, gen / train)
+    ratio = gen / train
+    check_finite_output("synthetic_tokens, generator_params, student_params, student_tokens", ratio)
+    return BreakEven(gen, train, ratio)
 
 
 @validate_params({

@@ -31,9 +31,11 @@ sevilla2024compute.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.stats import binom
 
@@ -68,12 +70,15 @@ EXCLUDED_BASES = ("speculative", "not disclosed", "multimodal pretraining tokens
 
 # Declared constraints (analysis.validation), shared by the functions below.
 _N = [Interval(Integral, 1, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
+# at least 2 draws where a Monte Carlo standard error is reported (quantile_bootstrap_se needs 2)
+_N2 = [Interval(Integral, 2, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
 _SEED = ["seed"]
 _OVERTRAINING = [Interval(Real, 1, 1e4, closed="both")]
 _RESTRICTED = [Interval(Real, 0, 1, closed="left")]
 _EPOCHS = [None, Interval(Real, 1, 1e4, closed="both")]
 _PROJECTION = [Options(str, PROJECTIONS)]
-_YEARS = [ArrayLike(ndim=1, min_size=1, max_size=10_000)]
+# calendar years, the range stock_samples accepts (the projections are fitted on 2010s-2020s data)
+_YEARS = [ArrayLike(ndim=1, min_size=1, max_size=10_000, lo=1990, hi=2100)]
 _POSITIVE = [Interval(Real, 0, None, closed="neither")]
 
 
@@ -199,7 +204,8 @@ def _draw_log(name: str, rng: np.random.Generator, n: int) -> np.ndarray:
 @validate_params({"unique_tokens": [Interval(Real, 0, None, closed="left"), ArrayLike(ndim=None, lo=0)],
                   "epochs": [Interval(Real, 1, None, closed="left"), ArrayLike(ndim=None, lo=1)],
                   "r_star": _POSITIVE})
-def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
+def effective_data(unique_tokens: npt.ArrayLike, epochs: npt.ArrayLike,
+                   r_star: float = R_STAR) -> float | np.ndarray:
     """Effective tokens of ``epochs`` passes over ``unique_tokens``: U + U r* (1 - exp(-(epochs - 1) / r*)) (Muennighoff et al. 2023).
 
     References: muennighoff2023scaling.
@@ -219,7 +225,8 @@ def effective_data(unique_tokens, epochs, r_star: float = R_STAR):
 
 @validate_params({"n": _N, "year": [Interval(Real, 1990, 2100, closed="both")], "seed": _SEED,
                   "stage": [Options(str, _STAGES)], "epochs": _EPOCHS})
-def stock_samples(*, n: int, year: float = 2024, seed=None, stage: str = "effective", epochs=None) -> np.ndarray:
+def stock_samples(*, n: int, year: float = 2024, seed: int | np.random.Generator | None = None,
+                  stage: str = "effective", epochs: float | None = None) -> np.ndarray:
     """Monte Carlo draws of the stock of public human text in tokens at ``year`` (Villalobos et al. 2024, Sec. 2).
 
     ``stage`` is ``raw`` (indexed web), ``quality`` (after quality filtering) or ``effective``
@@ -366,7 +373,7 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed: int | None = No
 # --- Monte Carlo summaries --------------------------------------------------------------------
 
 @validate_params({"draws": [ArrayLike(ndim=1, min_size=2, finite=False)], "q": [Interval(Real, 0, 1, closed="neither")]})
-def quantile_bootstrap_se(draws, q: float) -> float:
+def quantile_bootstrap_se(draws: npt.ArrayLike, q: float) -> float:
     """Monte Carlo standard error of the ``q``-quantile of ``draws``: the exact bootstrap SD, without resampling.
 
     The ``q``-quantile (``inverted_cdf``) of a resample is the order statistic ``x_(j)`` for which
@@ -398,7 +405,7 @@ def quantile_bootstrap_se(draws, q: float) -> float:
 
 
 @validate_params({"year": [Interval(Real, float(PAPER_GRID[0]), float(PAPER_GRID[-1]), closed="right")]})
-def paper_grid_year(year) -> float:
+def paper_grid_year(year: float) -> float:
     """The year the authors' code would report for a crossing at decimal ``year``: the last point of their grid before it.
 
     The code evaluates P(D >= S) on ``np.linspace(2015, 2039, 100)`` and reports
@@ -532,7 +539,8 @@ def _crossing_years_log(log_s0, log_g, log_d0, log_gd) -> np.ndarray:
 
 @validate_params({name: [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)]
                   for name in ("stock0", "stock_growth", "demand0", "demand_growth")})
-def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
+def crossing_years(stock0: npt.ArrayLike, stock_growth: npt.ArrayLike, demand0: npt.ArrayLike,
+                   demand_growth: npt.ArrayLike) -> np.ndarray:
     """Year at which D0 G^(t-2024) reaches S0 g^(t-2024), per draw (+inf if never, -inf if always above).
 
     ``t = 2024 + log(S0 / D0) / log(G / g)`` where demand grows faster than the stock.
@@ -548,7 +556,7 @@ def crossing_years(stock0, stock_growth, demand0, demand_growth) -> np.ndarray:
 
 @validate_params({"overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED, "epochs": _EPOCHS,
                   "projection": _PROJECTION, "dataset_growth": [None, InstanceOf(tuple, "a (low, high) tuple")],
-                  "n": _N, "seed": _SEED})
+                  "n": _N2, "seed": _SEED})
 def runout_distribution(
     *,
     overtraining: float = 1.0,
@@ -610,7 +618,8 @@ def _summarise(years: np.ndarray, projection: str) -> RunoutDistribution:
 
 @validate_params({"grid_years": _YEARS, "overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED,
                   "epochs": _EPOCHS, "projection": _PROJECTION, "n": _N, "seed": _SEED})
-def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.0, epochs=None,
+def runout_probability_grid(*, grid_years: npt.ArrayLike, overtraining: float = 1.0, restricted_share: float = 0.0,
+                            epochs: float | None = None,
                             projection: str = "pooled", n: int = 20000, seed: int | None = None) -> np.ndarray:
     """P(D(t) >= S(t)) on a grid of years, the slow way the paper computes it (for checking and plotting).
 
@@ -632,7 +641,8 @@ def runout_probability_grid(*, grid_years, overtraining=1.0, restricted_share=0.
 
 @validate_params({"years": _YEARS, "n": _N, "seed": _SEED, "quantiles": [ArrayLike(ndim=1, min_size=1, lo=0, hi=1)],
                   "overtraining": _OVERTRAINING, "projection": _PROJECTION})
-def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantiles=(0.05, 0.5, 0.95),
+def projection_bands(*, years: npt.ArrayLike, n: int = 20000, seed: int | None = None,
+                     quantiles: Sequence[float] = (0.05, 0.5, 0.95),
                      overtraining: float = 1.0, projection: str = "pooled") -> pd.DataFrame:
     """Quantiles of the effective stock and of the projected largest dataset at each year (tidy: year, series, quantile, tokens).
 
@@ -659,8 +669,8 @@ def projection_bands(*, years, n: int = 20000, seed: int | None = None, quantile
 
 
 @validate_params({"years": _YEARS, "overtraining": _OVERTRAINING, "restricted_share": _RESTRICTED,
-                  "projection": _PROJECTION, "n": _N, "seed": _SEED})
-def synthetic_need(*, years, overtraining: float = 1.0, restricted_share: float = 0.0, projection: str = "pooled",
+                  "projection": _PROJECTION, "n": _N2, "seed": _SEED})
+def synthetic_need(*, years: npt.ArrayLike, overtraining: float = 1.0, restricted_share: float = 0.0, projection: str = "pooled",
                    n: int = 20000, seed: int | None = None) -> pd.DataFrame:
     """Synthetic tokens a frontier run in each year would need if the dataset trend continues past the stock: max(D - S, 0) and its share of D.
 
@@ -716,7 +726,7 @@ SCENARIOS = (
 )
 
 
-@validate_params({"n": _N, "seed": _SEED, "projection": _PROJECTION})
+@validate_params({"n": _N2, "seed": _SEED, "projection": _PROJECTION})
 def scenario_table(*, n: int = 20000, seed: int | None = None, projection: str = "pooled") -> pd.DataFrame:
     """Median run-out year, 80% interval and MC SE of the median for each scenario in ``SCENARIOS``.
 

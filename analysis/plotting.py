@@ -63,7 +63,12 @@ _DATA = [InstanceOf(pd.DataFrame, "a pandas DataFrame"), None]
 
 @validate_params({})
 def set_theme() -> None:
-    """Apply the report's seaborn theme and colour-blind-safe palette to every later figure."""
+    """Apply the report's seaborn theme and colour-blind-safe palette to every later figure.
+
+    Returns
+    -------
+    None
+    """
     # font_scale: a 7-inch figure is shown about 360 px wide on a phone; at seaborn's default
     # sizes its tick labels were about 6 px there, at 1.25 they are about 9-10 px.
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=1.25)
@@ -94,7 +99,8 @@ def _check_figure_args(key: str, fig, alt: str) -> None:
 
 
 @validate_params({"key": [GlueKey()], "fig": _FIG, "alt": [AltText()], "data": _DATA, "data_dir": [str, Path]})
-def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, data_dir="figure_data"):
+def glue_figure(key: str, fig: matplotlib.figure.Figure, *, alt: str, data: pd.DataFrame | None = None,
+                data_dir: str | Path = "figure_data") -> Path | None:
     """Glue ``fig`` under ``key`` for a ``{glue:figure}`` directive (which must repeat ``:alt:``).
 
     ``alt`` is required (checked here; the page test checks every rendered image has it). When ``data`` is given, the
@@ -102,7 +108,24 @@ def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, da
     the page can offer them for download with ``{download}`` next to the figure. The figure itself
     is also written there as ``<key>.svg`` and ``<key>.png``; the site offers both under the
     figure, with a "cite this figure" line, and links the figure to its provenance record.
-    Returns the path of the CSV, or None.
+
+    Parameters
+    ----------
+    key : str
+        Literal glue key, prefixed by chapter (``ch01_...``).
+    fig : matplotlib.figure.Figure
+        The figure to glue.
+    alt : str
+        Alt text saying what the figure shows (at least 15 non-blank characters).
+    data : pandas.DataFrame or None
+        The numbers behind the figure, written as ``<data_dir>/<key>.csv``.
+    data_dir : str or pathlib.Path
+        Directory (relative to the notebook) for the CSV, SVG and PNG.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The path of the CSV, or None when ``data`` is None.
     """
     from IPython.display import Image
 
@@ -130,7 +153,7 @@ def glue_figure(key: str, fig, *, alt: str, data: pd.DataFrame | None = None, da
 
 
 @validate_params({"fig": _FIG, "tolerance_px": [Interval(Real, 0, 50, closed="both")]})
-def overlapping_labels(fig, *, tolerance_px: float = 1.0) -> list[tuple[str, str]]:
+def overlapping_labels(fig: matplotlib.figure.Figure, *, tolerance_px: float = 1.0) -> list[tuple[str, str]]:
     """Pairs of visible texts of ``fig`` (titles, axis and tick labels, legends, annotations) that overlap.
 
     Two texts overlap when their drawn boxes intersect by more than ``tolerance_px`` pixels in
@@ -179,8 +202,25 @@ def overlapping_labels(fig, *, tolerance_px: float = 1.0) -> list[tuple[str, str
 
 
 @validate_params({"fig": _FIG, "path": [str, Path], "alt": [AltText()], "data": _DATA})
-def save_figure(fig, path: str | Path, *, alt: str, data: pd.DataFrame | None = None) -> Path:
-    """Save ``fig`` as a PNG at ``path`` with ``alt`` in its Description metadata (and its data as CSV)."""
+def save_figure(fig: matplotlib.figure.Figure, path: str | Path, *, alt: str, data: pd.DataFrame | None = None) -> Path:
+    """Save ``fig`` as a PNG at ``path`` with ``alt`` in its Description metadata (and its data as CSV).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to save.
+    path : str or pathlib.Path
+        Where to write the PNG.
+    alt : str
+        Alt text saying what the figure shows (at least 15 non-blank characters).
+    data : pandas.DataFrame or None
+        The numbers behind the figure, written beside the PNG as CSV.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of the PNG written.
+    """
     path = Path(path)
     _check_figure_args(path.stem.replace("-", "_"), fig, alt)
     if path.suffix.lower() != ".png":

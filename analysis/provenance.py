@@ -88,13 +88,28 @@ _TRACKER = _Tracker()
 
 @validate_params({})
 def reset() -> None:
-    """Forget everything recorded (for tests and for a fresh kernel)."""
+    """Forget everything recorded (for tests and for a fresh kernel).
+
+    Returns
+    -------
+    None
+    """
     _TRACKER.__init__()
 
 
 @validate_params({"name": [_Name()]})
 def note_dataset(name: str) -> None:
-    """Record that dataset ``name`` was read in the running cell (called by ``analysis.data.load``)."""
+    """Record that dataset ``name`` was read in the running cell (called by ``analysis.data.load``).
+
+    Parameters
+    ----------
+    name : str
+        Name of the curated dataset read.
+
+    Returns
+    -------
+    None
+    """
     _ensure_hooks()
     _TRACKER.cell_datasets.add(str(name))
 

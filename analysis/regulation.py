@@ -118,7 +118,7 @@ class RegulationSummary:
 
 
 @validate_params({"value": _DATE})
-def parse_date(value) -> _dt.date:
+def parse_date(value: str | _dt.date | np.datetime64) -> _dt.date:
     """Parse a date given as ISO 8601 text, ``datetime.date`` or ``numpy.datetime64``.
 
     Parameters
@@ -193,7 +193,7 @@ def _day(value, *, name: str) -> np.datetime64:
 
 
 @validate_params({"row_id": [InstanceOf(object)], "name": [str]})
-def check_id(row_id, *, name: str = "row_id") -> str:
+def check_id(row_id: str, *, name: str = "row_id") -> str:
     """``row_id`` if it is a valid provision id (``ID_PATTERN``), else ``TypeError``/``ValueError``."""
     if not isinstance(row_id, str):
         raise TypeError(f"{name}: expected a provision id (str), got {type(row_id).__name__}")
@@ -267,7 +267,7 @@ def _applying(t: pd.DataFrame, day: np.datetime64) -> np.ndarray:
 
 
 @validate_params({"on": _DATE, "table": _TABLE})
-def in_force(on, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def in_force(on: str | _dt.date | np.datetime64, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Provisions that apply on date ``on``: application date known and reached, and not yet ended.
 
     Parameters
@@ -297,7 +297,7 @@ def in_force(on, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 @validate_params({"start": _DATE, "end": _DATE, "table": _TABLE})
-def changes_between(start, end, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def changes_between(start: str | _dt.date | np.datetime64, end: str | _dt.date | np.datetime64, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Provisions that start or stop applying in the window ``start < date <= end`` (one row per change)."""
     lo, hi = _day(start, name="start"), _day(end, name="end")
     if hi < lo:
@@ -319,7 +319,7 @@ def changes_between(start, end, *, table: pd.DataFrame | None = None) -> pd.Data
 
 
 @validate_params({"on": [*_DATE, None], "table": _TABLE})
-def matrix(on=None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def matrix(on: str | _dt.date | np.datetime64 | None = None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Jurisdiction x topic: 'binding' if a binding provision is on the books, 'guidance' if only non-binding ones, else 'none'.
 
     With ``on``, a provision counts if it was adopted (or, without an adoption date, applies) by
@@ -353,7 +353,7 @@ def matrix_codes(m: pd.DataFrame) -> pd.DataFrame:
 
 
 @validate_params({"on": [*_DATE, None], "table": _TABLE})
-def summary(on=None, *, table: pd.DataFrame | None = None) -> RegulationSummary:
+def summary(on: str | _dt.date | np.datetime64 | None = None, *, table: pd.DataFrame | None = None) -> RegulationSummary:
     """Counts of the table on date ``on`` (default: its ``last_verified`` date)."""
     t = _table(table)
     day = last_verified(table=t) if on is None else _parse(on, name="on")

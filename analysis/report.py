@@ -37,7 +37,7 @@ _ROWS = [dict, None]
 
 
 @validate_params({"key": [GlueKey()], "value": _VALUE, "rows": _ROWS})
-def glue_value(key: str, value, *, rows: dict | None = None):
+def glue_value(key: str, value: float | str, *, rows: dict | None = None) -> None:
     """Glue ``value`` under ``key`` for ``{glue:text}`` (numpy scalars become Python numbers).
 
     myst-nb formats a glued number from its text repr, which for numpy scalars is
@@ -47,6 +47,19 @@ def glue_value(key: str, value, *, rows: dict | None = None):
     functions called by the cell and the cells feeding it, see :mod:`analysis.provenance`); the
     site links every pasted number to that record. ``rows`` (dataset name -> primary keys) says
     which rows of a dataset the value is, when it is one.
+
+    Parameters
+    ----------
+    key : str
+        Literal glue key, prefixed by chapter (``ch01_...``).
+    value : float or str
+        The number (finite) or text to paste into the page.
+    rows : dict or None
+        Dataset name -> primary keys of the rows the value is.
+
+    Returns
+    -------
+    None
     """
     if not isinstance(key, str) or not key:
         raise ValueError("key: a non-empty string is required")
@@ -60,11 +73,26 @@ def glue_value(key: str, value, *, rows: dict | None = None):
 
 
 @validate_params({"key": [GlueKey()], "value": [object], "rows": _ROWS, "checks": [dict, None]})
-def glue_with_provenance(key: str, value, *, rows: dict | None = None, checks: dict | None = None) -> None:
+def glue_with_provenance(key: str, value: object, *, rows: dict | None = None, checks: dict | None = None) -> None:
     """myst-nb's ``glue(key, value, display=False)``, with the provenance record in the output metadata.
 
     The output is exactly what ``myst_nb.glue`` writes (a display_data output whose metadata holds
     ``scrapbook``), plus ``metadata["provenance"]``; myst-nb ignores keys it does not know.
+
+    Parameters
+    ----------
+    key : str
+        Literal glue key.
+    value : object
+        The value to glue.
+    rows : dict or None
+        Dataset name -> primary keys of the rows the value is.
+    checks : dict or None
+        Checks made on the value, recorded with its provenance.
+
+    Returns
+    -------
+    None
     """
     import IPython
     from IPython.display import display

@@ -16,12 +16,21 @@ import hashlib
 import importlib.metadata
 import json
 import platform
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from analysis.validation import Boolean, Frame, InstanceOf, Interval, Integral, Real, validate_params
+
+__all__ = ["Provenance", "StaleResultsError", "code_hash", "library_versions", "write_results", "load_results",
+           "check_reproduces"]
+
+_NAMES = [InstanceOf((list, tuple), "a list or tuple of names")]
+_DIR = [InstanceOf((str, Path), "a directory path"), None]
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "results"
@@ -46,7 +55,8 @@ class StaleResultsError(RuntimeError):
     """A results file was computed by code that differs from the checkout."""
 
 
-def code_hash(files) -> str:
+@validate_params({"files": [InstanceOf((list, tuple), "a list or tuple of repository paths")]})
+def code_hash(files: Iterable[str | Path]) -> str:
     """SHA-256 over the named files of the package (paths relative to the repository root), in order."""
     h = hashlib.sha256()
     for rel in files:
@@ -58,7 +68,8 @@ def code_hash(files) -> str:
     return h.hexdigest()
 
 
-def library_versions(names) -> dict[str, str]:
+@validate_params({"names": _NAMES})
+def library_versions(names: Iterable[str]) -> dict[str, str]:
     """Installed version of each distribution (``"not installed"`` if absent)."""
     out = {}
     for name in names:
@@ -69,8 +80,12 @@ def library_versions(names) -> dict[str, str]:
     return out
 
 
-def write_results(name: str, frame: pd.DataFrame, *, code_files, settings: dict, seed: int, libraries,
-                  command: str, results_dir: Path | None = None) -> Provenance:
+@validate_params({"name": [InstanceOf(str)], "frame": [Frame()], "code_files": _NAMES,
+                  "settings": [InstanceOf(dict)], "seed": [Interval(Integral, 0, None, closed="left")],
+                  "libraries": _NAMES, "command": [InstanceOf(str)], "results_dir": _DIR})
+def write_results(name: str, frame: pd.DataFrame, *, code_files: Iterable[str | Path], settings: dict,
+                  seed: int, libraries: Iterable[str],
+                  command: str, results_dir: str | Path | None = None) -> Provenance:
     """Write ``frame`` and its provenance; returns the :class:`Provenance` written."""
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name: expected an identifier-like results name, got {name!r}")
@@ -90,7 +105,8 @@ def write_results(name: str, frame: pd.DataFrame, *, code_files, settings: dict,
     return prov
 
 
-def load_results(name: str, *, results_dir: Path | None = None,
+@validate_params({"name": [InstanceOf(str)], "results_dir": _DIR, "require_current": [Boolean()]})
+def load_results(name: str, *, results_dir: str | Path | None = None,
                  require_current: bool = True) -> tuple[pd.DataFrame, Provenance]:
     """Read a results file and its provenance; refuse it if its code hash differs from the checkout's."""
     out_dir = Path(results_dir or RESULTS_DIR)
@@ -110,7 +126,10 @@ def load_results(name: str, *, results_dir: Path | None = None,
     return pd.read_csv(csv), prov
 
 
-def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns,
+@validate_params({"stored": [Frame()], "rerun": [Frame()], "by": [InstanceOf(str), _NAMES[0]],
+                  "columns": _NAMES, "family_error": [Interval(Real, 0, 1, closed="neither")]})
+def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by: str | list[str],
+                     columns: list[str],
                      family_error: float = 1e-3) -> pd.DataFrame:
     """Compare the means of ``columns`` per ``by`` group of a stored sweep and a rerun, within Monte Carlo error.
 
@@ -124,7 +143,7 @@ def check_reproduces(stored: pd.DataFrame, rerun: pd.DataFrame, *, by, columns,
     """
     from scipy import stats
 
-    by = list(by)
+    by = [by] if isinstance(by, str) else list(by)
     pairs = []
     for key, new in rerun.groupby(by):
         key = key if isinstance(key, tuple) else (key,)

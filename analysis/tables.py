@@ -85,5 +85,16 @@ def dataset_section_html(name: str, *, href_prefix: str = "../data/") -> str:
 
 @validate_params({"href_prefix": [str]})
 def datasets_html(*, href_prefix: str = "../data/") -> str:
-    """:func:`dataset_section_html` for every curated dataset, in name order."""
+    """:func:`dataset_section_html` for every curated dataset, in name order.
+
+    Parameters
+    ----------
+    href_prefix : str
+        Prefix of the links to the dataset files.
+
+    Returns
+    -------
+    str
+        The HTML sections, one per dataset.
+    """
     return "\n".join(dataset_section_html(n, href_prefix=href_prefix) for n in data.available())

@@ -205,6 +205,14 @@ def _valid_example(constraints):
                     return cls()
                 if isinstance(cls, type) and issubclass(pathlib.Path, cls):
                     return pathlib.Path(".")
+            for cls in classes:  # any other class that builds with no arguments (e.g. a matplotlib Figure)
+                if isinstance(cls, type):
+                    try:
+                        val = cls()
+                    except Exception:  # noqa: BLE001 - not constructible without arguments
+                        continue
+                    if c.type_ok(val) and c.check(val) is None:
+                        return val
         if isinstance(c, v.CallableConstraint):
             return lambda **kwargs: 0.0
     return None

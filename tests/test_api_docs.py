@@ -27,21 +27,16 @@ from tests.test_api_constraints import FUNCTIONS
 NUMPYDOC_PENDING = {
     "analysis.bias": "bias branch",
     "analysis.claims": "policy branch",
-    "analysis.collapse": "collapse branch",
     "analysis.cost": "cost (done; numpydoc sections partial)",
     "analysis.energy": "energy (done; numpydoc sections partial)",
     "analysis.exhaustion": "exhaustion branch",
-    "analysis.plotting": "reader branch",
     "analysis.regulation": "policy branch",
-    "analysis.report": "reader branch",
     # modules added on branches (issue 18 split of bias.py, privacy, provenance, release)
     "analysis.bias_": "bias branch (bias_table, bias_generator, bias_loop, ...)",
     "analysis.generators": "privacy branch",
     "analysis.privacy": "privacy branch (privacy, privacy_report, privacy_sweep)",
     "analysis.utility": "privacy branch",
     "analysis.sweeps": "bias/privacy branches",
-    "analysis.provenance": "reader branch",
-    "analysis.tables": "reader branch",
     "analysis.release": "policy branch",
 }
 
