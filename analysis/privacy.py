@@ -84,7 +84,7 @@ def _encode(frames, columns, scale=None) -> tuple[list[np.ndarray], list[np.ndar
 @validate_params({"targets": [Frame(min_rows=0)], "pool": [Frame(min_rows=0)], "columns": [InstanceOf((list, tuple)), None],
                   "k": [Interval(Integral, 1, 10_000, closed="both")], "exclude_self": [Boolean()],
                   "scale": [Frame(min_rows=0), None]})
-def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns=None, k: int = 1,
+def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns: list[str] | tuple[str, ...] | None = None, k: int = 1,
                   exclude_self: bool = False, scale: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Indices and Gower distances (sum over columns) of the ``k`` nearest rows of ``pool`` to each target.
 
@@ -229,7 +229,7 @@ def _matches(frame, pred) -> int:
                   "n_cols": [Interval(Integral, 1, 1000, closed="both")], "seed": [Seed()],
                   "max_attempts": [Interval(Integral, 1, 10**6, closed="both", cap_reason="time")]})
 def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *,
-                      n_attacks: int = 500, n_cols: int = 3, seed=None, max_attempts: int = 10_000) -> Risk:
+                      n_attacks: int = 500, n_cols: int = 3, seed: int | np.random.Generator | None = None, max_attempts: int = 10_000) -> Risk:
     """Singling-out risk: predicates learnt from the synthetic rows that isolate one real person.
 
     The attacker builds predicates on ``n_cols`` attributes of random synthetic rows (equality on
@@ -270,7 +270,8 @@ def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.
                   "n_attacks": [Interval(Integral, 1, 100_000, closed="both")], "n_neighbors": [Interval(Integral, 1, 10_000, closed="both")],
                   "seed": [Seed()]})
 def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *,
-                     aux_cols=None, n_attacks: int = 500, n_neighbors: int = 1, seed=None) -> Risk:
+                     aux_cols: list[str] | tuple[str, ...] | None = None, n_attacks: int = 500,
+                     n_neighbors: int = 1, seed: int | np.random.Generator | None = None) -> Risk:
     """Linkability risk: can two halves of a person's record be joined through the synthetic data?
 
     The attacker holds, for each target, two disjoint sets of attributes (``aux_cols``, default:
@@ -321,7 +322,8 @@ def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.D
                   "n_attacks": [Interval(Integral, 1, 100_000, closed="both")], "tolerance": [Interval(Real, 0, 1, closed="both")],
                   "seed": [Seed()]})
 def inference_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *, secret: str,
-                   aux_cols=None, n_attacks: int = 500, tolerance: float = 0.05, seed=None) -> Risk:
+                   aux_cols: list[str] | tuple[str, ...] | None = None, n_attacks: int = 500,
+                   tolerance: float = 0.05, seed: int | np.random.Generator | None = None) -> Risk:
     """Attribute-inference risk: guess a person's ``secret`` from the nearest synthetic row.
 
     The attacker knows the target's ``aux_cols`` (default: every other column), finds the nearest
@@ -433,7 +435,7 @@ def _roc(scores_members: np.ndarray, scores_non: np.ndarray) -> tuple[float, flo
 @validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "holdout": [Frame(min_rows=0)],
                   "subsets": [InstanceOf(dict), None]})
 def membership_inference(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, *,
-                         subsets=None) -> MembershipInference:
+                         subsets: dict | None = None) -> MembershipInference:
     """Distance-based membership inference (GAN-Leaks, black box): closer synthetic row = member.
 
     Members are the training rows, non-members the holdout rows; each gets the score minus its

@@ -117,7 +117,7 @@ def _make(spec: GeneratorSpec, table: TableSpec, full: pd.DataFrame, epochs: int
                   "replicate": [Interval(Integral, 0, 10**6, closed="both")], "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
                   "generators": [InstanceOf(tuple)], "epochs": [Interval(Integral, 1, 10_000, closed="both")]})
 def run_task(table_index: int, generator_index: int, replicate: int, *, seed: int = SEED,
-             generators=GENERATOR_SPECS, epochs: int = 300) -> list[dict]:
+             generators: tuple[GeneratorSpec, ...] = GENERATOR_SPECS, epochs: int = 300) -> list[dict]:
     """All measurements of one (table, generator, replicate); one record per measurement."""
     table = TABLES[table_index]
     spec = generators[generator_index]
@@ -184,8 +184,9 @@ def run_task(table_index: int, generator_index: int, replicate: int, *, seed: in
                   "replicates": [Interval(Integral, 1, 10_000, closed="both")], "generators": [InstanceOf(tuple)],
                   "tables": [InstanceOf(tuple)], "replicate_start": [Interval(Integral, 0, 10**6, closed="both")],
                   "epochs": [Interval(Integral, 1, 10_000, closed="both")]})
-def run(*, seed: int = SEED, n_jobs=None, replicates: int = 50, generators=GENERATOR_SPECS,
-        tables=("arrests", "hearts", "diabetes"), replicate_start: int = 0, epochs: int = 300) -> pd.DataFrame:
+def run(*, seed: int = SEED, n_jobs: int | None = None, replicates: int = 50,
+        generators: tuple[GeneratorSpec, ...] = GENERATOR_SPECS,
+        tables: tuple[str, ...] = ("arrests", "hearts", "diabetes"), replicate_start: int = 0, epochs: int = 300) -> pd.DataFrame:
     """The whole grid through joblib; one row per (table, generator, replicate, metric)."""
     from joblib import Parallel, delayed
 

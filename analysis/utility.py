@@ -55,7 +55,7 @@ def _model(train: pd.DataFrame, label: str):
 @validate_params({"train": [Frame(min_rows=0)], "test": [Frame(min_rows=0)], "label": [InstanceOf(str)],
                   "group": [InstanceOf(str)], "minority": [InstanceOf((str, Real))]})
 def classifier_accuracy(train: pd.DataFrame, test: pd.DataFrame, *, label: str, group: str,
-                        minority) -> Accuracy:
+                        minority: str | float) -> Accuracy:
     """Fit the chapter-4 classifier on ``train`` and score it on the real ``test`` rows.
 
     A training table with a single label value predicts that value (as any classifier would).
@@ -133,7 +133,7 @@ def fidelity(real: pd.DataFrame, synthetic: pd.DataFrame, *, bins: int = 10) -> 
                   "rows": [Interval(Integral, 2, 10**7, closed="both", cap_reason="memory")],
                   "synthetic_share": [Interval(Real, 0, 1, closed="both")], "seed": [Seed()]})
 def mixed_training_table(real: pd.DataFrame, synthetic: pd.DataFrame, *, rows: int, synthetic_share: float,
-                         seed=None) -> pd.DataFrame:
+                         seed: int | np.random.Generator | None = None) -> pd.DataFrame:
     """``rows`` training rows of which round(share x rows) are synthetic, the rest real (no repeats)."""
     check_table(real, name="real")
     check_table(synthetic, name="synthetic", columns=list(real.columns))
