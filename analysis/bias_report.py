@@ -100,7 +100,9 @@ def share_runs(cells: np.ndarray | list | tuple, configs: list[dict] | tuple[dic
     for i, cfg in enumerate(configs):
         kw = {k: v for k, v in cfg.items() if k in ("temperature", "real_fraction", "strategy")}
         out.append(ShareRun(
-            paths=simulate_cells(cells, generations=generations, replicates=replicates, seed=[seed, i], **kw),
+            # SeedSequence([seed, i]) is what default_rng([seed, i]) builds: the same stream
+            paths=simulate_cells(cells, generations=generations, replicates=replicates,
+                                 seed=np.random.SeedSequence([seed, i]), **kw),
             recursion=expected_cell_shares(cells, generations=generations, **kw)))
     return out
 

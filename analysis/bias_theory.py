@@ -20,7 +20,7 @@ _COUNT = [Interval(Integral, 0, None, closed="left")]
 @validate_params({"initial_share": [Interval(Real, 0, 1, closed="both")],
                   "rows": [Interval(Integral, 1, None, closed="left")],
                   "generations": [Interval(Integral, 0, None, closed="left"), ArrayLike(ndim=None, lo=0)]})
-def drift_sd(*, initial_share: float, rows: int, generations: int | np.ndarray | list) -> np.ndarray:
+def drift_sd(*, initial_share: float, rows: int, generations: int | np.ndarray | list) -> float | np.ndarray:
     """Exact SD of the minority share after t generations of neutral (Wright-Fisher) resampling of ``rows`` rows.
 
     Parameters
@@ -34,8 +34,8 @@ def drift_sd(*, initial_share: float, rows: int, generations: int | np.ndarray |
 
     Returns
     -------
-    ndarray
-        The SD of s_t, of the shape of ``generations``.
+    float or ndarray
+        The SD of s_t, of the shape of ``generations`` (a numpy scalar for a scalar ``generations``).
 
     Notes
     -----
