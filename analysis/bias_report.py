@@ -13,13 +13,25 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.bias_chain import _COUNTS, CellPaths, expected_cell_shares, simulate_cells
-from analysis.bias_loop import _TEMPERATURE
+from analysis.bias_chain import CellPaths, expected_cell_shares, simulate_cells
 from analysis.bias_real import effective_temperature
 from analysis.bias_summary import Interval, mean_interval, path_band, wilson_interval
-from analysis.bias_table import _CATEGORICAL, _COLUMN, _TEST_SIZE, CELL_NAMES, TEST_SIZE, _example, encode_table
-from analysis.validation import Frame, InstanceOf, Integral, Seed, check_int, validate_params
+from analysis.bias_table import CELL_NAMES, TEST_SIZE, encode_table
+from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Real, Seed, check_int, validate_params
 from analysis.validation import Interval as _Range
+
+
+def _example(constraint, value):
+    """Attach a valid example to a constraint (the API tests use it for parameters they cannot generate)."""
+    constraint.example = value
+    return constraint
+
+
+_COUNTS = [_example(ArrayLike(lo=0, integer=True, min_size=1), np.array([2400, 1000, 900, 300]))]
+_TEMPERATURE = [_Range(Real, 0, None, closed="neither")]
+_COLUMN = [InstanceOf(str, "a column name (str)")]
+_CATEGORICAL = [None, InstanceOf((list, tuple), "a list of column names")]
+_TEST_SIZE = [_Range(Real, 0, 1, closed="neither")]
 
 __all__ = ["GENERATOR_LABELS", "RESULT_METRICS", "ShareRun", "training_cell_counts", "share_runs", "vanishing",
            "generator_summary", "generator_bands", "results_table", "predicted_share"]
