@@ -43,9 +43,12 @@ from typing import NamedTuple
 import numpy as np
 
 from analysis.bias_generator import tempered_rows
-from analysis.bias_loop import STRATEGIES, check_loop, stratified_group_rows
-from analysis.bias_table import check_temperature
-from analysis.validation import check_int
+from analysis.bias_loop import _FRACTION, _GENERATIONS, _SEED, _STRATEGY, _TEMPERATURE, STRATEGIES, check_loop, stratified_group_rows
+from analysis.bias_table import _example, check_temperature
+from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, check_int, validate_params
+
+#: four cell counts (e.g. of the arrests table's training split)
+_COUNTS = [_example(ArrayLike(lo=0, integer=True, min_size=1), np.array([2400, 1000, 900, 300]))]
 
 
 class CellPaths(NamedTuple):
@@ -74,8 +77,12 @@ def _check_counts(name: str, counts) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def simulate_cells(initial_counts, *, generations: int, replicates: int, temperature: float = 1.0,
-                   real_fraction: float = 0.0, strategy: str = "naive", seed=None) -> CellPaths:
+@validate_params({"initial_counts": _COUNTS, "generations": _GENERATIONS,
+                  "replicates": [Interval(Integral, 1, 1_000_000, closed="both", cap_reason="10**6 replicates")],
+                  "temperature": _TEMPERATURE, "real_fraction": _FRACTION, "strategy": _STRATEGY, "seed": _SEED})
+def simulate_cells(initial_counts: np.ndarray | list | tuple, *, generations: int, replicates: int,
+                   temperature: float = 1.0, real_fraction: float = 0.0, strategy: str = "naive",
+                   seed: int | np.random.Generator | np.random.SeedSequence | None = None) -> CellPaths:
     """Draw the cell-count chain of the transparent loop for many replicates at once.
 
     Parameters
@@ -84,15 +91,22 @@ def simulate_cells(initial_counts, *, generations: int, replicates: int, tempera
         Cell counts of the real (generation-0) table, in the order of
         :data:`analysis.bias_table.CELL_NAMES`; also the pool fresh real rows are drawn from.
     generations, replicates : int
+        Generations after generation 0; replicates drawn at once (at most 5e7 pairs).
     temperature, real_fraction : float
+        T > 0 of the generator; share of fresh real rows in every later table, in [0, 1].
     strategy : {"naive", "stratified", "reweighted"}
         "reweighted" changes only the classifier, so its cells follow the naive chain.
-    seed : int or SeedSequence, optional
+    seed : int, Generator or SeedSequence, optional
+        Seed of the draws.
 
     Returns
     -------
     CellPaths
         Counts of shape (replicates, generations + 1, 4).
+
+    References
+    ----------
+    wyllie2024fairness
     """
     real = _check_counts("initial_counts", initial_counts)
     generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
@@ -128,9 +142,29 @@ def simulate_cells(initial_counts, *, generations: int, replicates: int, tempera
     return CellPaths(counts=out)
 
 
-def expected_cell_shares(initial_counts, *, generations: int, temperature: float = 1.0, real_fraction: float = 0.0,
-                         strategy: str = "naive") -> np.ndarray:
+@validate_params({"initial_counts": _COUNTS, "generations": _GENERATIONS, "temperature": _TEMPERATURE,
+                  "real_fraction": _FRACTION, "strategy": _STRATEGY})
+def expected_cell_shares(initial_counts: np.ndarray | list | tuple, *, generations: int, temperature: float = 1.0,
+                         real_fraction: float = 0.0, strategy: str = "naive") -> np.ndarray:
     """Expected-value recursion of the tempered cell shares, generations 0..generations (shape (t + 1, 4)).
+
+    Parameters
+    ----------
+    initial_counts : array_like of 4 int
+        Cell counts of the real table (order of :data:`analysis.bias_table.CELL_NAMES`).
+    generations : int
+        Generations after generation 0.
+    temperature : float
+        T > 0 of the generator.
+    real_fraction : float
+        Share of fresh real rows in every later table, in [0, 1].
+    strategy : {"naive", "stratified", "reweighted"}
+        "stratified" keeps each group's real share of the synthetic rows.
+
+    Returns
+    -------
+    ndarray, shape (generations + 1, 4)
+        Expected cell shares per generation.
 
     Notes
     -----
@@ -138,6 +172,10 @@ def expected_cell_shares(initial_counts, *, generations: int, temperature: float
     fraction as realised in whole rows. Stratified: each group g keeps its real share
     :math:`q_g` of the synthetic rows, :math:`p_{t+1}[g,\\cdot] = (1-f)\\,q_g\\,\\tau_T(p_t[g,\\cdot]) + f\\,p_0[g,\\cdot]`.
     With f = 0 (naive) this equals :func:`closed_form_cell_shares`.
+
+    References
+    ----------
+    wyllie2024fairness
     """
     real = _check_counts("initial_counts", initial_counts)
     generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
@@ -160,8 +198,30 @@ def expected_cell_shares(initial_counts, *, generations: int, temperature: float
     return out
 
 
-def closed_form_cell_shares(initial_shares, *, generations: int, temperature: float) -> np.ndarray:
-    """:math:`p_{c,t} = p_{c,0}^{T^{-t}} / \\sum_{c'} p_{c',0}^{T^{-t}}` for t = 0..generations (no real data)."""
+@validate_params({"initial_shares": [ArrayLike(lo=0, min_size=1)], "generations": _GENERATIONS,
+                  "temperature": _TEMPERATURE})
+def closed_form_cell_shares(initial_shares: np.ndarray | list | tuple, *, generations: int,
+                            temperature: float) -> np.ndarray:
+    """:math:`p_{c,t} = p_{c,0}^{T^{-t}} / \\sum_{c'} p_{c',0}^{T^{-t}}` for t = 0..generations (no real data).
+
+    Parameters
+    ----------
+    initial_shares : array_like
+        Non-negative cell shares (or counts) with a positive total.
+    generations : int
+        Generations after generation 0.
+    temperature : float
+        T > 0 of the generator.
+
+    Returns
+    -------
+    ndarray, shape (generations + 1, cells)
+        The cell shares per generation.
+
+    References
+    ----------
+    wyllie2024fairness
+    """
     p0 = np.asarray(initial_shares, dtype=float)
     if p0.ndim != 1 or (p0 < 0).any() or not np.isfinite(p0).all() or p0.sum() <= 0:
         raise ValueError("initial_shares: expected a 1-D array of non-negative shares with a positive total")
@@ -172,15 +232,44 @@ def closed_form_cell_shares(initial_shares, *, generations: int, temperature: fl
     return np.stack([tempered_rows(p0[None, :], 1.0 / e)[0] for e in exponents])
 
 
+@validate_params({"temperature": _TEMPERATURE, "generations": _GENERATIONS})
 def log_odds_factor(*, temperature: float, generations: int) -> float:
-    """Factor :math:`T^{-t}` by which the log-odds between two cells are multiplied after t generations."""
+    """Factor :math:`T^{-t}` by which the log-odds between two cells are multiplied after t generations.
+
+    Parameters
+    ----------
+    temperature : float
+        T > 0 of the generator.
+    generations : int
+        Generations t.
+
+    Returns
+    -------
+    float
+        :math:`T^{-t}`.
+    """
     temperature = check_temperature(temperature)
     generations = check_int("generations", generations, minimum=0, maximum=10_000)
     return float(temperature ** -generations)
 
 
+@validate_params({"paths": [_example(InstanceOf(CellPaths), CellPaths(counts=np.array([[[5, 5, 1, 1], [6, 6, 0, 0]]])))],
+                  "generation": [Interval(Integral, 0, None, closed="left")]})
 def vanished(paths: CellPaths, *, generation: int) -> np.ndarray:
-    """Whether the minority had no rows at ``generation`` (one boolean per replicate)."""
+    """Whether the minority had no rows at ``generation`` (one boolean per replicate).
+
+    Parameters
+    ----------
+    paths : CellPaths
+        Cell counts of a loop (:func:`simulate_cells` or :func:`analysis.bias_real.generator_cell_paths`).
+    generation : int
+        Generation, at most the last one of ``paths``.
+
+    Returns
+    -------
+    ndarray of bool, shape (replicates,)
+        True where the minority had no rows.
+    """
     generation = check_int("generation", generation, minimum=0, maximum=paths.counts.shape[1] - 1)
     c = paths.counts[:, generation]
     return (c[:, 2] + c[:, 3]) == 0

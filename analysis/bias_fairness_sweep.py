@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.bias_loop import run_replicates
+from analysis.bias_loop import _N_JOBS, run_replicates
 from analysis.bias_table import load_table
+from analysis.validation import InstanceOf, Integral, Interval, Seed, validate_params
+
+__all__ = ["NAME", "SEED", "COLD", "CODE_FILES", "LIBRARIES", "CONFIGS", "TABLE_CONFIGS", "TABLE_COLUMNS", "BATCH",
+           "run"]
 
 NAME = "bias_fairness"
 SEED = 20260404
@@ -41,9 +45,38 @@ TABLE_COLUMNS = {
 BATCH = 20
 
 
+@validate_params({"generations": [Interval(Integral, 0, 10_000, closed="both")],
+                  "replicates": [Interval(Integral, 1, 100_000, closed="both")], "seed": [Seed()], "n_jobs": _N_JOBS,
+                  "tables": [InstanceOf((list, tuple), "a sequence of table names ('arrests', 'hearts')")],
+                  "first_replicate": [Interval(Integral, 0, 100_000, closed="both")]})
 def run(*, generations: int = 20, replicates: int = 100, seed: int = SEED, n_jobs: int | None = None,
-        tables=("arrests", "hearts"), first_replicate: int = 0) -> pd.DataFrame:
-    """Run every configuration on every table; configuration index = position in ``CONFIGS``."""
+        tables: tuple[str, ...] | list[str] = ("arrests", "hearts"), first_replicate: int = 0) -> pd.DataFrame:
+    """Run every configuration on every table; configuration index = position in ``CONFIGS``.
+
+    Parameters
+    ----------
+    generations : int
+        Generations after generation 0.
+    replicates : int
+        Replicates per configuration.
+    seed : int
+        Root seed (replicate r uses the r-th child of ``SeedSequence(seed)`` in every configuration).
+    n_jobs : int, -1 or None
+        joblib workers; None defers to the caller's joblib context.
+    tables : sequence of str
+        Table names, keys of ``TABLE_CONFIGS``.
+    first_replicate : int
+        Index of the first replicate.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`analysis.bias_loop.run_replicates` frames with ``table`` and ``config`` columns.
+
+    References
+    ----------
+    wyllie2024fairness
+    """
     frames = []
     for name in tables:
         chosen = TABLE_CONFIGS[name]

@@ -27,15 +27,32 @@ import numpy as np
 import pandas as pd
 
 from analysis.bias_table import (
+    _CATEGORICAL,
+    _CODES,
+    _COLUMN,
+    _EXAMPLE,
+    _NUMERIC,
+    _TEST_SIZE,
+    _VALUE,
     EncodedTable,
     TEST_SIZE,
+    _example,
     check_temperature,
     decode_table,
     encode_table,
     finish_numeric,
     split_table,
 )
-from analysis.validation import check_int
+from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, validate_params
+
+__all__ = [
+    "CellModel", "TemperedGenerator", "KernelVarianceGrowth", "tempered_probabilities", "fit_generator",
+    "sample_encoded", "sample_table", "kde_variance_growth",
+]
+
+_TEMPERATURE = [Interval(Real, 0, None, closed="neither")]
+#: synthetic rows per call: capped so one call stays within memory on one machine
+_ROWS = [Interval(Integral, 1, 10**7, closed="both", cap_reason="10 million rows per call")]
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,8 @@ class TemperedGenerator:
         return tempered_probabilities(self.counts, temperature=self.temperature)
 
 
-def tempered_probabilities(counts, *, temperature: float) -> np.ndarray:
+@validate_params({"counts": [ArrayLike(lo=0, min_size=1)], "temperature": _TEMPERATURE})
+def tempered_probabilities(counts: np.ndarray | list | tuple, *, temperature: float) -> np.ndarray:
     """Cell probabilities p_c ** (1/T), renormalised (T = 1: the empirical shares); empty cells stay 0.
 
     Parameters
@@ -79,6 +97,10 @@ def tempered_probabilities(counts, *, temperature: float) -> np.ndarray:
     -------
     ndarray
         :math:`p_c^{1/T} / \\sum_{c'} p_{c'}^{1/T}` with :math:`p_c = n_c / \\sum n`.
+
+    References
+    ----------
+    wyllie2024fairness
     """
     temperature = check_temperature(temperature)
     counts = np.asarray(counts, dtype=float)
@@ -108,11 +130,30 @@ def _combo_key(codes: np.ndarray) -> np.ndarray:
     return key
 
 
+@validate_params({"codes": _CODES, "numeric": _NUMERIC, "temperature": _TEMPERATURE})
 def fit_generator(codes: np.ndarray, numeric: np.ndarray, *, temperature: float = 1.0) -> TemperedGenerator:
     """Fit the group- and label-conditional generator to encoded rows (cell counts, row weights, kernel).
 
     A row whose combination of the other categorical columns occurs m times in its cell gets weight
     m ** (1/T - 1), so each combination is drawn with probability proportional to m ** (1/T).
+
+    Parameters
+    ----------
+    codes : ndarray of int, shape (rows, 2 + categoricals)
+        Encoded rows (:func:`analysis.bias_table.encode_table`).
+    numeric : ndarray of float, shape (rows, numeric columns)
+        Their numeric values.
+    temperature : float
+        T > 0 (1 = faithful in expectation).
+
+    Returns
+    -------
+    TemperedGenerator
+        Cell counts and one :class:`CellModel` per cell (Scott's kernel factor h = n ** (-1 / (d + 4))).
+
+    References
+    ----------
+    wyllie2024fairness
     """
     temperature = check_temperature(temperature)
     cell = codes[:, 0] * 2 + codes[:, 1]
@@ -156,8 +197,31 @@ def _cell_totals(gen: TemperedGenerator, *, rows: int, group_rows, rng) -> np.nd
     return totals
 
 
-def sample_encoded(gen: TemperedGenerator, *, rows: int, rng, group_rows=None) -> tuple[np.ndarray, np.ndarray]:
-    """Sample encoded synthetic rows; ``group_rows`` = (majority, minority) counts fixes group sizes (stratified)."""
+_GEN = [_example(InstanceOf(TemperedGenerator), fit_generator(_EXAMPLE.codes, _EXAMPLE.numeric))]
+
+
+@validate_params({"gen": _GEN, "rows": _ROWS, "rng": [InstanceOf(np.random.Generator)],
+                  "group_rows": [None, ArrayLike(lo=0, integer=True, min_size=2)]})
+def sample_encoded(gen: TemperedGenerator, *, rows: int, rng: np.random.Generator,
+                   group_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Sample encoded synthetic rows; ``group_rows`` = (majority, minority) counts fixes group sizes (stratified).
+
+    Parameters
+    ----------
+    gen : TemperedGenerator
+        A fitted generator (:func:`fit_generator`).
+    rows : int
+        Rows to sample (ignored for the totals when ``group_rows`` is given).
+    rng : numpy.random.Generator
+        Draws the cells, the rows and the kernel noise.
+    group_rows : array_like of 2 int, optional
+        Rows of the majority and of the minority (stratified generation); default: drawn.
+
+    Returns
+    -------
+    (codes, numeric) : tuple of ndarray
+        Encoded synthetic rows and their numeric values (not yet clipped or rounded).
+    """
     totals = _cell_totals(gen, rows=rows, group_rows=group_rows, rng=rng)
     codes, numeric, t = gen.codes, gen.numeric, gen.temperature
     out_codes, out_num = [], []
@@ -175,9 +239,40 @@ def sample_encoded(gen: TemperedGenerator, *, rows: int, rng, group_rows=None) -
     return np.concatenate(out_codes), np.concatenate(out_num)
 
 
+@validate_params({"table": [Frame()], "rows": _ROWS, "group": _COLUMN, "label": _COLUMN, "temperature": _TEMPERATURE,
+                  "categorical": _CATEGORICAL, "positive_label": [None, *_VALUE], "seed": [Seed()]})
 def sample_table(table: pd.DataFrame, *, rows: int, group: str, label: str, temperature: float = 1.0,
-                 categorical=None, positive_label=None, seed=None) -> pd.DataFrame:
-    """Fit the generator to ``table`` and sample ``rows`` synthetic rows with the same columns and dtypes."""
+                 categorical: list[str] | tuple[str, ...] | None = None,
+                 positive_label: str | int | bool | None = None,
+                 seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+    """Fit the generator to ``table`` and sample ``rows`` synthetic rows with the same columns and dtypes.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The real table.
+    rows : int
+        Synthetic rows to sample.
+    group, label : str
+        The group and outcome columns.
+    temperature : float
+        T > 0 of the generator.
+    categorical : list of str, optional
+        Categorical columns besides group and label (default: the non-numeric ones).
+    positive_label : str, int or bool, optional
+        The favourable label value.
+    seed : int or Generator, optional
+        Seed of the draws.
+
+    Returns
+    -------
+    DataFrame
+        ``rows`` synthetic rows with the columns and dtypes of ``table``.
+
+    References
+    ----------
+    wyllie2024fairness
+    """
     rows = check_int("rows", rows, minimum=1)
     enc = encode_table(table, group=group, label=label, categorical=categorical, positive_label=positive_label)
     gen = fit_generator(enc.codes, enc.numeric, temperature=temperature)
@@ -198,14 +293,42 @@ class KernelVarianceGrowth:
         return (1.0 + self.per_generation) ** self.generations
 
 
+@validate_params({"table": [Frame()], "group": _COLUMN, "label": _COLUMN,
+                  "generations": [Interval(Integral, 0, 10_000, closed="both")], "test_size": _TEST_SIZE,
+                  "seed": [Seed()], "categorical": _CATEGORICAL})
 def kde_variance_growth(table: pd.DataFrame, *, group: str, label: str, generations: int,
-                        test_size: float = TEST_SIZE, seed=None, categorical=None) -> KernelVarianceGrowth:
+                        test_size: float = TEST_SIZE, seed: int | np.random.Generator | None = None,
+                        categorical: list[str] | tuple[str, ...] | None = None) -> KernelVarianceGrowth:
     """Variance growth per generation, h**2, that ``KernelDensity.sample`` would add in each training cell.
 
     The cells are those of the chapter's stratified training split of ``table``; h is Scott's
     factor n ** (-1 / (d + 4)) of each cell (n rows, d numeric columns). Sampling from a Gaussian
     KDE draws a row plus noise of variance h**2 (standardised), so the variance grows by a factor
     1 + h**2 per generation and (1 + h**2) ** t over t generations.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The real table.
+    group, label : str
+        The group and outcome columns.
+    generations : int
+        Generations t of the variance factor.
+    test_size : float
+        Share of each cell held out, in (0, 1).
+    seed : int or Generator, optional
+        Seed of the split.
+    categorical : list of str, optional
+        Categorical columns besides group and label.
+
+    Returns
+    -------
+    KernelVarianceGrowth
+        h**2 per cell (NaN for an empty cell) and the factor (1 + h**2) ** t.
+
+    References
+    ----------
+    pedregosa2011scikit
     """
     generations = check_int("generations", generations, minimum=0)
     enc: EncodedTable = encode_table(table, group=group, label=label, categorical=categorical)

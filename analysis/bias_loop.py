@@ -26,6 +26,10 @@ from threadpoolctl import threadpool_limits
 from analysis.bias_generator import fit_generator, sample_encoded
 from analysis.bias_metrics import confusion_counts, metrics_from_counts
 from analysis.bias_table import (
+    _CATEGORICAL,
+    _COLUMN,
+    _TEST_SIZE,
+    _VALUE,
     TEST_SIZE,
     TableMeta,
     check_fraction,
@@ -35,9 +39,18 @@ from analysis.bias_table import (
     finish_numeric,
     split_table,
 )
-from analysis.validation import check_int
+from analysis.validation import Frame, InstanceOf, Integral, Interval, Options, Real, Seed, check_int, validate_params
+
+__all__ = ["STRATEGIES", "CLASSIFIER_TOL", "simulate_shares", "fit_logistic", "feedback_loop", "run_replicates"]
 
 STRATEGIES = ("naive", "stratified", "reweighted")
+_STRATEGY = [Options(str, STRATEGIES)]
+_FRACTION = [Interval(Real, 0, 1, closed="both")]
+_TEMPERATURE = [Interval(Real, 0, None, closed="neither")]
+_GENERATIONS = [Interval(Integral, 0, 10_000, closed="both", cap_reason="10,000 generations")]
+#: a seed, or a SeedSequence (a replicate's child sequence)
+_SEED = [Seed(), InstanceOf(np.random.SeedSequence)]
+_N_JOBS = [None, Interval(Integral, -1, 1024, closed="both")]
 #: tolerance of the Newton fit (largest gradient entry per unit of total weight)
 CLASSIFIER_TOL = 1e-10
 
@@ -99,8 +112,14 @@ def training_tables(codes, numeric, meta: TableMeta, *, generations, real_fracti
         yield cur_codes, cur_num
 
 
+@validate_params({"table": [Frame()], "generations": _GENERATIONS, "group": _COLUMN, "label": _COLUMN,
+                  "real_fraction": _FRACTION, "temperature": _TEMPERATURE, "strategy": _STRATEGY,
+                  "categorical": _CATEGORICAL, "seed": _SEED, "stop_when_absorbed": ["boolean"],
+                  "replicates": [None, Interval(Integral, 1, 1_000_000, closed="both", cap_reason="10**6 replicates")]})
 def simulate_shares(table: pd.DataFrame, *, generations: int, group: str, label: str, real_fraction: float = 0.0,
-                    temperature: float = 1.0, strategy: str = "naive", categorical=None, seed=None,
+                    temperature: float = 1.0, strategy: str = "naive",
+                    categorical: list[str] | tuple[str, ...] | None = None,
+                    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
                     stop_when_absorbed: bool = False, replicates: int | None = None) -> np.ndarray:
     """Minority share of the training table at generations 0..generations, drawing every row (no classifier).
 
@@ -109,6 +128,38 @@ def simulate_shares(table: pd.DataFrame, *, generations: int, group: str, label:
     replicate r draws from the r-th child of ``numpy.random.SeedSequence(seed)``; the result has
     one row per replicate. :func:`analysis.bias_chain.simulate_cells` draws the same distribution
     from the four cell counts alone, orders of magnitude faster.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The real table (generation 0).
+    generations : int
+        Synthetic generations after generation 0.
+    group, label : str
+        The group and outcome columns.
+    real_fraction : float
+        Share of every later table that is fresh real rows, in [0, 1].
+    temperature : float
+        T > 0 of the generator.
+    strategy : {"naive", "stratified", "reweighted"}
+        "stratified" keeps the real group shares in every synthetic table.
+    categorical : list of str, optional
+        Categorical columns besides group and label.
+    seed : int, Generator or SeedSequence, optional
+        Seed of the draws (of the replicates' parent sequence with ``replicates``).
+    stop_when_absorbed : bool
+        Stop once one group is lost or fixed (the last share is carried forward).
+    replicates : int, optional
+        Replicates drawn at once (the result gains a leading replicate axis).
+
+    Returns
+    -------
+    ndarray
+        Minority share per generation, shape (generations + 1,) or (replicates, generations + 1).
+
+    References
+    ----------
+    wyllie2024fairness
     """
     generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
     if replicates is not None:
@@ -155,6 +206,15 @@ def features(codes: np.ndarray, numeric: np.ndarray, meta: TableMeta) -> np.ndar
     return np.hstack([_one_hot(cat, sizes), numeric])
 
 
+_X = InstanceOf(np.ndarray, "a 2-d float array (rows, features)")
+_X.example = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+_Y = InstanceOf(np.ndarray, "a 1-d array of 0/1 labels")
+_Y.example = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+@validate_params({"x": [_X], "y": [_Y], "sample_weight": [None, InstanceOf(np.ndarray, "a 1-d array of weights")],
+                  "c": [Interval(Real, 0, None, closed="neither")], "tol": [Interval(Real, 0, None, closed="neither")],
+                  "max_iter": [Interval(Integral, 1, 10_000, closed="both", cap_reason="10,000 Newton steps")]})
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, sample_weight: np.ndarray | None = None, c: float = 1.0,
                  tol: float = CLASSIFIER_TOL, max_iter: int = 100) -> tuple[np.ndarray, float]:
     r"""L2-penalised logistic regression by Newton's method (Cholesky steps, backtracking line search).
@@ -166,9 +226,29 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, sample_weight: np.ndarray | No
     spends most of its time on input validation around the same arithmetic. Tested equal to
     scikit-learn fitted to convergence (``tests/test_bias_metrics.py``).
 
+    Parameters
+    ----------
+    x : ndarray, shape (rows, features)
+        The (standardised) design.
+    y : ndarray of 0/1, shape (rows,)
+        The labels.
+    sample_weight : ndarray, optional
+        Row weights s_i (default 1).
+    c : float
+        Inverse penalty strength C > 0.
+    tol : float
+        Stop when the largest gradient entry is below tol x the total weight.
+    max_iter : int
+        At most this many Newton steps.
+
     Returns
     -------
-    (w, b) : coefficients and intercept.
+    (w, b) : tuple of ndarray and float
+        Coefficients and intercept.
+
+    References
+    ----------
+    pedregosa2011scikit
     """
     n, d = x.shape
     s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -241,9 +321,15 @@ def fit_predict(train_codes, train_num, test_codes, test_num, meta: TableMeta, *
 # --------------------------------------------------------------------------------------------
 
 
+@validate_params({"table": [Frame()], "generations": _GENERATIONS, "group": _COLUMN, "label": _COLUMN,
+                  "real_fraction": _FRACTION, "temperature": _TEMPERATURE, "strategy": _STRATEGY,
+                  "test_size": _TEST_SIZE, "seed": _SEED, "categorical": _CATEGORICAL,
+                  "positive_label": [None, *_VALUE]})
 def feedback_loop(table: pd.DataFrame, *, generations: int, group: str, label: str, real_fraction: float = 0.0,
-                  temperature: float = 1.0, strategy: str = "naive", test_size: float = TEST_SIZE, seed=None,
-                  categorical=None, positive_label=None) -> pd.DataFrame:
+                  temperature: float = 1.0, strategy: str = "naive", test_size: float = TEST_SIZE,
+                  seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+                  categorical: list[str] | tuple[str, ...] | None = None,
+                  positive_label: str | int | bool | None = None) -> pd.DataFrame:
     """Train a classifier on generations 0..generations of a synthetic-data loop; score each on the same real test set.
 
     Parameters
@@ -264,12 +350,21 @@ def feedback_loop(table: pd.DataFrame, *, generations: int, group: str, label: s
         total weight (classifier-side).
     test_size : float
         Share of each (group, label) cell held out as the real test set.
-    seed : int or SeedSequence, optional
+    seed : int, Generator or SeedSequence, optional
+        Seed of the split and of every draw.
+    categorical : list of str, optional
+        Categorical columns besides group and label.
+    positive_label : str, int or bool, optional
+        The favourable label value (default: 1, True or "Yes").
 
     Returns
     -------
     DataFrame
         One row per generation: training-table shares and the :class:`~analysis.bias_metrics.FairnessMetrics` fields.
+
+    References
+    ----------
+    wyllie2024fairness
     """
     generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
     test_size = check_fraction("test_size", test_size, open_interval=True)
@@ -314,8 +409,12 @@ def _loop_records(train_codes, train_num, meta, test_codes, test_num, *, generat
     return records
 
 
-def run_replicates(table: pd.DataFrame, *, replicates: int, seed, configs=None, n_jobs: int | None = None,
-                   first_replicate: int = 0, **loop_kwargs) -> pd.DataFrame:
+@validate_params({"table": [Frame()], "replicates": [Interval(Integral, 1, 100_000, closed="both")],
+                  "seed": [None, *_SEED], "configs": [None, InstanceOf((list, tuple), "a list of dicts")],
+                  "n_jobs": _N_JOBS, "first_replicate": [Interval(Integral, 0, 100_000, closed="both")]})
+def run_replicates(table: pd.DataFrame, *, replicates: int, seed: int | np.random.SeedSequence | None,
+                   configs: list[dict] | tuple[dict, ...] | None = None, n_jobs: int | None = None,
+                   first_replicate: int = 0, **loop_kwargs: object) -> pd.DataFrame:
     """Run :func:`feedback_loop` for each config (dict of keyword arguments) and replicate; one tidy frame.
 
     Replicate r of every config uses the r-th child of ``numpy.random.SeedSequence(seed)``, so all
@@ -323,6 +422,32 @@ def run_replicates(table: pd.DataFrame, *, replicates: int, seed, configs=None, 
     does not depend on ``n_jobs`` or on the joblib backend. ``n_jobs=None`` defers to the caller's
     ``joblib.parallel_config`` (e.g. a Dask cluster), ``-1`` uses every core. ``first_replicate``
     runs replicates first_replicate..first_replicate + replicates - 1 (a sweep in batches).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The real table.
+    replicates : int
+        Replicates per config.
+    seed : int or SeedSequence
+        Parent seed (required: replicates must be reproducible).
+    configs : list of dict, optional
+        Keyword arguments of :func:`feedback_loop` per configuration (default: one, empty).
+    n_jobs : int, -1 or None
+        joblib workers; None defers to the caller's ``joblib.parallel_config``.
+    first_replicate : int
+        Index of the first replicate.
+    **loop_kwargs
+        Keyword arguments of :func:`feedback_loop` shared by every config.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`feedback_loop` frames with ``config`` and ``replicate`` columns.
+
+    References
+    ----------
+    wyllie2024fairness
     """
     from joblib import Parallel, delayed
 

@@ -23,8 +23,22 @@ from __future__ import annotations
 import warnings
 from typing import NamedTuple
 
+import numbers
+
 import numpy as np
 import pandas as pd
+
+from analysis.validation import ArrayLike, InstanceOf, validate_params
+
+__all__ = ["GROUP_METRICS", "FairnessMetrics", "confusion_counts", "metrics_from_counts", "fairness_metrics",
+           "fairness_metrics_fairlearn"]
+
+_BINARY = [ArrayLike(lo=0, hi=1, integer=True, min_size=1)]
+#: group membership: 0/1 codes, or a boolean mask (True = minority)
+_MASK = [ArrayLike(lo=0, hi=1, integer=True, min_size=1),
+         InstanceOf(np.ndarray, "a 1-d boolean array (True = minority)")]
+_GROUPS = [InstanceOf((list, tuple, np.ndarray, pd.Series), "a 1-d array-like of group values")]
+_GROUP_VALUE = [InstanceOf((str, numbers.Integral), "a group value (str or int)"), "boolean"]
 
 GROUP_METRICS = ("accuracy", "selection_rate", "tpr", "fpr")
 
@@ -57,18 +71,39 @@ def _check_binary(y_true, y_pred, groups) -> tuple[np.ndarray, np.ndarray, np.nd
     return y_true.astype(np.int64), y_pred.astype(np.int64), groups
 
 
-def confusion_counts(y_true, y_pred, minority_mask) -> np.ndarray:
-    """Counts of shape (2, 2, 2): [group (0 = majority, 1 = minority), truth, prediction]."""
+@validate_params({"y_true": _BINARY, "y_pred": _BINARY, "minority_mask": _MASK})
+def confusion_counts(y_true: np.ndarray | list, y_pred: np.ndarray | list,
+                     minority_mask: np.ndarray | list) -> np.ndarray:
+    """Counts of shape (2, 2, 2): [group (0 = majority, 1 = minority), truth, prediction].
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of 0/1
+        True and predicted labels.
+    minority_mask : array_like of 0/1 or bool
+        1 (True) for a row of the minority.
+
+    Returns
+    -------
+    ndarray of int, shape (2, 2, 2)
+        Rows per (group, truth, prediction).
+    """
     g = np.asarray(minority_mask).astype(np.int64)
     key = g * 4 + np.asarray(y_true, dtype=np.int64) * 2 + np.asarray(y_pred, dtype=np.int64)
     return np.bincount(key, minlength=8).reshape(2, 2, 2)
 
 
-def metrics_from_counts(counts) -> dict[str, np.ndarray]:
+@validate_params({"counts": [ArrayLike(ndim=None, lo=0, min_size=8)]})
+def metrics_from_counts(counts: np.ndarray) -> dict[str, np.ndarray]:
     """Fairness metrics from confusion counts of shape (..., 2 groups, 2 truth, 2 prediction).
 
     Group 0 is the majority, group 1 the minority; leading axes are a stack of tables (e.g.
     replicates x generations), all computed at once.
+
+    Parameters
+    ----------
+    counts : array_like, shape (..., 2, 2, 2)
+        Non-negative counts per (group, truth, prediction), e.g. from :func:`confusion_counts`.
 
     Returns
     -------
@@ -81,6 +116,10 @@ def metrics_from_counts(counts) -> dict[str, np.ndarray]:
     With :math:`n_{gyp}` the count of group g, truth y, prediction p:
     accuracy :math:`(n_{g00} + n_{g11}) / n_g`, selection rate :math:`(n_{g01} + n_{g11}) / n_g`,
     TPR :math:`n_{g11} / (n_{g10} + n_{g11})`, FPR :math:`n_{g01} / (n_{g00} + n_{g01})`.
+
+    References
+    ----------
+    weerts2023fairlearn
     """
     c = np.asarray(counts, dtype=float)
     if c.shape[-3:] != (2, 2, 2) or (c < 0).any():
@@ -111,7 +150,9 @@ def metrics_from_counts(counts) -> dict[str, np.ndarray]:
     }
 
 
-def fairness_metrics(y_true, y_pred, groups, *, minority) -> FairnessMetrics:
+@validate_params({"y_true": _BINARY, "y_pred": _BINARY, "groups": _GROUPS, "minority": _GROUP_VALUE})
+def fairness_metrics(y_true: np.ndarray | list, y_pred: np.ndarray | list, groups: np.ndarray | list | pd.Series, *,
+                     minority: str | int | bool) -> FairnessMetrics:
     """Per-group accuracy, selection rate, TPR and FPR, and the demographic parity and equalized odds differences.
 
     Parameters
@@ -120,7 +161,7 @@ def fairness_metrics(y_true, y_pred, groups, *, minority) -> FairnessMetrics:
         True and predicted labels (1 = the positive outcome).
     groups : array_like
         Group of each row; exactly the groups present are compared.
-    minority : scalar
+    minority : str, int or bool
         Which group value is the minority (the other one is the majority).
 
     Returns
@@ -128,6 +169,10 @@ def fairness_metrics(y_true, y_pred, groups, *, minority) -> FairnessMetrics:
     FairnessMetrics
         Computed from confusion counts (:func:`metrics_from_counts`); equal to fairlearn's
         ``MetricFrame`` on the same rows (tested).
+
+    References
+    ----------
+    weerts2023fairlearn
     """
     y_true, y_pred, groups = _check_binary(y_true, y_pred, groups)
     levels = pd.unique(groups)
@@ -139,8 +184,29 @@ def fairness_metrics(y_true, y_pred, groups, *, minority) -> FairnessMetrics:
     return FairnessMetrics(**{k: float(v) for k, v in metrics_from_counts(counts).items()})
 
 
-def fairness_metrics_fairlearn(y_true, y_pred, groups, *, minority) -> FairnessMetrics:
-    """The same metrics computed by ``fairlearn.metrics.MetricFrame`` on the raw rows (the reference)."""
+@validate_params({"y_true": _BINARY, "y_pred": _BINARY, "groups": _GROUPS, "minority": _GROUP_VALUE})
+def fairness_metrics_fairlearn(y_true: np.ndarray | list, y_pred: np.ndarray | list,
+                               groups: np.ndarray | list | pd.Series, *, minority: str | int | bool) -> FairnessMetrics:
+    """The same metrics computed by ``fairlearn.metrics.MetricFrame`` on the raw rows (the reference).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of 0/1
+        True and predicted labels (1 = the positive outcome).
+    groups : array_like
+        Group of each row.
+    minority : str, int or bool
+        Which group value is the minority.
+
+    Returns
+    -------
+    FairnessMetrics
+        As :func:`fairness_metrics`, computed by ``MetricFrame``.
+
+    References
+    ----------
+    weerts2023fairlearn
+    """
     from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
     from sklearn.exceptions import UndefinedMetricWarning
     from sklearn.metrics import accuracy_score

@@ -35,8 +35,11 @@ import pandas as pd
 
 from analysis.bias_chain import CellPaths
 from analysis.bias_generator import fit_generator, sample_encoded, tempered_rows
-from analysis.bias_loop import check_n_jobs
+from analysis.bias_loop import _N_JOBS, _TEMPERATURE, check_n_jobs
 from analysis.bias_table import (
+    _COLUMN,
+    _VALUE,
+    _example,
     check_table,
     check_temperature,
     decode_table,
@@ -45,7 +48,21 @@ from analysis.bias_table import (
     positive_value,
     table_cell_counts,
 )
-from analysis.validation import check_int, check_real
+from analysis.validation import (
+    ArrayLike,
+    Frame,
+    InstanceOf,
+    Integral,
+    Interval,
+    Real,
+    Seed,
+    check_int,
+    check_real,
+    validate_params,
+)
+
+__all__ = ["GeneratorSpec", "TemperedTableGenerator", "EffectiveTemperature", "T_GRID", "generator_cell_paths",
+           "effective_temperature", "transparent_shift"]
 
 
 class GeneratorSpec(NamedTuple):
@@ -115,9 +132,18 @@ def _one_path(table, spec: GeneratorSpec, *, generations, group, label, minority
     return out
 
 
-def generator_cell_paths(table: pd.DataFrame, spec: GeneratorSpec, *, generations: int, replicates: int, seed,
-                         group: str, label: str, positive_label=None, n_jobs: int | None = None,
-                         first_replicate: int = 0) -> CellPaths:
+@validate_params({"table": [Frame()], "spec": [_example(InstanceOf(GeneratorSpec), GeneratorSpec("copula"))],
+                  "generations": [Interval(Integral, 1, 1000, closed="both")],
+                  "replicates": [Interval(Integral, 1, 10_000, closed="both")],
+                  # a seed, a SeedSequence or entropy as a list of integers (the sweep's seed streams)
+                  "seed": [None, Seed(), InstanceOf(np.random.SeedSequence),
+                           InstanceOf((list, tuple), "a list of non-negative integers (SeedSequence entropy)")],
+                  "group": _COLUMN, "label": _COLUMN, "positive_label": [None, *_VALUE], "n_jobs": _N_JOBS,
+                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")]})
+def generator_cell_paths(table: pd.DataFrame, spec: GeneratorSpec, *, generations: int, replicates: int,
+                         seed: int | np.random.SeedSequence | list[int] | tuple[int, ...] | None,
+                         group: str, label: str, positive_label: str | int | bool | None = None,
+                         n_jobs: int | None = None, first_replicate: int = 0) -> CellPaths:
     """Cell counts of the loop's tables when ``spec``'s generator is refitted to its own output each generation.
 
     Parameters
@@ -125,12 +151,16 @@ def generator_cell_paths(table: pd.DataFrame, spec: GeneratorSpec, *, generation
     table : DataFrame
         Generation 0 (the real table); every later table has the same number of rows.
     spec : GeneratorSpec
+        The generator (a fresh one is fitted every generation).
     generations, replicates : int
-    seed : int
+        Generations after generation 0 (at least 1); replicates.
+    seed : int, SeedSequence or list of int
         Replicate r uses the r-th child of ``numpy.random.SeedSequence(seed)`` (fit and sample seeds
         of each generation drawn from it), so results do not depend on ``n_jobs`` or the backend.
     group, label : str
         The group and outcome columns whose cells are counted (minority = the smaller group).
+    positive_label : str, int or bool, optional
+        The favourable label value (default: 1, True or "Yes").
     n_jobs : int, -1 or None
         Replicates run through joblib; None defers to the caller's ``joblib.parallel_config``.
     first_replicate : int
@@ -140,6 +170,10 @@ def generator_cell_paths(table: pd.DataFrame, spec: GeneratorSpec, *, generation
     -------
     CellPaths
         Counts of shape (replicates, generations + 1, 4).
+
+    References
+    ----------
+    wyllie2024fairness
     """
     from joblib import Parallel, delayed
 
@@ -191,8 +225,17 @@ def _loglik(pooled: np.ndarray, p0: np.ndarray) -> np.ndarray:
     return pooled[..., keep] @ log_tau
 
 
-def effective_temperature(initial_counts, next_counts, *, level: float = 0.95, resamples: int = 2000,
-                          seed=None) -> EffectiveTemperature:
+_P0 = [_example(ArrayLike(lo=0, min_size=1), np.array([2400.0, 1000.0, 900.0, 300.0]))]
+_NEXT = _example(ArrayLike(ndim=2, lo=0, min_size=8), np.array([[2350, 1020, 930, 300], [2420, 980, 880, 320]]))
+
+
+@validate_params({"initial_counts": _P0, "next_counts": [_NEXT],
+                  "level": [Interval(Real, 0, 1, closed="neither")],
+                  "resamples": [Interval(Integral, 100, 100_000, closed="both", cap_reason="100,000 resamples")],
+                  "seed": [Seed()]})
+def effective_temperature(initial_counts: np.ndarray | list | tuple, next_counts: np.ndarray | list, *,
+                          level: float = 0.95, resamples: int = 2000,
+                          seed: int | np.random.Generator | None = None) -> EffectiveTemperature:
     """Fit the effective temperature of a generator from its generation-1 cell counts.
 
     Parameters
@@ -205,12 +248,18 @@ def effective_temperature(initial_counts, next_counts, *, level: float = 0.95, r
         Confidence level of the percentile-bootstrap interval (over replicates).
     resamples : int
         Bootstrap resamples.
+    seed : int or Generator, optional
+        Seed of the bootstrap.
 
     Returns
     -------
     EffectiveTemperature
         Maximum-likelihood T on a log grid from 0.05 to 20 (``at_bound`` if the optimum is an
         end of the grid) and its interval.
+
+    References
+    ----------
+    efron1993introduction
     """
     p0 = np.asarray(initial_counts, dtype=float)
     if p0.shape != (4,) or not np.isfinite(p0).all() or (p0 < 0).any() or p0.sum() <= 0:
@@ -234,8 +283,26 @@ def effective_temperature(initial_counts, next_counts, *, level: float = 0.95, r
                                 replicates=len(shares), at_bound=estimate_i in (0, len(T_GRID) - 1))
 
 
-def transparent_shift(initial_counts, *, temperature: float) -> np.ndarray:
-    """Expected generation-1 cell shares of the transparent model at ``temperature``: tau_T(p0)."""
+@validate_params({"initial_counts": _P0, "temperature": _TEMPERATURE})
+def transparent_shift(initial_counts: np.ndarray | list | tuple, *, temperature: float) -> np.ndarray:
+    """Expected generation-1 cell shares of the transparent model at ``temperature``: tau_T(p0).
+
+    Parameters
+    ----------
+    initial_counts : array_like of 4
+        Cell counts of the table the generator is fitted to.
+    temperature : float
+        T > 0.
+
+    Returns
+    -------
+    ndarray, shape (4,)
+        :math:`\\tau_T(p_0)`.
+
+    References
+    ----------
+    wyllie2024fairness
+    """
     temperature = check_temperature(temperature)
     p0 = np.asarray(initial_counts, dtype=float)
     if p0.shape != (4,) or (p0 < 0).any() or p0.sum() <= 0:

@@ -17,7 +17,27 @@ from analysis.bias_chain import CellPaths, expected_cell_shares, simulate_cells
 from analysis.bias_real import effective_temperature
 from analysis.bias_summary import Interval, mean_interval, path_band, wilson_interval
 from analysis.bias_table import CELL_NAMES, TEST_SIZE, encode_table
-from analysis.validation import check_int
+from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Real, Seed, check_int, validate_params
+from analysis.validation import Interval as _Range
+
+
+def _example(constraint, value):
+    """Attach a valid example to a constraint (the API tests use it for parameters they cannot generate)."""
+    constraint.example = value
+    return constraint
+
+
+_COUNTS = [_example(ArrayLike(lo=0, integer=True, min_size=1), np.array([2400, 1000, 900, 300]))]
+_TEMPERATURE = [_Range(Real, 0, None, closed="neither")]
+_COLUMN = [InstanceOf(str, "a column name (str)")]
+_CATEGORICAL = [None, InstanceOf((list, tuple), "a list of column names")]
+_TEST_SIZE = [_Range(Real, 0, 1, closed="neither")]
+
+__all__ = ["GENERATOR_LABELS", "RESULT_METRICS", "ShareRun", "training_cell_counts", "share_runs", "vanishing",
+           "generator_summary", "generator_bands", "results_table", "predicted_share"]
+
+_GENERATIONS = [_Range(Integral, 1, 1000, closed="both")]
+_STORED = [Frame(("table", "generator", "replicate", "generation", "minority_share", *CELL_NAMES))]
 
 #: display names of the generators of the sweep
 GENERATOR_LABELS = {"copula": "Gaussian copula", "tvae": "TVAE (deep)", "ctgan": "CTGAN (deep)",
@@ -25,9 +45,28 @@ GENERATOR_LABELS = {"copula": "Gaussian copula", "tvae": "TVAE (deep)", "ctgan":
                     "mst_eps0.1": "MST, ε = 0.1 (private)"}
 
 
+@validate_params({"table": [Frame()], "group": _COLUMN, "label": _COLUMN, "test_size": _TEST_SIZE,
+                  "categorical": _CATEGORICAL})
 def training_cell_counts(table: pd.DataFrame, *, group: str, label: str, test_size: float = TEST_SIZE,
-                         categorical=None) -> np.ndarray:
-    """Cell counts of the chapter's stratified training split (each cell loses round(test_size x count) rows)."""
+                         categorical: list[str] | tuple[str, ...] | None = None) -> np.ndarray:
+    """Cell counts of the chapter's stratified training split (each cell loses round(test_size x count) rows).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The real table.
+    group, label : str
+        The group and outcome columns.
+    test_size : float
+        Share of each cell held out, in (0, 1).
+    categorical : list of str, optional
+        Categorical columns besides group and label.
+
+    Returns
+    -------
+    ndarray of int, shape (4,)
+        Training rows per cell, in the order of ``CELL_NAMES``.
+    """
     cells = encode_table(table, group=group, label=label, categorical=categorical).cell_counts
     return cells - np.round(test_size * cells).astype(np.int64)
 
@@ -39,20 +78,68 @@ class ShareRun(NamedTuple):
     recursion: np.ndarray  # expected cell shares, (generations + 1, 4)
 
 
-def share_runs(cells, configs, *, generations: int, replicates: int, seed: int) -> list[ShareRun]:
-    """The cell-count chain for each configuration (dict of temperature, real_fraction, strategy)."""
+@validate_params({"cells": _COUNTS,
+                  "configs": [_example(InstanceOf((list, tuple), "a list of dicts"), [{"temperature": 0.9}])],
+                  "generations": _GENERATIONS,
+                  "replicates": [_Range(Integral, 1, 1_000_000, closed="both", cap_reason="10**6 replicates")],
+                  "seed": [_Range(Integral, 0, 2**32 - 1, closed="both")]})
+def share_runs(cells: np.ndarray | list | tuple, configs: list[dict] | tuple[dict, ...], *, generations: int,
+               replicates: int, seed: int) -> list[ShareRun]:
+    """The cell-count chain for each configuration (dict of temperature, real_fraction, strategy).
+
+    Parameters
+    ----------
+    cells : array_like of 4 int
+        Cell counts of the real training table.
+    configs : list of dict
+        Configurations (keys temperature, real_fraction, strategy; others ignored).
+    generations, replicates : int
+        Generations after generation 0; replicates per configuration.
+    seed : int
+        Configuration i draws from ``[seed, i]``.
+
+    Returns
+    -------
+    list of ShareRun
+        The replicate paths and the expected-value recursion of each configuration.
+
+    References
+    ----------
+    wyllie2024fairness
+    """
     generations = check_int("generations", generations, minimum=1, maximum=1000)
     out = []
     for i, cfg in enumerate(configs):
         kw = {k: v for k, v in cfg.items() if k in ("temperature", "real_fraction", "strategy")}
         out.append(ShareRun(
-            paths=simulate_cells(cells, generations=generations, replicates=replicates, seed=[seed, i], **kw),
+            # SeedSequence([seed, i]) is what default_rng([seed, i]) builds: the same stream
+            paths=simulate_cells(cells, generations=generations, replicates=replicates,
+                                 seed=np.random.SeedSequence([seed, i]), **kw),
             recursion=expected_cell_shares(cells, generations=generations, **kw)))
     return out
 
 
+@validate_params({"paths": [_example(InstanceOf(CellPaths),
+                                       CellPaths(counts=np.array([[[5, 5, 1, 1], [6, 6, 0, 0]],
+                                                                  [[5, 5, 1, 1], [5, 5, 1, 1]]])))]})
 def vanishing(paths: CellPaths) -> tuple[Interval, int, int, float]:
-    """(Wilson interval of the share of runs in which the minority vanished, k, n, median first generation at zero)."""
+    """(Wilson interval of the share of runs in which the minority vanished, k, n, median first generation at zero).
+
+    Parameters
+    ----------
+    paths : CellPaths
+        Replicate cell counts of a loop.
+
+    Returns
+    -------
+    (interval, k, n, first) : tuple of Interval, int, int, float
+        Wilson 95% interval of k / n, runs k with no minority row at the last generation, runs n,
+        and the median first generation at zero among them (NaN if k = 0).
+
+    References
+    ----------
+    wilson1927probable
+    """
     share = paths.minority_share
     gone = share[:, -1] == 0
     k, n = int(gone.sum()), len(share)
@@ -60,13 +147,35 @@ def vanishing(paths: CellPaths) -> tuple[Interval, int, int, float]:
     return wilson_interval(k, n), k, n, float(np.median(first)) if k else float("nan")
 
 
+@validate_params({"stored": _STORED, "generations": _GENERATIONS, "seed": [Seed()],
+                  "project_generations": _GENERATIONS})
 def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
                       project_generations: int = 20) -> pd.DataFrame:
     """Per table and generator: minority share at generations 1 and ``generations`` (95% CI), effective T (95% CI),
     runs in which the minority vanished (Wilson 95% CI), the replicate count, and the share projected
     ``project_generations`` ahead by the recursion at the effective temperature and its interval's ends.
 
-    ``stored`` is the generator sweep (one row per table, generator, replicate, generation).
+    Parameters
+    ----------
+    stored : DataFrame
+        The generator sweep (one row per table, generator, replicate, generation).
+    generations : int
+        The last generation summarised.
+    seed : int
+        Seed of the effective-temperature bootstrap.
+    project_generations : int
+        Generations of the projection by the recursion.
+
+    Returns
+    -------
+    DataFrame
+        One row per (table, generator).
+
+    References
+    ----------
+    wyllie2024fairness
+    wilson1927probable
+    efron1993introduction
     """
     rows = []
     for (table, generator), d in stored.groupby(["table", "generator"], sort=False):
@@ -91,8 +200,20 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
     return pd.DataFrame(rows)
 
 
+@validate_params({"stored": _STORED})
 def generator_bands(stored: pd.DataFrame) -> pd.DataFrame:
-    """Mean minority-share path of each (table, generator) with its 95% band (for the figure and its CSV)."""
+    """Mean minority-share path of each (table, generator) with its 95% band (for the figure and its CSV).
+
+    Parameters
+    ----------
+    stored : DataFrame
+        The generator sweep.
+
+    Returns
+    -------
+    DataFrame
+        table, generator and the :func:`analysis.bias_summary.path_band` columns.
+    """
     frames = []
     for (table, generator), d in stored.groupby(["table", "generator"], sort=False):
         wide = d.pivot(index="replicate", columns="generation", values="minority_share").to_numpy()
@@ -116,10 +237,28 @@ RESULT_METRICS = {
 }
 
 
-def results_table(summary: pd.DataFrame, labels, configs, *, generations: int) -> pd.DataFrame:
+@validate_params({"summary": [Frame(("config", "generation", "metric", "mean", "ci_low", "ci_high"))],
+                  "labels": [InstanceOf((list, tuple, dict), "labels indexed by configuration")],
+                  "configs": [InstanceOf((list, tuple, range), "configuration indices")], "generations": _GENERATIONS})
+def results_table(summary: pd.DataFrame, labels: list[str] | tuple[str, ...] | dict[int, str],
+                  configs: list[int] | tuple[int, ...] | range, *, generations: int) -> pd.DataFrame:
     """Generation-0 (real data) and generation-``generations`` means with 95% CIs, one row per configuration.
 
-    ``summary`` is :func:`analysis.bias_summary.summarise` output with ``config`` and ``generation``.
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`analysis.bias_summary.summarise` output with ``config`` and ``generation``.
+    labels : list of str or dict
+        Display name of each configuration index.
+    configs : list of int
+        The configurations shown.
+    generations : int
+        The generation compared with the real data.
+
+    Returns
+    -------
+    DataFrame
+        One row per configuration, one column per metric of ``RESULT_METRICS`` ("mean (low–high)").
     """
     def cell(config, generation, metric):
         row = summary[(summary["config"] == config) & (summary["generation"] == generation)
@@ -135,11 +274,30 @@ def results_table(summary: pd.DataFrame, labels, configs, *, generations: int) -
     return pd.DataFrame(rows).T
 
 
-def predicted_share(initial_counts, *, temperature: float, generations: int) -> float:
+@validate_params({"initial_counts": _COUNTS, "temperature": _TEMPERATURE, "generations": _GENERATIONS})
+def predicted_share(initial_counts: np.ndarray | list | tuple, *, temperature: float, generations: int) -> float:
     """Minority share after ``generations`` of the expected-value recursion at ``temperature`` (no real data).
 
     Used to carry a real generator's measured effective temperature forward: what its loop would do
     if it kept shifting the cells as it does in the first generation. A prediction, not a measurement.
+
+    Parameters
+    ----------
+    initial_counts : array_like of 4 int
+        Cell counts of generation 0.
+    temperature : float
+        T > 0.
+    generations : int
+        Generations of the recursion.
+
+    Returns
+    -------
+    float
+        Expected minority share (cells 2 and 3) after ``generations``.
+
+    References
+    ----------
+    wyllie2024fairness
     """
     shares = expected_cell_shares(np.asarray(initial_counts, dtype=np.int64), generations=generations,
                                   temperature=temperature)

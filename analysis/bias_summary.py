@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.validation import check_int, check_real
+from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Real, check_int, check_real, validate_params
+from analysis.validation import Interval as _Range
+
+__all__ = ["CI_LEVEL", "Interval", "wilson_interval", "mean_interval", "summarise", "path_band"]
+
+_LEVEL = [_Range(Real, 0, 1, closed="neither")]
 
 #: the confidence level of every interval the chapter shows
 CI_LEVEL = 0.95
@@ -27,13 +32,33 @@ class Interval(NamedTuple):
     high: float
 
 
+@validate_params({"successes": [_Range(Integral, 0, None, closed="left")],
+                  "trials": [_Range(Integral, 1, None, closed="left")], "level": _LEVEL})
 def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Interval:
     """Wilson score interval for a binomial proportion, e.g. "vanished in k of n runs".
+
+    Parameters
+    ----------
+    successes : int
+        Successes k, at most ``trials``.
+    trials : int
+        Trials n (at least 1).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    Interval
+        k / n and the interval's ends (exactly 0 at k = 0 and 1 at k = n).
 
     Notes
     -----
     With :math:`\\hat p = k/n` and :math:`z` the normal quantile,
     :math:`\\frac{\\hat p + z^2/2n \\pm z \\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}`.
+
+    References
+    ----------
+    wilson1927probable
     """
     trials = check_int("trials", trials, minimum=1)
     successes = check_int("successes", successes, minimum=0, maximum=trials)
@@ -49,8 +74,22 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Inte
     return Interval(p, low, high)
 
 
-def mean_interval(values, *, level: float = 0.95) -> Interval:
-    """Mean of ``values`` (NaN ignored) with a normal (t) confidence interval of the mean."""
+@validate_params({"values": [ArrayLike(finite=False, min_size=2)], "level": _LEVEL})
+def mean_interval(values: np.ndarray | list | pd.Series, *, level: float = 0.95) -> Interval:
+    """Mean of ``values`` (NaN ignored) with a normal (t) confidence interval of the mean.
+
+    Parameters
+    ----------
+    values : array_like
+        Replicate values (at least 2 not NaN).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    Interval
+        The mean and the t interval of the mean.
+    """
     level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
@@ -61,10 +100,29 @@ def mean_interval(values, *, level: float = 0.95) -> Interval:
     return Interval(float(v.mean()), float(v.mean() - half), float(v.mean() + half))
 
 
-def summarise(results: pd.DataFrame, *, by=("config", "generation"), columns=None, level: float = 0.95) -> pd.DataFrame:
+@validate_params({"results": [Frame()], "by": [InstanceOf((list, tuple), "a list of column names")],
+                  "columns": [None, InstanceOf((list, tuple), "a list of column names")], "level": _LEVEL})
+def summarise(results: pd.DataFrame, *, by: tuple[str, ...] | list[str] = ("config", "generation"),
+              columns: list[str] | tuple[str, ...] | None = None, level: float = 0.95) -> pd.DataFrame:
     """Mean, SD, standard error, the confidence interval of the mean, minimum and maximum over replicates (tidy).
 
     Columns ``ci_low``/``ci_high`` are the t interval of the mean at ``level``.
+
+    Parameters
+    ----------
+    results : DataFrame
+        One row per replicate (e.g. :func:`analysis.bias_loop.run_replicates`).
+    by : list of str
+        Grouping columns.
+    columns : list of str, optional
+        Metrics to summarise (default: the numeric columns other than the grouping and settings).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and metric: mean, sd, n, low, high, se, ci_low, ci_high.
     """
     level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     if not isinstance(results, pd.DataFrame):
@@ -83,10 +141,25 @@ def summarise(results: pd.DataFrame, *, by=("config", "generation"), columns=Non
     return out
 
 
-def path_band(values, *, level: float = 0.95) -> pd.DataFrame:
+_PATHS = ArrayLike(ndim=2, finite=False, min_size=2)
+_PATHS.example = np.array([[0.30, 0.28, 0.25], [0.30, 0.31, 0.27], [0.30, 0.29, 0.30]])
+
+
+@validate_params({"values": [_PATHS], "level": _LEVEL})
+def path_band(values: np.ndarray | list, *, level: float = 0.95) -> pd.DataFrame:
     """Per-generation mean of replicate paths with the t interval of the mean (the figures' bands).
 
-    ``values`` has shape (replicates, generations + 1); returns generation, mean, se, ci_low, ci_high, n.
+    Parameters
+    ----------
+    values : array_like, shape (replicates >= 2, generations + 1)
+        Replicate paths (NaN ignored).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        generation, mean, se, ci_low, ci_high, n.
     """
     level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     v = np.asarray(values, dtype=float)

@@ -15,7 +15,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.bias_real import GeneratorSpec, generator_cell_paths
+from analysis.bias_loop import _N_JOBS
 from analysis.bias_table import CELL_NAMES, load_table
+from analysis.validation import InstanceOf, Integral, Interval, Seed, validate_params
+
+__all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "TableSpec", "TABLES", "GENERATOR_SPECS", "run"]
 
 NAME = "bias_generators"
 SEED = 20261126
@@ -46,9 +50,43 @@ GENERATOR_SPECS = (
 )
 
 
-def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED, generators=GENERATOR_SPECS,
-        tables=TABLES, first_replicate: int = 0, n_jobs: int | None = None) -> pd.DataFrame:
-    """Run the sweep; one row per (table, generator, replicate, generation) with the four cell counts."""
+@validate_params({"generations": [Interval(Integral, 1, 1000, closed="both")],
+                  "replicates": [Interval(Integral, 1, 10_000, closed="both")], "seed": [Seed()],
+                  "generators": [InstanceOf((list, tuple), "a sequence of GeneratorSpec")],
+                  "tables": [InstanceOf((list, tuple), "a sequence of TableSpec")],
+                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")], "n_jobs": _N_JOBS})
+def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
+        generators: tuple[GeneratorSpec, ...] | list[GeneratorSpec] = GENERATOR_SPECS,
+        tables: tuple[TableSpec, ...] | list[TableSpec] = TABLES, first_replicate: int = 0,
+        n_jobs: int | None = None) -> pd.DataFrame:
+    """Run the sweep; one row per (table, generator, replicate, generation) with the four cell counts.
+
+    Parameters
+    ----------
+    generations : int
+        Generations after generation 0.
+    replicates : int
+        Replicates per (table, generator).
+    seed : int
+        Root seed; each (table, generator) has its own stream fixed by its position in the full sweep.
+    generators : sequence of GeneratorSpec
+        The generators (a subset of ``GENERATOR_SPECS``).
+    tables : sequence of TableSpec
+        The tables (a subset of ``TABLES``).
+    first_replicate : int
+        Index of the first replicate (a reduced rerun of replicates k..k+replicates-1).
+    n_jobs : int, -1 or None
+        joblib workers; None defers to the caller's joblib context.
+
+    Returns
+    -------
+    DataFrame
+        Columns table, generator, replicate, generation, the four cells of ``CELL_NAMES`` and minority_share.
+
+    References
+    ----------
+    wyllie2024fairness
+    """
     frames = []
     keys = [s.key for s in GENERATOR_SPECS]
     for spec in generators:

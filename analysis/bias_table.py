@@ -16,7 +16,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.validation import check_real
+from analysis.validation import Frame, InstanceOf, Interval, Options, Real, check_real, validate_params
+
+__all__ = [
+    "TEST_SIZE", "CELL_NAMES", "TableMeta", "EncodedTable", "encode_table", "decode_table", "cell_counts",
+    "table_cell_counts", "split_table", "split_sizes", "load_table",
+]
+
+#: a label or group value: a string or an integer (or a boolean)
+_VALUE = [InstanceOf((str, numbers.Integral), "a string or an integer"), "boolean"]
+_COLUMN = [InstanceOf(str, "a column name (str)")]
+_CATEGORICAL = [None, InstanceOf((list, tuple), "a list of column names")]
+_TEST_SIZE = [Interval(Real, 0, 1, closed="neither")]
+
+
+def _example(constraint, value):
+    """Attach a valid example to a constraint (the API tests use it for parameters they cannot generate)."""
+    constraint.example = value
+    return constraint
 
 #: share of each (group, label) cell held out as the real test set in the chapter
 TEST_SIZE = 0.3
@@ -151,8 +168,10 @@ def positive_value(values, positive_label=None):
 # --------------------------------------------------------------------------------------------
 
 
-def encode_table(table: pd.DataFrame, *, group: str, label: str, categorical=None,
-                 positive_label=None) -> EncodedTable:
+@validate_params({"table": [Frame()], "group": _COLUMN, "label": _COLUMN, "categorical": _CATEGORICAL,
+                  "positive_label": [None, *_VALUE]})
+def encode_table(table: pd.DataFrame, *, group: str, label: str, categorical: list[str] | tuple[str, ...] | None = None,
+                 positive_label: str | int | bool | None = None) -> EncodedTable:
     """Encode a table for the loop: group code (1 = minority), label code (1 = positive), other codes, numerics.
 
     Parameters
@@ -163,7 +182,7 @@ def encode_table(table: pd.DataFrame, *, group: str, label: str, categorical=Non
         The binary protected-group column and the binary outcome column.
     categorical : list of str, optional
         Categorical columns besides group and label (default: the non-numeric ones).
-    positive_label : optional
+    positive_label : str, int or bool, optional
         Which label value is the favourable outcome (default: 1, True or "Yes").
 
     Returns
@@ -199,8 +218,32 @@ def encode_table(table: pd.DataFrame, *, group: str, label: str, categorical=Non
     return EncodedTable(codes=codes, numeric=values, meta=meta)
 
 
+#: a tiny valid table and its encoding: examples of valid arguments for the API tests
+_EXAMPLE_TABLE = pd.DataFrame({"g": ["a", "a", "a", "b", "b"], "y": [0, 1, 0, 1, 0], "x": [1.0, 2.0, 3.0, 4.0, 5.0]})
+_EXAMPLE = encode_table(_EXAMPLE_TABLE, group="g", label="y")
+_CODES = [_example(InstanceOf(np.ndarray, "a 2-d integer array of codes (group, label, categoricals)"), _EXAMPLE.codes)]
+_NUMERIC = [_example(InstanceOf(np.ndarray, "a 2-d float array of numeric values"), _EXAMPLE.numeric)]
+_META = [_example(InstanceOf(TableMeta), _EXAMPLE.meta)]
+
+
+@validate_params({"codes": _CODES, "numeric": _NUMERIC, "meta": _META})
 def decode_table(codes: np.ndarray, numeric: np.ndarray, meta: TableMeta) -> pd.DataFrame:
-    """Turn encoded rows back into a DataFrame with the original columns and dtypes."""
+    """Turn encoded rows back into a DataFrame with the original columns and dtypes.
+
+    Parameters
+    ----------
+    codes : ndarray of int, shape (rows, 2 + categoricals)
+        Group code (1 = minority), label code (1 = positive), then the other categorical codes.
+    numeric : ndarray of float, shape (rows, numeric columns)
+        The numeric columns, in the order of ``meta.numeric``.
+    meta : TableMeta
+        The decoding metadata of :func:`encode_table`.
+
+    Returns
+    -------
+    DataFrame
+        The rows with the original columns (in order) and dtypes.
+    """
     out = {
         meta.group: np.where(codes[:, 0] == 1, meta.minority, meta.majority),
         meta.label: np.where(codes[:, 1] == 1, meta.positive, meta.negative),
@@ -222,13 +265,42 @@ def finish_numeric(numeric: np.ndarray, meta: TableMeta) -> np.ndarray:
     return x
 
 
+@validate_params({"codes": _CODES})
 def cell_counts(codes: np.ndarray) -> np.ndarray:
-    """Rows per (group, label) cell ``2 * group + label`` of encoded rows (length 4)."""
+    """Rows per (group, label) cell ``2 * group + label`` of encoded rows.
+
+    Parameters
+    ----------
+    codes : ndarray of int, shape (rows, 2 + categoricals)
+        Encoded rows (column 0 the group code, column 1 the label code).
+
+    Returns
+    -------
+    ndarray of int, shape (4,)
+        Counts in the order of ``CELL_NAMES``.
+    """
     return np.bincount(codes[:, 0] * 2 + codes[:, 1], minlength=4)
 
 
-def table_cell_counts(table: pd.DataFrame, *, group: str, label: str, minority, positive) -> np.ndarray:
-    """Rows per (group, label) cell of a decoded table, in the order of ``CELL_NAMES``."""
+@validate_params({"table": [Frame()], "group": _COLUMN, "label": _COLUMN, "minority": _VALUE, "positive": _VALUE})
+def table_cell_counts(table: pd.DataFrame, *, group: str, label: str, minority: str | int | bool,
+                      positive: str | int | bool) -> np.ndarray:
+    """Rows per (group, label) cell of a decoded table, in the order of ``CELL_NAMES``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A decoded table (real or synthetic).
+    group, label : str
+        The group and outcome columns.
+    minority, positive : str, int or bool
+        The group value that is the minority and the label value that is positive.
+
+    Returns
+    -------
+    ndarray of int, shape (4,)
+        Counts in the order of ``CELL_NAMES``.
+    """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table: expected a pandas DataFrame, got {type(table).__name__}")
     for name, col in (("group", group), ("label", label)):
@@ -239,8 +311,24 @@ def table_cell_counts(table: pd.DataFrame, *, group: str, label: str, minority, 
     return np.bincount(2 * g + y, minlength=4)
 
 
-def split_table(codes: np.ndarray, *, test_size: float, rng) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of a train/test split stratified by (group, label), with deterministic stratum sizes."""
+@validate_params({"codes": _CODES, "test_size": _TEST_SIZE, "rng": [InstanceOf(np.random.Generator)]})
+def split_table(codes: np.ndarray, *, test_size: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices of a train/test split stratified by (group, label), with deterministic stratum sizes.
+
+    Parameters
+    ----------
+    codes : ndarray of int, shape (rows, 2 + categoricals)
+        Encoded rows.
+    test_size : float
+        Share of each (group, label) cell held out, in (0, 1); round(test_size x cell rows) per cell.
+    rng : numpy.random.Generator
+        Draws the permutation of each cell.
+
+    Returns
+    -------
+    (train, test) : tuple of ndarray of int
+        Sorted row indices of the two parts.
+    """
     test_size = check_fraction("test_size", test_size, open_interval=True)
     cell = codes[:, 0] * 2 + codes[:, 1]
     train, test = [], []
@@ -252,17 +340,48 @@ def split_table(codes: np.ndarray, *, test_size: float, rng) -> tuple[np.ndarray
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
 
 
+@validate_params({"table": [Frame()], "group": _COLUMN, "label": _COLUMN, "test_size": _TEST_SIZE,
+                  "categorical": _CATEGORICAL})
 def split_sizes(table: pd.DataFrame, *, group: str, label: str, test_size: float = TEST_SIZE,
-                categorical=None) -> tuple[int, int]:
-    """(training rows, test rows) of the stratified split of ``table`` (the stratum sizes are deterministic)."""
+                categorical: list[str] | tuple[str, ...] | None = None) -> tuple[int, int]:
+    """(training rows, test rows) of the stratified split of ``table`` (the stratum sizes are deterministic).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The real table.
+    group, label : str
+        The group and outcome columns.
+    test_size : float
+        Share of each (group, label) cell held out, in (0, 1).
+    categorical : list of str, optional
+        Categorical columns besides group and label (default: the non-numeric ones).
+
+    Returns
+    -------
+    (train, test) : tuple of int
+        Rows in the training and the test part.
+    """
     enc = encode_table(table, group=group, label=label, categorical=categorical)
     test_size = check_real("test_size", test_size, lo=0, hi=1, lo_open=True, hi_open=True)
     test = sum(int(round(test_size * k)) for k in enc.cell_counts)
     return len(table) - test, test
 
 
+@validate_params({"name": [Options(str, ("arrests", "hearts"))]})
 def load_table(name: str) -> pd.DataFrame:
-    """The chapter's table ``name`` ("arrests" or "hearts"), as shipped by scikit-lego (no download)."""
+    """The chapter's table ``name`` ("arrests" or "hearts"), as shipped by scikit-lego (no download).
+
+    Parameters
+    ----------
+    name : {"arrests", "hearts"}
+        The table.
+
+    Returns
+    -------
+    DataFrame
+        The table as scikit-lego ships it.
+    """
     from sklego.datasets import load_arrests, load_hearts
 
     loaders = {"arrests": load_arrests, "hearts": load_hearts}

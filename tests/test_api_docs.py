@@ -25,14 +25,12 @@ from tests.test_api_constraints import FUNCTIONS
 # Modules whose docstrings are being rewritten in numpydoc on their owners' branches (issue 18);
 # remove a module once its branch is merged. Their citations are checked already.
 NUMPYDOC_PENDING = {
-    "analysis.bias": "bias branch",
     "analysis.claims": "policy branch",
     "analysis.cost": "cost (done; numpydoc sections partial)",
     "analysis.energy": "energy (done; numpydoc sections partial)",
     "analysis.exhaustion": "exhaustion branch",
     "analysis.regulation": "policy branch",
     # modules added on branches (issue 18 split of bias.py, privacy, provenance, release)
-    "analysis.bias_": "bias branch (bias_table, bias_generator, bias_loop, ...)",
     "analysis.generators": "privacy branch",
     "analysis.privacy": "privacy branch (privacy, privacy_report, privacy_sweep)",
     "analysis.utility": "privacy branch",

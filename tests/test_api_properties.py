@@ -101,6 +101,8 @@ def _exhaustion_parameter():
 
 
 # chapter 1 (branch exhaustion): used once those functions exist
+STRATEGIES["analysis.bias_metrics.metrics_from_counts"] = st.fixed_dictionaries({"counts": st.lists(
+    st.integers(0, 50), min_size=8, max_size=8).map(lambda c: np.array(c).reshape(2, 2, 2))})
 STRATEGIES["analysis.exhaustion.in_growth_fit"] = st.fixed_dictionaries({"df": st.deferred(_token_rows)})
 STRATEGIES["analysis.exhaustion.fit_growth"] = st.fixed_dictionaries(
     {"df": st.deferred(_token_rows), "seed": st.integers(0, 2**32 - 1)})
@@ -193,6 +195,7 @@ NAN_DOCUMENTED = {
     "analysis.cost.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
 }
 
+_BIAS_TABLE = "needs a table with a binary group and a binary label column (named); "
 _NAME_LOOKUP = "takes a name looked up in a curated table; covered with every table row by "
 # Functions left out, with the reason. Keep this short: prefer adding a strategy above.
 NOT_COVERED: dict[str, str] = {
@@ -242,6 +245,25 @@ NOT_COVERED: dict[str, str] = {
     "analysis.utility.classifier_accuracy": "needs labelled train/test tables; tests/test_privacy.py",
     "analysis.utility.fidelity": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
     "analysis.utility.mixed_training_table": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
+    # bias (chapter 4): functions of a real table with named group/label columns, or of the stored sweeps
+    "analysis.bias_sweep.run": "the generator sweep (fits generators for minutes); reduced rerun in tests/test_bias_sweep.py",
+    "analysis.bias_fairness_sweep.run": "the fairness sweep (minutes); reduced rerun in tests/test_bias_sweep.py",
+    "analysis.bias_real.generator_cell_paths": "fits a generator per generation; tests/test_bias_real.py",
+    "analysis.bias_loop.feedback_loop": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_loop.run_replicates": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_loop.simulate_shares": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_generator.kde_variance_growth": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_generator.sample_table": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_table.encode_table": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_table.split_sizes": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias_table.table_cell_counts": _BIAS_TABLE + "tests/test_bias_real.py",
+    "analysis.bias_report.training_cell_counts": _BIAS_TABLE + "notebooks/04_bias_amplification",
+    "analysis.bias_metrics.fairness_metrics": "needs equal-length label and group arrays; tests/test_bias_metrics.py",
+    "analysis.bias_metrics.fairness_metrics_fairlearn": "needs equal-length label and group arrays; tests/test_bias_metrics.py",
+    "analysis.bias_report.generator_summary": "reads the stored generator sweep; notebooks/04_bias_amplification",
+    "analysis.bias_report.generator_bands": "reads the stored generator sweep; notebooks/04_bias_amplification",
+    "analysis.bias_report.results_table": "reads a summarise() frame of the fairness sweep; notebooks/04_bias_amplification",
+    "analysis.bias_summary.summarise": "needs a replicate frame with config/generation columns; tests/test_bias.py",
 }
 
 
