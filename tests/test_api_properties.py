@@ -193,6 +193,7 @@ def _check_documented_inf(qualname, kwargs, result):
 # Results that may be NaN by documented design.
 NAN_DOCUMENTED = {
     "analysis.cost.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
+    "analysis.collapse.smallest_sufficient_fraction": "NaN when no fraction of the grid keeps every larger one within 1 + tolerance",
 }
 
 _BIAS_TABLE = "needs a table with a binary group and a binary label column (named); "
