@@ -98,3 +98,15 @@ def test_front_matter_pairs_with_ipynb(md):
     meta = yaml.safe_load(front)
     assert meta["jupytext"]["formats"] == "ipynb,md:myst"
     assert meta["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("md", MDS, ids=lambda p: p.stem)
+def test_no_stray_return_value_is_shown(md):
+    """A cell ending in a call whose return value nobody wanted (a file path, say) shows it to readers."""
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    stray = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+        for o in c.outputs if o.output_type == "execute_result"
+        and re.match(r"^(Posix|Windows)?Path\(", str(o.get("data", {}).get("text/plain", "")))
+    ]
+    assert not stray, f"{md.stem}: cells {stray} display a Path; assign the result (`_ = ...`) or end with ';'"
