@@ -15,12 +15,11 @@ import inspect
 import math
 import pathlib
 import pkgutil
-import signal
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,20 +109,6 @@ def _bad_values(constraints) -> st.SearchStrategy:
     return candidates.filter(lambda x: not valid(x))
 
 
-@contextmanager
-def _time_limit(seconds: int):
-    def handler(signum, frame):
-        raise TimeoutError(f"no error within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 CASES = [
     (qualname, param)
     for qualname, func in FUNCTIONS
@@ -154,7 +139,7 @@ def test_generated_bad_input_gets_a_named_error_quickly(qualname, param):
             if p.default is inspect.Parameter.empty:
                 kwargs[name] = _valid_example(constraints.get(name, []))
         try:
-            with _time_limit(5):
+            with time_limit(5):
                 func(**kwargs)
         except (TypeError, ValueError) as exc:
             assert str(exc).startswith(f"{param}:"), f"{qualname}({param}={bad!r}) -> {exc}"

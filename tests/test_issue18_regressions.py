@@ -7,29 +7,14 @@ quickly (a 5 s alarm guards the ones that used to loop or allocate).
 from __future__ import annotations
 
 import inspect
-import signal
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import time_limit
 
 from analysis import collapse, cost, exhaustion, trend
 from analysis import validation as v
-
-
-@contextmanager
-def _time_limit(seconds: int):
-    def handler(signum, frame):
-        raise TimeoutError(f"no error within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def test_chip_peak_flops_rejects_the_string_false_for_fp8():
@@ -98,13 +83,13 @@ def test_seed_minus_one_is_rejected_by_every_seeded_function(qualname):
     mod_name, name = qualname.rsplit(".", 1)
     func = getattr(importlib.import_module(mod_name), name)
     # only seed is given: the declared check names it before the call reports missing arguments
-    with _time_limit(5), pytest.raises(ValueError, match=r"^seed: "):
+    with time_limit(5), pytest.raises(ValueError, match=r"^seed: "):
         func(seed=-1)
 
 
 def test_mean_error_threshold_caps_the_sample_size():
     # was: a million iterations (minutes); now refused at once with the cap in the message
-    with _time_limit(5), pytest.raises(ValueError, match=r"^sample_size: .*cap"):
+    with time_limit(5), pytest.raises(ValueError, match=r"^sample_size: .*cap"):
         collapse.mean_error_threshold(sample_size=10**6, generations=5)
 
 
