@@ -460,7 +460,7 @@ class RunoutDistribution(NamedTuple):
     median_se: float  # Monte Carlo standard error (exact bootstrap over draws)
     p10_se: float
     p90_se: float
-    median_grid: float  # the paper's convention: grid year just before the crossing
+    median_grid: float  # the paper's convention: grid year just before the crossing (NaN outside its 2015-2039 grid)
     p10_grid: float
     p90_grid: float
     projection: str
@@ -604,6 +604,12 @@ def runout_distribution(
     return _summarise(years, projection)
 
 
+def _grid_year_or_nan(year: float) -> float:
+    # the authors' grid spans 2015-2039: a crossing outside it has no reading in their convention
+    inside = PAPER_GRID[0] < year <= PAPER_GRID[-1]
+    return paper_grid_year(year) if inside else float("nan")
+
+
 def _summarise(years: np.ndarray, projection: str) -> RunoutDistribution:
     p10, median, p90 = np.quantile(years, [0.1, 0.5, 0.9], method="inverted_cdf")
     return RunoutDistribution(
@@ -611,7 +617,7 @@ def _summarise(years: np.ndarray, projection: str) -> RunoutDistribution:
         median_se=quantile_bootstrap_se(years, 0.5),
         p10_se=quantile_bootstrap_se(years, 0.1),
         p90_se=quantile_bootstrap_se(years, 0.9),
-        median_grid=paper_grid_year(median), p10_grid=paper_grid_year(p10), p90_grid=paper_grid_year(p90),
+        median_grid=_grid_year_or_nan(median), p10_grid=_grid_year_or_nan(p10), p90_grid=_grid_year_or_nan(p90),
         projection=projection, n_draws=int(years.size), years=years,
     )
 

@@ -20,13 +20,12 @@ import datetime as dt
 import importlib
 import inspect
 import math
-import signal
 import typing
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import time_limit
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -190,6 +189,13 @@ def _check_documented_inf(qualname, kwargs, result):
         assert not bad.any(), f"{qualname}: infinite although demand grows faster than the stock: {kwargs}"
 
 
+# Named results whose paper-convention fields are NaN by design when the decimal year lies outside
+# the authors' 2015-2039 grid (field -> the decimal-year field it reads).
+NAN_FIELDS_DOCUMENTED = {
+    "analysis.exhaustion.runout_distribution": {"median_grid": "median", "p10_grid": "p10", "p90_grid": "p90"},
+}
+PAPER_GRID_LO, PAPER_GRID_HI = 2015.0, 2039.0
+
 # Results that may be NaN by documented design.
 NAN_DOCUMENTED = {
     "analysis.cost.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
@@ -340,20 +346,6 @@ def _strategy(qualname: str, func) -> st.SearchStrategy | None:
     return st.fixed_dictionaries(fields)
 
 
-@contextmanager
-def _time_limit(seconds: int):
-    def handler(signum, frame):
-        raise TimeoutError(f"no result within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def _assert_finite(value, where: str) -> None:
     if isinstance(value, (bool, np.bool_, str)) or value is None:
         return
@@ -409,7 +401,7 @@ def test_generated_valid_input_gives_a_finite_result_of_the_documented_type(qual
     @given(_strategy(qualname, func))
     def check(kwargs):
         try:
-            with _time_limit(CALL_SECONDS):
+            with time_limit(CALL_SECONDS):
                 result = func(**kwargs)
         except ValueError as exc:
             # a joint constraint between parameters: allowed, if it names a declared parameter
@@ -420,6 +412,14 @@ def test_generated_valid_input_gives_a_finite_result_of_the_documented_type(qual
             assert isinstance(result, expected_type), f"{qualname} returned {type(result).__name__}, not {expected_type.__name__}"
         if qualname in INF_DOCUMENTED:
             _check_documented_inf(qualname, kwargs, result)
+        elif qualname in NAN_FIELDS_DOCUMENTED:
+            for name, value in result._asdict().items():
+                decimal = NAN_FIELDS_DOCUMENTED[qualname].get(name)
+                if decimal is not None and math.isnan(value):
+                    year = getattr(result, decimal)
+                    assert not (PAPER_GRID_LO < year <= PAPER_GRID_HI), f"{qualname}.{name}: NaN inside the grid"
+                else:
+                    _assert_finite(value, f"{qualname}.{name}")
         elif not (qualname in NAN_DOCUMENTED and isinstance(result, float) and math.isnan(result)):
             _assert_finite(result, qualname)
         successes.append(1)
