@@ -85,7 +85,7 @@ def ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        The slopes, shape ``x.shape[:-1]`` (a 0-d array for 1-D input). ``nan`` where ``x`` is
+        The slopes, shape ``x.shape[:-1]`` (a 0-d array for 1-D input). NaN where ``x`` is
         constant along the last axis (no slope exists).
 
     Notes
