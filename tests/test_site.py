@@ -26,6 +26,18 @@ NEVER_FETCHED = {
     "https://www.mathjax.org": "link in MathJax's About box",
     "https://pydata-sphinx-theme.readthedocs.io/en/stable/user_guide/version-dropdown.html":
         "text of the theme's console hint about its version switcher (not used here)",
+    # itables' DataTables bundle (_static/dt_bundle.js) carries the Buttons extension and JSZip, which
+    # reader.js never enables: XML namespace names of the .xlsx writer, and help links in error texts
+    **{f"http://schemas.openxmlformats.org/{ns}": "Office Open XML namespace name (DataTables' .xlsx export, not enabled)"
+       for ns in ("markup-compatibility/2006", "officeDocument/2006/relationships",
+                  "officeDocument/2006/relationships/officeDocument", "officeDocument/2006/relationships/styles",
+                  "officeDocument/2006/relationships/worksheet", "package/2006/content-types",
+                  "package/2006/relationships", "spreadsheetml/2006/main")},
+    "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac":
+        "SpreadsheetML namespace name (DataTables' .xlsx export, not enabled)",
+    "https://datatables.net/tn/": "text of DataTables' error messages (errMode is 'throw': shown nowhere)",
+    "https://datatables.net/tn/17": "text of a DataTables error message (errMode is 'throw': shown nowhere)",
+    "https://stuk.github.io/jszip/documentation/howto/read_zip.html": "text of a JSZip error message (JSZip unused)",
 }
 _URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s"'`)<>\\]*""")
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
