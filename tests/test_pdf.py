@@ -12,7 +12,8 @@ from conftest import ROOT, toc_docs
 pytestmark = pytest.mark.slow
 
 CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-PRINTED = [d for d in toc_docs() if d != "book/provenance"]
+NOT_PRINTED = {"book/provenance", "book/api"}  # lookup pages, named on the contents page (tools/make_pdf.py)
+PRINTED = [d for d in toc_docs() if d not in NOT_PRINTED]
 
 
 def _norm(text: str) -> str:
@@ -47,6 +48,7 @@ def test_page_count_title_page_and_contents(pdf):
     assert f"Version {CITATION['version']}" in texts[0]
     assert str(CITATION["date-released"]) in texts[0]
     assert "Contents" in texts[1]
+    assert "Not printed, on the site only" in texts[1] and all(f"{d}.html" in texts[1] for d in NOT_PRINTED)
 
 
 def test_every_chapter_is_there_with_its_bookmark(pdf, titles):

@@ -1,7 +1,8 @@
 """The PDF edition of the report, printed from the built site with Debian's Chromium, offline.
 
-Each page of the table of contents (the provenance index excepted: it is the site's lookup
-table, not reading matter) is served from ``_build/html`` on 127.0.0.1 and printed with
+Each page of the table of contents (the provenance index and the API reference excepted: they
+are the site's lookup tables for readers checking a number and for developers, not reading
+matter, and the API reference alone would print about 175 pages) is served from ``_build/html`` on 127.0.0.1 and printed with
 Playwright's ``page.pdf`` in print media (``book/_static/reader.css`` lays wide tables out one
 block per row, so no column is cut, and opens every collapsed cell). A title page (title,
 version, release date) and a table of contents with each chapter's first page are printed the
@@ -29,7 +30,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-SKIP_DOCS = {"book/provenance"}
+# not printed; the contents page names them and where they are on the site
+SKIP_DOCS = {"book/provenance": "Where every number comes from", "book/api": "The analysis package: API reference"}
 MARGIN = {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
 TEMPLATE_STYLE = "font-size:7.5pt;font-family:sans-serif;color:#444;width:100%;padding:0 14mm;"
 
@@ -112,11 +114,13 @@ def _toc_html(meta: dict, rows: list[tuple[str, str, int]]) -> str:
         f'<tr><td>{e(title)}</td><td style="color:#555">{e(path)}</td><td style="text-align:right">{start}</td></tr>'
         for title, path, start in rows
     )
+    skipped = "; ".join(f"{e(title)} ({e(path)}.html)" for path, title in SKIP_DOCS.items())
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contents</title>
 <style>body{{font-family:sans-serif}} table{{width:100%;border-collapse:collapse;font-size:11pt}}
 td{{padding:4pt 2pt;border-bottom:1px solid #ddd}}</style></head><body><h1>Contents</h1>
 <table><thead><tr><th style="text-align:left">Chapter</th><th style="text-align:left">Page on the site</th>
-<th style="text-align:right">PDF page</th></tr></thead><tbody>{items}</tbody></table></body></html>"""
+<th style="text-align:right">PDF page</th></tr></thead><tbody>{items}</tbody></table>
+<p style="font-size:10pt">Not printed, on the site only: {skipped}.</p></body></html>"""
 
 
 def build_pdf(site: Path, out: Path, root: Path = ROOT, browser=None) -> Path:
