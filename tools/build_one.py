@@ -4,7 +4,8 @@ Usage: python tools/build_one.py NN_topic [NN_topic ...] [--keep]
 
 Copies the repository (without .venv, .git and _build) to /tmp/book-<names>, trims _toc.yml to the
 landing page (replaced by a plain stub unless `summary` is named), the given chapters, and the
-pages any chapter may link to (how to read, how to cite, the data appendix, the bibliography), and builds it with warnings as errors,
+pages any chapter may link to (how to read, how to cite, the data appendix, the bibliography); every
+other page becomes a one-line stub so links to it resolve. Builds it with warnings as errors,
 exactly as `make book` does. The copy's own `analysis` package is the one the notebooks import.
 Useful when several chapters are being written at once: a half-finished chapter elsewhere cannot
 break the check, and the shared _build/ is left alone.
@@ -24,6 +25,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 STABLE_PAGES = ["book/how_to_read", "book/how_to_cite", "notebooks/90_data_provenance", "book/bibliography"]
 IGNORE = shutil.ignore_patterns(".venv", ".git", "_build", "__pycache__", "*.egg-info", "figure_data", ".pytest_cache")
+
+
+def _toc_files(toc: dict) -> list[str]:
+    """Every page named in a Jupyter Book table of contents (parts, chapters, sections), the root excepted."""
+    found: list[str] = []
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                found.append(e["file"])
+            walk(e.get("sections"))
+            walk(e.get("chapters"))
+
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    return found
 
 
 def trimmed_copy(names: list[str], dest: Path, *, root: Path = ROOT) -> Path:
@@ -46,6 +63,15 @@ def trimmed_copy(names: list[str], dest: Path, *, root: Path = ROOT) -> Path:
             raise ValueError(f"names: no such page {c['file']}.md")
     # pages that every chapter may link to, always present so such links resolve
     chapters += [{"file": f} for f in STABLE_PAGES if {"file": f} not in chapters]
+    # every other page of the full book becomes a one-line stub (no code, nothing executed), so the
+    # kept pages' links to it resolve and the copy still builds with warnings as errors
+    kept = {c["file"] for c in chapters} | {toc["root"]}
+    for doc in _toc_files(toc):
+        if doc not in kept:
+            source = dest / f"{doc}.md"
+            title = next((ln for ln in source.read_text(encoding="utf-8").splitlines() if ln.startswith("# ")), f"# {doc}")
+            source.write_text(f"{title}\n\nNot part of this trimmed build.\n", encoding="utf-8")
+            chapters.append({"file": doc})
     toc["parts"] = [{"caption": "Chapters", "chapters": chapters}]
     (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     return dest
