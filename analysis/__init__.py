@@ -9,7 +9,7 @@ from pathlib import Path as _Path
 
 # The single source of truth for the release; analysis.release checks every other place against it.
 __version__ = "0.2.0"
-__release_date__ = "2026-11-26"
+__release_date__ = "2026-11-27"
 
 # The build (tools/build_book.py, tools/run_notebooks.py) sets SDR_BUILD_ROOT to the checkout it
 # executes. Importing another copy of this package (a second clone's editable install, a
