@@ -8,7 +8,9 @@ from scipy import stats
 
 from analysis.validation import Frame, InstanceOf, Interval, Real, validate_params
 
-__all__ = ["summarise", "cell"]
+__all__ = ["summarise", "cell", "with_unclipped_risks", "RISKS"]
+
+RISKS = ("singling_out", "linkability", "inference")
 
 
 @validate_params({"results": [Frame(["table", "generator", "metric", "value"], min_rows=0)],
@@ -37,3 +39,54 @@ def cell(summary: pd.DataFrame, table: str, generator: str, metric: str) -> pd.S
     if len(hit) != 1:
         raise ValueError(f"summary: no single row for table={table!r}, generator={generator!r}, metric={metric!r}")
     return hit.iloc[0]
+
+
+@validate_params({"results": [Frame(["table", "generator", "replicate", "metric", "value"], min_rows=0)]})
+def with_unclipped_risks(results: pd.DataFrame) -> pd.DataFrame:
+    """The sweep's results with each anonymeter risk also before clipping, as metric ``<risk>_risk_unclipped``.
+
+    Per release, a risk is read as anonymeter reports it, clipped to [0, 1]. A mean over replicates
+    of clipped values is biased upwards: a generator that leaks nothing scores below zero in about
+    half of the replicates, and clipping turns those into zeros, so with enough replicates its
+    mean risk is "significantly" positive. The unclipped residual risk has mean zero when the
+    attack does no better on training rows than on control rows, and is what a mean and its
+    interval over replicates must be computed from. It is rebuilt exactly from the rates each
+    replicate stores:
+
+    ``risk_unclipped = (r_attack - r_control) / (1 - r_control)``, and ``risk = clip(risk_unclipped, 0, 1)``.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Long results of the privacy sweep: ``table``, ``generator``, ``replicate``, ``metric``,
+        ``value``, holding ``<risk>_attack_rate`` and ``<risk>_control_rate`` for each risk of
+        :data:`RISKS` that is present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``results`` with one more row per (table, generator, replicate, risk).
+
+    References
+    ----------
+    giomi2023unified
+    """
+    key = ["table", "generator", "replicate"]
+    extra = []
+    for risk in RISKS:
+        a = results[results["metric"] == f"{risk}_attack_rate"].set_index(key)["value"]
+        c = results[results["metric"] == f"{risk}_control_rate"].set_index(key)["value"]
+        if a.empty and c.empty:
+            continue
+        if not a.index.sort_values().equals(c.index.sort_values()):
+            raise ValueError(f"results: {risk}_attack_rate and {risk}_control_rate do not cover the same replicates")
+        c = c.reindex(a.index)
+        if (c >= 1).any():
+            raise ValueError(f"results: {risk}_control_rate must be < 1 (the risk divides by 1 - control rate)")
+        u = ((a - c) / (1 - c)).rename("value").reset_index()
+        u["metric"] = f"{risk}_risk_unclipped"
+        extra.append(u)
+    if not extra:
+        return results.copy()
+    return pd.concat([results, *extra], ignore_index=True)
+

@@ -107,6 +107,24 @@ STRATEGIES["analysis.exhaustion.fit_growth"] = st.fixed_dictionaries(
     {"df": st.deferred(_token_rows), "seed": st.integers(0, 2**32 - 1)})
 STRATEGIES["analysis.exhaustion.parameter_median"] = st.fixed_dictionaries({"name": st.deferred(_exhaustion_parameter)})
 
+def _risk_rate_frames():
+    """Long results frames as the privacy sweep writes them: attack and control rates of each risk, per replicate."""
+    from analysis import privacy_report
+
+    def frame(rates):
+        rows = []
+        for rep, (attack, control) in enumerate(rates):
+            for risk in privacy_report.RISKS:
+                base = {"table": "t", "generator": "g", "replicate": rep}
+                rows += [{**base, "metric": f"{risk}_attack_rate", "value": attack},
+                         {**base, "metric": f"{risk}_control_rate", "value": control}]
+        return {"results": pd.DataFrame(rows)}
+
+    return st.lists(st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 0.99)), min_size=1, max_size=6).map(frame)
+
+
+STRATEGIES["analysis.privacy_report.with_unclipped_risks"] = st.deferred(_risk_rate_frames)
+
 # chapter 3 (collapse): probability vectors sum to 1, fan values are (generations + 1, chains),
 # fractions are strictly increasing -- joint constraints the per-parameter declarations cannot express.
 def _probs(k_min=2, k_max=20):
