@@ -8,7 +8,7 @@ from scipy import stats
 
 from analysis.validation import Frame, InstanceOf, Interval, Real, validate_params
 
-__all__ = ["summarise", "cell", "with_unclipped_risks", "RISKS"]
+__all__ = ["summarise", "cell", "with_unclipped_risks", "with_difference", "RISKS"]
 
 RISKS = ("singling_out", "linkability", "inference")
 
@@ -60,7 +60,7 @@ def with_unclipped_risks(results: pd.DataFrame) -> pd.DataFrame:
     results : pandas.DataFrame
         Long results of the privacy sweep: ``table``, ``generator``, ``replicate``, ``metric``,
         ``value``, holding ``<risk>_attack_rate`` and ``<risk>_control_rate`` for each risk of
-        :data:`RISKS` that is present.
+        ``RISKS`` that is present.
 
     Returns
     -------
@@ -89,4 +89,44 @@ def with_unclipped_risks(results: pd.DataFrame) -> pd.DataFrame:
     if not extra:
         return results.copy()
     return pd.concat([results, *extra], ignore_index=True)
+
+
+@validate_params({"results": [Frame(["table", "generator", "replicate", "metric", "value"], min_rows=0)],
+                  "metric": [InstanceOf(str)], "baseline": [InstanceOf(str)], "name": [InstanceOf(str)]})
+def with_difference(results: pd.DataFrame, *, metric: str, baseline: str, name: str) -> pd.DataFrame:
+    """The results with ``metric - baseline`` of each replicate added as metric ``name``.
+
+    A paired difference (for example the attack's AUC on outliers minus its AUC on all records of
+    the same replicate) has a narrower interval over replicates than the two means compared side
+    by side, because what the two share within a replicate (the split, the generator's draw)
+    cancels.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Long results: ``table``, ``generator``, ``replicate``, ``metric``, ``value``.
+    metric, baseline : str
+        Metrics present for the same (table, generator, replicate) keys.
+    name : str
+        The new metric's name; must not be present already.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``results`` with one more row per (table, generator, replicate).
+    """
+    key = ["table", "generator", "replicate"]
+    present = set(results["metric"])
+    for param, m in (("metric", metric), ("baseline", baseline)):
+        if m not in present:
+            raise ValueError(f"{param}: {m!r} is not a metric of the results")
+    if name in present:
+        raise ValueError(f"name: {name!r} is already a metric of the results")
+    a = results[results["metric"] == metric].set_index(key)["value"]
+    b = results[results["metric"] == baseline].set_index(key)["value"]
+    if not a.index.sort_values().equals(b.index.sort_values()):
+        raise ValueError(f"baseline: {baseline!r} does not cover the same replicates as {metric!r}")
+    d = (a - b.reindex(a.index)).rename("value").reset_index()
+    d["metric"] = name
+    return pd.concat([results, d], ignore_index=True)
 

@@ -124,6 +124,8 @@ def _risk_rate_frames():
 
 
 STRATEGIES["analysis.privacy_report.with_unclipped_risks"] = st.deferred(_risk_rate_frames)
+STRATEGIES["analysis.privacy_report.with_difference"] = st.deferred(_risk_rate_frames).map(
+    lambda kw: {**kw, "metric": "inference_attack_rate", "baseline": "inference_control_rate", "name": "inference_gap"})
 
 # chapter 3 (collapse): probability vectors sum to 1, fan values are (generations + 1, chains),
 # fractions are strictly increasing -- joint constraints the per-parameter declarations cannot express.

@@ -61,3 +61,24 @@ def test_bad_input_is_named():
     missing = ok[~((ok["metric"] == "singling_out_control_rate"))]
     with pytest.raises(ValueError, match="same replicates"):
         privacy_report.with_unclipped_risks(missing)
+
+
+def test_paired_difference_is_per_replicate():
+    frame, _ = sweeps.load_results("privacy_utility")
+    out = privacy_report.with_difference(frame, metric="mia_auc_outliers", baseline="mia_auc", name="excess")
+    wide = out.pivot_table(index=["table", "generator", "replicate"], columns="metric", values="value")
+    np.testing.assert_allclose(wide["excess"], wide["mia_auc_outliers"] - wide["mia_auc"], rtol=0, atol=1e-15)
+    assert len(out) == len(frame) + len(wide)
+
+
+def test_paired_difference_bad_input_is_named():
+    ok = _frame(np.array([0.5, 0.4]), np.array([0.2, 0.1]))
+    with pytest.raises(ValueError, match="metric"):
+        privacy_report.with_difference(ok, metric="nope", baseline="singling_out_attack_rate", name="d")
+    with pytest.raises(ValueError, match="name"):
+        privacy_report.with_difference(ok, metric="singling_out_attack_rate", baseline="singling_out_control_rate",
+                                       name="singling_out_attack_rate")
+    partial = ok[~((ok["metric"] == "singling_out_control_rate") & (ok["replicate"] == 1))]
+    with pytest.raises(ValueError, match="baseline"):
+        privacy_report.with_difference(partial, metric="singling_out_attack_rate", baseline="singling_out_control_rate",
+                                       name="d")
