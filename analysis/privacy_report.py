@@ -41,6 +41,19 @@ def cell(summary: pd.DataFrame, table: str, generator: str, metric: str) -> pd.S
     return hit.iloc[0]
 
 
+def _aligned(results: pd.DataFrame, first: str, second: str, *, param: str) -> tuple[pd.Series, pd.Series]:
+    """The values of two metrics, indexed by (table, generator, replicate) in the same order.
+
+    ``ValueError`` naming ``param`` if the two metrics do not cover the same replicates.
+    """
+    key = ["table", "generator", "replicate"]
+    a = results[results["metric"] == first].set_index(key)["value"]
+    b = results[results["metric"] == second].set_index(key)["value"]
+    if not a.index.sort_values().equals(b.index.sort_values()):
+        raise ValueError(f"{param}: {second!r} does not cover the same replicates as {first!r}")
+    return a, b.reindex(a.index)
+
+
 @validate_params({"results": [Frame(["table", "generator", "replicate", "metric", "value"], min_rows=0)]})
 def with_unclipped_risks(results: pd.DataFrame) -> pd.DataFrame:
     """The sweep's results with each anonymeter risk also before clipping, as metric ``<risk>_risk_unclipped``.
@@ -71,16 +84,11 @@ def with_unclipped_risks(results: pd.DataFrame) -> pd.DataFrame:
     ----------
     giomi2023unified
     """
-    key = ["table", "generator", "replicate"]
     extra = []
     for risk in RISKS:
-        a = results[results["metric"] == f"{risk}_attack_rate"].set_index(key)["value"]
-        c = results[results["metric"] == f"{risk}_control_rate"].set_index(key)["value"]
+        a, c = _aligned(results, f"{risk}_attack_rate", f"{risk}_control_rate", param="results")
         if a.empty and c.empty:
             continue
-        if not a.index.sort_values().equals(c.index.sort_values()):
-            raise ValueError(f"results: {risk}_attack_rate and {risk}_control_rate do not cover the same replicates")
-        c = c.reindex(a.index)
         if (c >= 1).any():
             raise ValueError(f"results: {risk}_control_rate must be < 1 (the risk divides by 1 - control rate)")
         u = ((a - c) / (1 - c)).rename("value").reset_index()
@@ -115,18 +123,14 @@ def with_difference(results: pd.DataFrame, *, metric: str, baseline: str, name: 
     pandas.DataFrame
         ``results`` with one more row per (table, generator, replicate).
     """
-    key = ["table", "generator", "replicate"]
     present = set(results["metric"])
     for param, m in (("metric", metric), ("baseline", baseline)):
         if m not in present:
             raise ValueError(f"{param}: {m!r} is not a metric of the results")
     if name in present:
         raise ValueError(f"name: {name!r} is already a metric of the results")
-    a = results[results["metric"] == metric].set_index(key)["value"]
-    b = results[results["metric"] == baseline].set_index(key)["value"]
-    if not a.index.sort_values().equals(b.index.sort_values()):
-        raise ValueError(f"baseline: {baseline!r} does not cover the same replicates as {metric!r}")
-    d = (a - b.reindex(a.index)).rename("value").reset_index()
+    a, b = _aligned(results, metric, baseline, param="baseline")
+    d = (a - b).rename("value").reset_index()
     d["metric"] = name
     return pd.concat([results, d], ignore_index=True)
 
