@@ -171,7 +171,11 @@ def test_tables_are_sortable_and_downloadable(browser, site_url, doc):
     assert csv_text.count("\n") >= 6
     header = page.locator("table.reader-datatable thead th").first
     header.click()
-    assert page.locator("table.reader-datatable thead th").first.get_attribute("aria-sort") in ("ascending", "descending")
+    # DataTables sets aria-sort after the click's redraw: wait for it (up to 5 s) instead of reading it at once
+    from playwright.sync_api import expect
+
+    expect(page.locator("table.reader-datatable thead th").first).to_have_attribute(
+        "aria-sort", re.compile(r"^(ascending|descending)$"), timeout=5000)
     context.close()
 
 
