@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SWEEPS = {"bias_generators": "analysis.bias_sweep", "bias_fairness": "analysis.bias_fairness_sweep",
-          "privacy_utility": "analysis.privacy_sweep"}
+          "privacy_utility": "analysis.privacy_sweep", "privacy_deep": "analysis.privacy_deep_sweep"}
 
 
 def _available(names):
@@ -50,14 +50,17 @@ def main(argv=None) -> int:
             settings["generations"] = args.generations
         if args.generators:
             keys = args.generators.split(",")
-            settings["generators"] = tuple(s for s in module.GENERATOR_SPECS if s.key in keys)
+            if hasattr(module, "ALL_SPECS"):  # a sweep that takes generator keys (privacy_deep)
+                settings["generators"] = tuple(keys)
+            else:
+                settings["generators"] = tuple(s for s in module.GENERATOR_SPECS if s.key in keys)
         if args.tables:
             settings["tables"] = tuple(args.tables.split(","))
         t0 = time.perf_counter()
         frame = module.run(seed=module.SEED, n_jobs=args.n_jobs, **settings)
         defaults = {k: p.default for k, p in inspect.signature(module.run).parameters.items()
                     if p.default is not inspect.Parameter.empty and k not in ("seed", "n_jobs")}
-        recorded = {k: ([tuple(s) for s in v] if k == "generators" else v)
+        recorded = {k: ([s if isinstance(s, str) else tuple(s) for s in v] if k == "generators" else v)
                     for k, v in {**defaults, **settings}.items()}
         prov = sweeps.write_results(name, frame, code_files=module.CODE_FILES, settings=recorded,
                                     seed=module.SEED, libraries=module.LIBRARIES,
