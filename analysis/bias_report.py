@@ -155,6 +155,10 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
     runs in which the minority vanished (Wilson 95% CI), the replicate count, and the share projected
     ``project_generations`` ahead by the recursion at the effective temperature and its interval's ends.
 
+    A loop stored with fewer than ``generations`` generations (a deep generator on the larger
+    table) gets NaN for the share and interval at ``generations``, -1 vanished runs, and its own
+    last generation in ``generations_measured``.
+
     Parameters
     ----------
     stored : DataFrame
@@ -183,15 +187,22 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
         cells0 = d[d["generation"] == 0][list(CELL_NAMES)].iloc[0].to_numpy()
         cells1 = d[d["generation"] == 1].sort_values("replicate")[list(CELL_NAMES)].to_numpy()
         eff = effective_temperature(cells0, cells1, seed=seed)
-        s1, s20 = mean_interval(wide[1]), mean_interval(wide[generations])
-        k = int((wide[generations] == 0).sum())
-        lost = wilson_interval(k, len(wide))
+        measured = min(generations, int(wide.columns.max()))
+        s1 = mean_interval(wide[1])
+        if measured == generations:
+            s20 = mean_interval(wide[generations])
+            k = int((wide[generations] == 0).sum())
+            lost = wilson_interval(k, len(wide))
+        else:  # this loop was run for fewer generations: nothing measured at `generations`
+            s20 = lost = Interval(np.nan, np.nan, np.nan)
+            k = -1
         proj = [100 * predicted_share(cells0.astype(np.int64), temperature=t, generations=project_generations)
                 for t in (eff.estimate, eff.low, eff.high)]
         rows.append({"table": table, "generator": generator,
                      "projected": proj[0] / 100, "projected_low": min(proj[1:]) / 100,
                      "projected_high": max(proj[1:]) / 100,
                      "label": GENERATOR_LABELS.get(generator, generator), "replicates": len(wide),
+                     "generations_measured": measured,
                      "share0": float(wide[0].iloc[0]),
                      "share1": s1.estimate, "share1_low": s1.low, "share1_high": s1.high,
                      "share20": s20.estimate, "share20_low": s20.low, "share20_high": s20.high,

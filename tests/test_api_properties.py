@@ -228,6 +228,7 @@ _NAME_LOOKUP = "takes a name looked up in a curated table; covered with every ta
 NOT_COVERED: dict[str, str] = {
     "analysis.privacy_sweep.run": "fits synthetic-data generators (seconds to minutes a call); reduced rerun in the sweep tests",
     "analysis.privacy_sweep.run_task": "one generator fit per call (seconds or more); reduced rerun in the sweep tests",
+    "analysis.privacy_deep_sweep.run": "fits deep generators (tens of seconds a task); tests/test_privacy_deep_sweep.py",
     "analysis.exhaustion.compare_model_tables": "runs the full chapter 1 model per table (tens of seconds); tests/test_exhaustion.py",
     "analysis.cost.epoch_parameters": _NAME_LOOKUP + "tests/test_cost.py",
     "analysis.cost.epoch_training_start": _NAME_LOOKUP + "tests/test_cost.py",

@@ -42,6 +42,14 @@ def test_generator_sweep_is_current_and_reproduces():
     stored, prov = sweeps.load_results(bias_sweep.NAME)
     counts = stored.groupby(["table", "generator", "generation"]).size()
     assert counts.min() >= 30
+    # every loop ran for the sweep's generations, except those its generation limits name
+    assert prov.settings["generations"] == 20
+    limits = {(t, g): n for t, g, n in prov.settings["generation_limits"]}
+    last = stored.groupby(["table", "generator"])["generation"].max()
+    for (table, generator), g in last.items():
+        assert g == min(20, limits.get((table, generator), 20)), (table, generator, g)
+    assert {"copula", "tvae", "mst_eps1", "mst_eps10"} <= set(stored["generator"])
+    assert (last.loc["hearts"] == 20).all()
     specs = [s for s in bias_sweep.GENERATOR_SPECS if s.key == "copula"]
     if importlib.util.find_spec("copulas") is None:
         pytest.skip("copulas not installed")
@@ -76,3 +84,41 @@ def test_check_reproduces_flags_a_shifted_mean():
     bad = sweeps.check_reproduces(a, pd.DataFrame({"g": 0, "v": rng.normal(3, 1, 30)}), by=["g"], columns=["v"])
     assert ok["ok"].all() and not bad["ok"].any()
     assert isinstance(bias_real.GeneratorSpec("copula").key, str)
+
+
+def test_generation_limits_cut_a_loop_to_a_prefix_of_the_full_loop():
+    if importlib.util.find_spec("copulas") is None:
+        pytest.skip("copulas not installed")
+    specs = tuple(s for s in bias_sweep.GENERATOR_SPECS if s.key == "copula")
+    full = bias_sweep.run(generations=2, replicates=2, generators=specs, tables=bias_sweep.TABLES[1:], n_jobs=1,
+                          generation_limits=())
+    cut = bias_sweep.run(generations=2, replicates=2, generators=specs, tables=bias_sweep.TABLES[1:], n_jobs=1,
+                         generation_limits=(("hearts", "copula", 1),))
+    assert full["generation"].max() == 2 and cut["generation"].max() == 1
+    # the seeds of a generation do not depend on how many follow it
+    pd.testing.assert_frame_equal(cut, full[full["generation"] <= 1].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("limits", [(("hearts", "copula", 0),), (("hearts", "copula"),), ("hearts",),
+                                    (("hearts", "copula", 1.5),)])
+def test_bad_generation_limits_are_named(limits):
+    with pytest.raises((ValueError, TypeError), match="generation_limits"):
+        bias_sweep.run(generations=1, replicates=1, generation_limits=limits)
+
+
+def test_generator_summary_marks_loops_cut_short():
+    from analysis import bias_report
+
+    rows = []
+    for generator, gens in (("copula", 3), ("tvae", 1)):
+        for r in range(4):
+            for g in range(gens + 1):
+                cells = [500, 300, 100 + r + g, 100]
+                rows.append({"table": "t", "generator": generator, "replicate": r, "generation": g,
+                             **dict(zip(bias_report.CELL_NAMES, cells)),
+                             "minority_share": (cells[2] + cells[3]) / sum(cells)})
+    summary = bias_report.generator_summary(pd.DataFrame(rows), generations=3, project_generations=3)
+    full, cut = summary.set_index("generator").loc["copula"], summary.set_index("generator").loc["tvae"]
+    assert full["generations_measured"] == 3 and cut["generations_measured"] == 1
+    assert np.isfinite(full["share20"]) and np.isnan(cut["share20"]) and cut["vanished"] == -1
+    assert np.isfinite(cut["share1"]) and np.isfinite(cut["T"])
