@@ -72,11 +72,15 @@ class GeneratorSpec(NamedTuple):
     epsilon: float | None = None
     options: tuple[tuple[str, object], ...] = ()
 
-    def make(self, *, label: str | None = None):
-        """A fresh, unfitted generator; MST gets a star tree centred on ``label`` unless told otherwise.
+    def make(self, *, label: str | None = None, domain: pd.DataFrame | None = None):
+        """A fresh, unfitted generator; MST gets a star tree centred on ``label`` and ``domain`` as its schema.
 
-        The star tree is fixed before seeing the data (it spends no privacy budget on selection)
-        and lets ``mbi`` compile its model once per table instead of once per fit.
+        The star tree is fixed before seeing the data (it spends no privacy budget on selection).
+        ``domain`` (the loop's real table) fixes MST's levels and bin bounds for every generation,
+        as the privacy sweep does with the full table: the schema is public, a level that one
+        generation lost can still be drawn in the next, and ``mbi`` compiles its model once per
+        table instead of once per generation (a domain re-read from each synthetic table changes
+        as levels vanish, and every change costs a JAX compilation of about ten seconds).
         """
         if self.name == "tempered":
             return TemperedTableGenerator(**dict(self.options))
@@ -85,6 +89,8 @@ class GeneratorSpec(NamedTuple):
         options = dict(self.options)
         if self.name == "mst" and label is not None:
             options.setdefault("star_center", label)
+        if self.name == "mst" and domain is not None:
+            options.setdefault("public_domain", domain)
         return make_generator(self.name, epsilon=self.epsilon, **options)
 
     @property
@@ -126,7 +132,7 @@ def _one_path(table, spec: GeneratorSpec, *, generations, group, label, minority
     current = table
     out[0] = table_cell_counts(table, group=group, label=label, minority=minority, positive=positive)
     for t in range(1, generations + 1):
-        generator = spec.make(label=label).fit(current, seed=int(seeds[t - 1, 0]))
+        generator = spec.make(label=label, domain=table).fit(current, seed=int(seeds[t - 1, 0]))
         current = generator.sample(len(table), seed=int(seeds[t - 1, 1]))
         out[t] = table_cell_counts(current, group=group, label=label, minority=minority, positive=positive)
     return out
