@@ -1,6 +1,7 @@
 """Run the heavy sweeps and write results/NAME.csv with results/NAME.provenance.json (`make sweeps`).
 
-Usage: python tools/run_sweeps.py [NAME ...] [--replicates R] [--generations G] [--generators a,b] [--n-jobs J]
+Usage: python tools/run_sweeps.py [NAME ...] [--replicates R] [--generations G] [--generators a,b] [--epochs E]
+[--n-jobs J]
 (default: every registered sweep at its full settings). Register a sweep in SWEEPS below: a
 module with NAME, SEED, CODE_FILES, LIBRARIES and run(**settings) -> DataFrame.
 """
@@ -35,6 +36,7 @@ def main(argv=None) -> int:
     parser.add_argument("--generations", type=int)
     parser.add_argument("--generators", help="comma-separated generator keys (default: all)")
     parser.add_argument("--tables", help="comma-separated table keys (sweeps that take tables)")
+    parser.add_argument("--epochs", type=int, help="training epochs of the deep generators (sweeps that take epochs)")
     parser.add_argument("--n-jobs", type=int, default=None)
     args = parser.parse_args(argv)
     from analysis import sweeps
@@ -54,6 +56,8 @@ def main(argv=None) -> int:
                 settings["generators"] = tuple(keys)
             else:
                 settings["generators"] = tuple(s for s in module.GENERATOR_SPECS if s.key in keys)
+        if args.epochs:
+            settings["epochs"] = args.epochs
         if args.tables:
             settings["tables"] = tuple(args.tables.split(","))
         t0 = time.perf_counter()
