@@ -124,3 +124,13 @@ def test_replicates_in_batches_equal_one_run(medium):
     parts = pd.concat([bias.run_replicates(medium, replicates=1, **kw),
                        bias.run_replicates(medium, replicates=2, first_replicate=1, **kw)], ignore_index=True)
     pd.testing.assert_frame_equal(whole, parts)
+
+
+def test_mst_in_the_loop_keeps_the_real_tables_schema():
+    # every generation's MST reads its levels and bin bounds from the loop's real table, not from
+    # the synthetic table it is fitted to (so the domain, and mbi's compiled model, never change)
+    table = pd.DataFrame({"g": ["a", "b", "a", "b"], "y": [0, 1, 1, 0], "x": [1.0, 2.0, 3.0, 4.0]})
+    mst = bias_real.GeneratorSpec("mst", epsilon=1.0).make(label="y", domain=table)
+    assert mst.public_domain is table and mst.star_center == "y"
+    assert bias_real.GeneratorSpec("mst", epsilon=1.0).make(label="y").public_domain is None
+    assert not hasattr(bias_real.GeneratorSpec("copula").make(label="y", domain=table), "public_domain")
