@@ -60,6 +60,10 @@ def current() -> Release:
     return Release(version, _dt.date.fromisoformat(date))
 
 
+#: the project's own entry in uv.lock: its name line, then its version
+_LOCK = re.compile(r'^(name = "synthetic-data-report-analysis"\nversion = ")([^"]+)"', re.M)
+
+
 def _long(text: str) -> _dt.date:
     return _dt.datetime.strptime(text, "%d %B %Y").date()
 
@@ -76,6 +80,10 @@ def mentions(root: Path | str | None = None) -> list[Mention]:
     py = (root / "pyproject.toml").read_text(encoding="utf-8")
     v = re.search(r'^version\s*=\s*"([^"]+)"', py, re.M)
     out.append(Mention("pyproject.toml", v and v[1], None))
+    lock = root / "uv.lock"
+    if lock.exists():  # the lock records the project's own version: `uv sync --locked` refuses a stale one
+        v = _LOCK.search(lock.read_text(encoding="utf-8"))
+        out.append(Mention("uv.lock", v and v[2], None))
     for name in ("_config.yml", "book/how_to_cite.md", "book/summary.md", "README.md"):
         text = (root / name).read_text(encoding="utf-8")
         found = _PROSE.findall(text)
@@ -107,7 +115,7 @@ def check(root: Path | str | None = None) -> list[str]:
 
 @validate_params({"root": [InstanceOf(Path), str, NoneType]})
 def sync(root: Path | str | None = None) -> list[str]:
-    """Rewrite CITATION.cff, pyproject.toml and the prose mentions from :func:`current`; returns the files changed.
+    """Rewrite CITATION.cff, pyproject.toml, uv.lock's project entry and the prose mentions; returns the files changed.
 
     The changelog is not rewritten: its entry for a new version is written by hand.
     """
@@ -119,6 +127,8 @@ def sync(root: Path | str | None = None) -> list[str]:
                          (r'^date-released:.*$', f'date-released: "{rel.date.isoformat()}"')],
         "pyproject.toml": [(r'^version\s*=\s*"[^"]+"', f'version = "{rel.version}"')],
     }
+    if (root / "uv.lock").exists():
+        edits["uv.lock"] = [(_LOCK.pattern, lambda m: f'{m[1]}{rel.version}"')]
     for name in ("_config.yml", "book/how_to_cite.md", "book/summary.md", "README.md"):
         edits[name] = [(_PROSE.pattern, lambda m: f"{m[0][0]}ersion {rel.version}, {rel.long_date}")]
     for name, subs in edits.items():

@@ -69,3 +69,20 @@ def test_release_has_a_valid_semver_and_date():
     assert isinstance(rel.date, dt.date) and rel.tag == f"v{rel.version}"
     with pytest.raises(TypeError, match="root"):
         release.check(42)
+
+
+def test_check_and_sync_cover_the_lock_files_project_version(tmp_path):
+    for name in ("CITATION.cff", "pyproject.toml", "_config.yml", "README.md", "uv.lock"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "book").mkdir()
+    for name in ("how_to_cite.md", "summary.md", "changelog.md"):
+        shutil.copy(ROOT / "book" / name, tmp_path / "book" / name)
+    assert release.check(tmp_path) == []
+    lock = tmp_path / "uv.lock"
+    text = lock.read_text(encoding="utf-8")
+    stale = text.replace(f'name = "synthetic-data-report-analysis"\nversion = "{analysis.__version__}"',
+                         'name = "synthetic-data-report-analysis"\nversion = "0.0.1"')
+    assert stale != text
+    lock.write_text(stale, encoding="utf-8")
+    assert any(p.startswith("uv.lock: version") for p in release.check(tmp_path))
+    assert release.sync(tmp_path) == ["uv.lock"] and lock.read_text(encoding="utf-8") == text
