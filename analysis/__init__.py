@@ -8,7 +8,7 @@ import os as _os
 from pathlib import Path as _Path
 
 # The single source of truth for the release; analysis.release checks every other place against it.
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __release_date__ = "2026-11-27"
 
 # The build (tools/build_book.py, tools/run_notebooks.py) sets SDR_BUILD_ROOT to the checkout it
