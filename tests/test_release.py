@@ -47,12 +47,17 @@ def test_changelog_has_errata_for_earlier_versions():
     assert versions == sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
 
 
-def test_check_catches_a_disagreeing_file(tmp_path):
-    for name in ("CITATION.cff", "pyproject.toml", "_config.yml", "README.md"):
+def _copy_release_files(tmp_path, *extra):
+    """The files that state the version, copied into ``tmp_path`` (plus ``extra`` top-level files)."""
+    for name in ("CITATION.cff", "pyproject.toml", "_config.yml", "README.md", *extra):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "book").mkdir()
     for name in ("how_to_cite.md", "summary.md", "changelog.md"):
         shutil.copy(ROOT / "book" / name, tmp_path / "book" / name)
+
+
+def test_check_catches_a_disagreeing_file(tmp_path):
+    _copy_release_files(tmp_path)
     assert release.check(tmp_path) == []
     cff = tmp_path / "CITATION.cff"
     cff.write_text(cff.read_text(encoding="utf-8").replace(analysis.__version__, "9.9.9"), encoding="utf-8")
@@ -72,11 +77,7 @@ def test_release_has_a_valid_semver_and_date():
 
 
 def test_check_and_sync_cover_the_lock_files_project_version(tmp_path):
-    for name in ("CITATION.cff", "pyproject.toml", "_config.yml", "README.md", "uv.lock"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "book").mkdir()
-    for name in ("how_to_cite.md", "summary.md", "changelog.md"):
-        shutil.copy(ROOT / "book" / name, tmp_path / "book" / name)
+    _copy_release_files(tmp_path, "uv.lock")
     assert release.check(tmp_path) == []
     lock = tmp_path / "uv.lock"
     text = lock.read_text(encoding="utf-8")
