@@ -38,17 +38,30 @@ wyllie2024fairness
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from analysis.bias_generator import tempered_rows
 from analysis.bias_loop import _FRACTION, _GENERATIONS, _SEED, _STRATEGY, _TEMPERATURE, STRATEGIES, check_loop, stratified_group_rows
-from analysis.bias_table import _example, check_temperature
-from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, check_int, validate_params
+from analysis.bias_table import _example
+from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, Relation, check_int, validate_params
 
 #: four cell counts (e.g. of the arrests table's training split)
-_COUNTS = [_example(ArrayLike(lo=0, integer=True, min_size=1), np.array([2400, 1000, 900, 300]))]
+_COUNTS = [_example(ArrayLike(lo=0, hi=10**9, integer=True, size=4), np.array([2400, 1000, 900, 300]))]
+
+
+def _total_rows(name: str) -> Relation:
+    """The four cell counts ``name`` add up to a table of 1 to 10**9 rows."""
+    return Relation((name,), lambda **kw: 1 <= float(np.sum(kw[name])) <= 10**9,
+                    "the four cell counts must add up to between 1 and 10**9 rows")
+
+
+# T**-t overflows a float beyond t x |ln T| = 709: the declared limit leaves a margin
+_FACTOR_FITS = Relation(("temperature", "generations"),
+                        lambda temperature, generations: generations * abs(math.log(temperature)) <= 690,
+                        "the log-odds factor T**-generations must stay below 1e300 (generations x |ln T| <= 690)")
 
 
 class CellPaths(NamedTuple):
@@ -68,18 +81,15 @@ class CellPaths(NamedTuple):
         return self.counts / self.counts.sum(axis=-1, keepdims=True)
 
 
-def _check_counts(name: str, counts) -> np.ndarray:
-    arr = np.asarray(counts)
-    if arr.shape != (4,) or not np.issubdtype(arr.dtype, np.integer) or (arr < 0).any() or arr.sum() < 1:
-        raise ValueError(f"{name}: expected 4 non-negative integer cell counts with a positive total, got {counts!r}")
-    if arr.sum() > 10**9:
-        raise ValueError(f"{name}: at most 10**9 rows, got {arr.sum()}")
-    return arr.astype(np.int64)
+def _counts(counts) -> np.ndarray:
+    # declared (_COUNTS, _total_rows): four non-negative integer counts; only converted here
+    return np.asarray(counts).astype(np.int64)
 
 
 @validate_params({"initial_counts": _COUNTS, "generations": _GENERATIONS,
                   "replicates": [Interval(Integral, 1, 1_000_000, closed="both", cap_reason="10**6 replicates")],
-                  "temperature": _TEMPERATURE, "real_fraction": _FRACTION, "strategy": _STRATEGY, "seed": _SEED})
+                  "temperature": _TEMPERATURE, "real_fraction": _FRACTION, "strategy": _STRATEGY, "seed": _SEED},
+                 relations=[_total_rows("initial_counts")])
 def simulate_cells(initial_counts: np.ndarray | list | tuple, *, generations: int, replicates: int,
                    temperature: float = 1.0, real_fraction: float = 0.0, strategy: str = "naive",
                    seed: int | np.random.Generator | np.random.SeedSequence | None = None) -> CellPaths:
@@ -108,7 +118,7 @@ def simulate_cells(initial_counts: np.ndarray | list | tuple, *, generations: in
     ----------
     wyllie2024fairness
     """
-    real = _check_counts("initial_counts", initial_counts)
+    real = _counts(initial_counts)
     generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
     replicates = check_int("replicates", replicates, minimum=1, maximum=1_000_000)
     if replicates * (generations + 1) > 50_000_000:
@@ -143,7 +153,7 @@ def simulate_cells(initial_counts: np.ndarray | list | tuple, *, generations: in
 
 
 @validate_params({"initial_counts": _COUNTS, "generations": _GENERATIONS, "temperature": _TEMPERATURE,
-                  "real_fraction": _FRACTION, "strategy": _STRATEGY})
+                  "real_fraction": _FRACTION, "strategy": _STRATEGY}, relations=[_total_rows("initial_counts")])
 def expected_cell_shares(initial_counts: np.ndarray | list | tuple, *, generations: int, temperature: float = 1.0,
                          real_fraction: float = 0.0, strategy: str = "naive") -> np.ndarray:
     """Expected-value recursion of the tempered cell shares, generations 0..generations (shape (t + 1, 4)).
@@ -177,7 +187,7 @@ def expected_cell_shares(initial_counts: np.ndarray | list | tuple, *, generatio
     ----------
     wyllie2024fairness
     """
-    real = _check_counts("initial_counts", initial_counts)
+    real = _counts(initial_counts)
     generations, real_fraction, temperature = check_loop(generations, real_fraction, temperature, strategy)
     n = int(real.sum())
     n_real = int(round(real_fraction * n))
@@ -199,7 +209,9 @@ def expected_cell_shares(initial_counts: np.ndarray | list | tuple, *, generatio
 
 
 @validate_params({"initial_shares": [ArrayLike(lo=0, min_size=1)], "generations": _GENERATIONS,
-                  "temperature": _TEMPERATURE})
+                  "temperature": _TEMPERATURE},
+                 relations=[_FACTOR_FITS, Relation(("initial_shares",), lambda initial_shares: np.sum(initial_shares) > 0,
+                                                   "the shares must have a positive total")])
 def closed_form_cell_shares(initial_shares: np.ndarray | list | tuple, *, generations: int,
                             temperature: float) -> np.ndarray:
     """:math:`p_{c,t} = p_{c,0}^{T^{-t}} / \\sum_{c'} p_{c',0}^{T^{-t}}` for t = 0..generations (no real data).
@@ -223,16 +235,12 @@ def closed_form_cell_shares(initial_shares: np.ndarray | list | tuple, *, genera
     wyllie2024fairness
     """
     p0 = np.asarray(initial_shares, dtype=float)
-    if p0.ndim != 1 or (p0 < 0).any() or not np.isfinite(p0).all() or p0.sum() <= 0:
-        raise ValueError("initial_shares: expected a 1-D array of non-negative shares with a positive total")
-    generations = check_int("generations", generations, minimum=0, maximum=10_000)
-    temperature = check_temperature(temperature)
     exponents = temperature ** -np.arange(generations + 1, dtype=float)
     # p ** e renormalised is the tempered map at temperature 1 / e
     return np.stack([tempered_rows(p0[None, :], 1.0 / e)[0] for e in exponents])
 
 
-@validate_params({"temperature": _TEMPERATURE, "generations": _GENERATIONS})
+@validate_params({"temperature": _TEMPERATURE, "generations": _GENERATIONS}, relations=[_FACTOR_FITS])
 def log_odds_factor(*, temperature: float, generations: int) -> float:
     """Factor :math:`T^{-t}` by which the log-odds between two cells are multiplied after t generations.
 
@@ -248,8 +256,6 @@ def log_odds_factor(*, temperature: float, generations: int) -> float:
     float
         :math:`T^{-t}`.
     """
-    temperature = check_temperature(temperature)
-    generations = check_int("generations", generations, minimum=0, maximum=10_000)
     return float(temperature ** -generations)
 
 

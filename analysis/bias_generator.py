@@ -43,7 +43,7 @@ from analysis.bias_table import (
     finish_numeric,
     split_table,
 )
-from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, validate_params
+from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, sums_to, validate_params
 
 __all__ = [
     "CellModel", "TemperedGenerator", "KernelVarianceGrowth", "tempered_probabilities", "fit_generator",
@@ -201,7 +201,8 @@ _GEN = [_example(InstanceOf(TemperedGenerator), fit_generator(_EXAMPLE.codes, _E
 
 
 @validate_params({"gen": _GEN, "rows": _ROWS, "rng": [InstanceOf(np.random.Generator)],
-                  "group_rows": [None, ArrayLike(lo=0, integer=True, min_size=2)]})
+                  "group_rows": [None, ArrayLike(lo=0, hi=_ROWS[0].right, integer=True, size=2)]},
+                 relations=[sums_to("group_rows", "rows")])
 def sample_encoded(gen: TemperedGenerator, *, rows: int, rng: np.random.Generator,
                    group_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Sample encoded synthetic rows; ``group_rows`` = (majority, minority) counts fixes group sizes (stratified).
@@ -211,11 +212,12 @@ def sample_encoded(gen: TemperedGenerator, *, rows: int, rng: np.random.Generato
     gen : TemperedGenerator
         A fitted generator (:func:`fit_generator`).
     rows : int
-        Rows to sample (ignored for the totals when ``group_rows`` is given).
+        Rows to sample (equal to the sum of ``group_rows`` when that is given).
     rng : numpy.random.Generator
         Draws the cells, the rows and the kernel noise.
     group_rows : array_like of 2 int, optional
-        Rows of the majority and of the minority (stratified generation); default: drawn.
+        Rows of the majority and of the minority (stratified generation), adding up to ``rows``;
+        default: drawn.
 
     Returns
     -------

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.bias_chain import CellPaths, expected_cell_shares, simulate_cells
+from analysis.bias_chain import _COUNTS, CellPaths, _total_rows, expected_cell_shares, simulate_cells
 from analysis.bias_real import effective_temperature
 from analysis.bias_summary import Interval, mean_interval, path_band, wilson_interval
 from analysis.bias_table import CELL_NAMES, TEST_SIZE, encode_table
@@ -27,7 +27,6 @@ def _example(constraint, value):
     return constraint
 
 
-_COUNTS = [_example(ArrayLike(lo=0, integer=True, min_size=1), np.array([2400, 1000, 900, 300]))]
 _TEMPERATURE = [_Range(Real, 0, None, closed="neither")]
 _COLUMN = [InstanceOf(str, "a column name (str)")]
 _CATEGORICAL = [None, InstanceOf((list, tuple), "a list of column names")]
@@ -82,7 +81,7 @@ class ShareRun(NamedTuple):
                   "configs": [_example(InstanceOf((list, tuple), "a list of dicts"), [{"temperature": 0.9}])],
                   "generations": _GENERATIONS,
                   "replicates": [_Range(Integral, 1, 1_000_000, closed="both", cap_reason="10**6 replicates")],
-                  "seed": [_Range(Integral, 0, 2**32 - 1, closed="both")]})
+                  "seed": [_Range(Integral, 0, 2**32 - 1, closed="both")]}, relations=[_total_rows("cells")])
 def share_runs(cells: np.ndarray | list | tuple, configs: list[dict] | tuple[dict, ...], *, generations: int,
                replicates: int, seed: int) -> list[ShareRun]:
     """The cell-count chain for each configuration (dict of temperature, real_fraction, strategy).
@@ -285,7 +284,8 @@ def results_table(summary: pd.DataFrame, labels: list[str] | tuple[str, ...] | d
     return pd.DataFrame(rows).T
 
 
-@validate_params({"initial_counts": _COUNTS, "temperature": _TEMPERATURE, "generations": _GENERATIONS})
+@validate_params({"initial_counts": _COUNTS, "temperature": _TEMPERATURE, "generations": _GENERATIONS},
+                 relations=[_total_rows("initial_counts")])
 def predicted_share(initial_counts: np.ndarray | list | tuple, *, temperature: float, generations: int) -> float:
     """Minority share after ``generations`` of the expected-value recursion at ``temperature`` (no real data).
 

@@ -74,7 +74,7 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Inte
     return Interval(p, low, high)
 
 
-@validate_params({"values": [ArrayLike(finite=False, min_size=2)], "level": _LEVEL})
+@validate_params({"values": [ArrayLike(allow_nan=True, min_size=2)], "level": _LEVEL})
 def mean_interval(values: np.ndarray | list | pd.Series, *, level: float = 0.95) -> Interval:
     """Mean of ``values`` (NaN ignored) with a normal (t) confidence interval of the mean.
 

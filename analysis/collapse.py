@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
-from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, check_finite_output, check_int,
+from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, same_length, check_finite_output, check_int,
                                  check_real, check_seed, validate_params)
 
 __all__ = [
@@ -453,17 +453,19 @@ def mixing_theory(
     return pd.DataFrame({"generation": np.arange(generations + 1), "mean_sq_err": m, "var_mean": v})
 
 
-@validate_params({"fractions": [ArrayLike(min_size=1)], "ratios": [ArrayLike(min_size=1)],
-                  "tolerance": [Interval(Real, 0, None, closed="neither")]})
+@validate_params({"fractions": [ArrayLike(min_size=1, lo=0.0, hi=1.0, increasing=True, max_size=10**6)],
+                  "ratios": [ArrayLike(min_size=1, lo=0.0, max_size=10**6)],
+                  "tolerance": [Interval(Real, 0, None, closed="neither")]},
+                 relations=[same_length("fractions", "ratios")])
 def smallest_sufficient_fraction(fractions: npt.ArrayLike, ratios: npt.ArrayLike, *, tolerance: float = 0.10) -> float:
     """Smallest real fraction on a grid from which every larger fraction keeps error / error_1 <= 1 + tolerance (NaN if none).
 
     Parameters
     ----------
     fractions : array of float
-        Strictly increasing grid of real fractions.
+        Strictly increasing grid of real fractions, each in [0, 1].
     ratios : array of float
-        Error ratio at each fraction, same length.
+        Error ratio (>= 0) at each fraction, same length.
     tolerance : float
         Allowed relative increase, > 0.
 
@@ -478,11 +480,6 @@ def smallest_sufficient_fraction(fractions: npt.ArrayLike, ratios: npt.ArrayLike
     """
     f = np.asarray(fractions, dtype=float)
     r = np.asarray(ratios, dtype=float)
-    if f.ndim != 1 or f.shape != r.shape or f.size == 0:
-        raise ValueError("fractions, ratios: need two 1-D arrays of the same non-zero length")
-    if np.any(np.diff(f) <= 0):
-        raise ValueError("fractions: must be strictly increasing")
-    tolerance = check_real("tolerance", tolerance, lo=0.0, lo_open=True)
     ok = r <= 1.0 + tolerance
     # require the condition to hold from the threshold upwards, so a lucky Monte Carlo dip below it is not reported
     tail_ok = np.flip(np.logical_and.accumulate(np.flip(ok)))

@@ -283,7 +283,12 @@ def implied_utilization(*, flops: Num, chip_hours: Num, peak_flops: Num) -> Num:
     return _out(util)
 
 
-@validate_params({"chip": [InstanceOf(str, "a chip name (str)")], "fp8": [Boolean()], "specs": [Frame(["chip", "peak_flop_per_s", "peak_fp8_flop_per_s"]), None]})
+_PEAK = Interval(Real, 0, None, closed="neither")  # FLOP/s: a chip with no positive peak computes nothing
+
+
+@validate_params({"chip": [InstanceOf(str, "a chip name (str)")], "fp8": [Boolean()],
+                  "specs": [Frame(["chip", "peak_flop_per_s", "peak_fp8_flop_per_s"],
+                                  ranges={"peak_flop_per_s": _PEAK, "peak_fp8_flop_per_s": _PEAK}), None]})
 def chip_peak_flops(chip: str, *, fp8: bool = False, specs: pd.DataFrame | None = None) -> float:
     """Peak dense FLOP/s of ``chip`` from ``gpu_specs`` (BF16/FP16 tensor, or FP8 if ``fp8`` is True).
 
@@ -291,10 +296,6 @@ def chip_peak_flops(chip: str, *, fp8: bool = False, specs: pd.DataFrame | None 
     ----------
     epoch2025trainingcosttrends
     """
-    if not isinstance(chip, str):
-        raise TypeError(f"chip: expected a chip name (str), got {type(chip).__name__}")
-    if not isinstance(fp8, (bool, np.bool_)):
-        raise TypeError(f"fp8: expected True or False, got {type(fp8).__name__} {fp8!r}")
     if specs is None:
         from analysis import data
 

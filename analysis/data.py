@@ -53,7 +53,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.validation import InstanceOf, validate_params
+from analysis.validation import ExistingPath, InstanceOf, validate_params
 from analysis import provenance as _provenance
 from analysis.wordfreq_data import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
 
@@ -63,7 +63,8 @@ __all__ = [
 ]
 
 _PATH = InstanceOf((str, Path), "a path (str or pathlib.Path)")
-_DIR = [_PATH, None]
+_DIR = [ExistingPath("dir"), None]  # a data folder that is not there is named as the fault, not the dataset
+_BIB = [ExistingPath("file"), None]
 _NAME = [InstanceOf(str, "a dataset name (str)")]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -111,7 +112,7 @@ def _bib_keys_cached(path: str, mtime: float) -> frozenset[str]:
     return frozenset(parse_file(path, bib_format="bibtex").entries.keys())
 
 
-@validate_params({"bib_path": _DIR})
+@validate_params({"bib_path": _BIB})
 def bib_keys(bib_path: str | Path | None = None) -> frozenset[str]:
     """The citation keys defined in ``book/references.bib`` (or another BibTeX file).
 
@@ -239,7 +240,7 @@ def evidence_as_of(*names: str, data_dir: str | Path | None = None) -> str:
     return max(dates)
 
 
-@validate_params({"name": _NAME, "data_dir": _DIR, "bib_path": _DIR})
+@validate_params({"name": _NAME, "data_dir": _DIR, "bib_path": _BIB})
 def load(
     name: str,
     *,

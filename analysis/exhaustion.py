@@ -41,6 +41,7 @@ from scipy.stats import binom
 
 from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
 from analysis.validation import (
+    LEVEL,
     ArrayLike,
     Frame,
     InstanceOf,
@@ -51,6 +52,7 @@ from analysis.validation import (
     check_choice,
     check_int,
     check_real,
+    ordered,
     validate_params,
 )
 
@@ -74,7 +76,10 @@ _N = [Interval(Integral, 1, MAX_DRAWS, closed="both", cap_reason="about 40 MB pe
 _N2 = [Interval(Integral, 2, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
 _SEED = ["seed"]
 _OVERTRAINING = [Interval(Real, 1, 1e4, closed="both")]
-_RESTRICTED = [Interval(Real, 0, 1, closed="left")]
+# Share of the stock removed. Beyond 0.99 what is left is smaller than datasets already trained on,
+# so the run-out year falls before the data the projections are fitted on (0.999 gives a median
+# of about 2019): the model says nothing there, so the share is refused rather than answered.
+_RESTRICTED = [Interval(Real, 0, 0.99, closed="both")]
 _EPOCHS = [None, Interval(Real, 1, 1e4, closed="both")]
 _PROJECTION = [Options(str, PROJECTIONS)]
 # calendar years, the range stock_samples accepts (the projections are fitted on 2010s-2020s data)
@@ -129,7 +134,7 @@ def _fixed(name: str) -> float:
     return float(_parameters()[name]["value"])
 
 
-@validate_params({"low": _POSITIVE, "high": _POSITIVE, "credibility": [Interval(Real, 0, 1, closed="neither")]})
+@validate_params({"low": _POSITIVE, "high": _POSITIVE, "credibility": [LEVEL]}, relations=[ordered("low", "high")])
 def lognormal_mu_sigma_for_interval(*, low: float, high: float, credibility: float) -> tuple[float, float]:
     """Log-scale parameters (mu, sigma) of the lognormal whose central ``credibility`` interval is [low, high].
 
@@ -140,13 +145,6 @@ def lognormal_mu_sigma_for_interval(*, low: float, high: float, credibility: flo
 
     References: villalobos2024will (squigglepy's ``sq.to``, as used in the authors' code).
     """
-    low = check_real("low", low, lo=0, lo_open=True)
-    high = check_real("high", high, lo=0, lo_open=True)
-    credibility = check_real("credibility", credibility, lo=0, hi=1, lo_open=True)
-    if high <= low:
-        raise ValueError(f"high: must exceed low ({low}), got {high}")
-    if credibility >= 1:
-        raise ValueError("credibility: must be < 1")
     mu, sigma = lognormal_params(low=low, high=high, level=credibility)
     return float(mu), float(sigma)
 
@@ -372,7 +370,7 @@ def fit_growth(df: pd.DataFrame, *, bootstrap: int = 2000, seed: int | None = No
 
 # --- Monte Carlo summaries --------------------------------------------------------------------
 
-@validate_params({"draws": [ArrayLike(ndim=1, min_size=2, finite=False)], "q": [Interval(Real, 0, 1, closed="neither")]})
+@validate_params({"draws": [ArrayLike(ndim=1, min_size=2)], "q": [Interval(Real, 0, 1, closed="neither")]})
 def quantile_bootstrap_se(draws: npt.ArrayLike, q: float) -> float:
     """Monte Carlo standard error of the ``q``-quantile of ``draws``: the exact bootstrap SD, without resampling.
 
@@ -470,7 +468,7 @@ class RunoutDistribution(NamedTuple):
 
 def _check_scenario(overtraining, restricted_share, epochs, projection, dataset_growth):
     overtraining = check_real("overtraining", overtraining, lo=1, hi=1e4)
-    restricted_share = check_real("restricted_share", restricted_share, lo=0, hi=1, hi_open=True)
+    restricted_share = float(restricted_share)
     if epochs is not None:
         check_real("epochs", epochs, lo=1, hi=1e4)
     check_choice("projection", projection, PROJECTIONS)
@@ -574,7 +572,7 @@ def runout_distribution(
     overtraining : float
         k >= 1; multiplies datasets by sqrt(k).
     restricted_share : float
-        Share of the stock removed, in [0, 1).
+        Share of the stock removed, in [0, 0.99].
     epochs : float or None
         Replaces the repetition multiplier (see ``stock_samples``).
     projection : {'pooled', 'historical', 'compute'}

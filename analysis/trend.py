@@ -11,22 +11,20 @@ the result is a :class:`SlopeBootstrap` whose resampled slopes are ``boot_slopes
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, Real, validate_params
+from analysis.validation import LEVEL, ArrayLike, DateSequence, InstanceOf, Integral, Interval, Real, validate_params
 
 __all__ = ["SlopeBootstrap", "decimal_year", "ols_slopes", "bootstrap_slopes", "lognormal_params"]
 
-_DATES = [InstanceOf((list, tuple, pd.Series, pd.Index, np.ndarray), "a list, tuple, Series, Index or array of dates")]
+_DATES = [DateSequence()]
 _ARRAY = [ArrayLike(ndim=None, min_size=1)]
 _MAX_BOOT = 200_000
 
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @validate_params({"dates": _DATES})
@@ -47,27 +45,13 @@ def decimal_year(dates: list | tuple | pd.Series | pd.Index | np.ndarray) -> np.
     numpy.ndarray
         One float per date, ``year + (day of year - 1) / days in year``.
     """
+    # the declaration (DateSequence) has checked every date: here they are only converted
     series = pd.Series(dates)
-    if series.empty:
-        raise ValueError("dates: expected at least one date")
-    if series.isna().any():
-        raise ValueError("dates: missing dates are not allowed")
     if series.map(lambda v: isinstance(v, str)).any():
         text = series.astype(str).str.strip().str.split(r"[T ]", n=1, regex=True).str[0]
-        bad = text[~text.str.match(_ISO_DATE)]
-        if len(bad):
-            raise ValueError(
-                f"dates: {bad.iloc[0]!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
-            )
-        try:
-            ts = pd.to_datetime(text.map(lambda t: (t + "-01-01")[:10] if len(t) < 10 else t), format="%Y-%m-%d")
-        except ValueError as err:
-            raise ValueError(f"dates: not a valid calendar date ({err})") from None
+        ts = pd.to_datetime(text.map(lambda t: (t + "-01-01")[:10] if len(t) < 10 else t), format="%Y-%m-%d")
     else:
-        try:
-            ts = pd.to_datetime(series)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"dates: expected timestamps or ISO 8601 strings ({err})") from None
+        ts = pd.to_datetime(series)
     start = pd.to_datetime(ts.dt.year.astype(str) + "-01-01")
     days = np.where(ts.dt.is_leap_year, 366.0, 365.0)
     return (ts.dt.year + (ts - start).dt.days / days).to_numpy(dtype=float)
@@ -189,7 +173,7 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.rando
 _POSITIVE = [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, min_size=1, lo=0)]
 
 
-@validate_params({"low": _POSITIVE, "high": _POSITIVE, "level": [Interval(Real, 0, 1, closed="neither")]})
+@validate_params({"low": _POSITIVE, "high": _POSITIVE, "level": [LEVEL]})
 def lognormal_params(*, low: float | np.ndarray, high: float | np.ndarray, level: float) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Log-scale ``(mu, sigma)`` of the lognormal whose central ``level`` interval is ``[low, high]``.
 

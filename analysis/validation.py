@@ -27,7 +27,8 @@ import inspect
 import math
 import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,8 +38,9 @@ Real = numbers.Real
 
 __all__ = [
     "Integral", "Real", "Interval", "Options", "Boolean", "ISODate", "Seed", "InstanceOf",
-    "ArrayLike", "Frame", "CallableConstraint", "NoneType",
-    "validate_params", "constraints_of", "check_frame",
+    "ArrayLike", "Frame", "CallableConstraint", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray",
+    "MAX_MAGNITUDE", "LEVEL", "same_length", "sums_to", "ordered",
+    "validate_params", "constraints_of", "relations_of", "check_frame",
     "check_int", "check_real", "check_choice", "check_seed", "check_finite_output",
 ]
 
@@ -46,6 +48,11 @@ _CLOSED = ("left", "right", "both", "neither")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEED_MAX = 2**32 - 1
 NoneType = type(None)
+# No quantity in this report comes near 1e50 in its unit (the largest, training compute, is about
+# 1e27 FLOP), and products of five such numbers stay below the float maximum (1.8e308): so a real
+# with no declared bound is still refused beyond this magnitude, by name, rather than overflowing
+# to inf or nan (or a bare OverflowError) deep inside a model.
+MAX_MAGNITUDE = 1e50
 
 
 class _Constraint:
@@ -90,6 +97,8 @@ class Interval(_Constraint):
     def check(self, value) -> str | None:
         if self.kind is Real and not math.isfinite(float(value)):
             return "not a finite number"
+        if self.kind is Real and abs(float(value)) > MAX_MAGNITUDE:
+            return f"beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
         lo_closed = self.closed in ("left", "both")
         hi_closed = self.closed in ("right", "both")
         if self.left is not None and (value < self.left or (value == self.left and not lo_closed)):
@@ -102,8 +111,13 @@ class Interval(_Constraint):
         what = "an integer" if self.kind is Integral else "a finite number"
         left = "[" if self.closed in ("left", "both") and self.left is not None else "("
         right = "]" if self.closed in ("right", "both") and self.right is not None else ")"
-        lo = "-inf" if self.left is None else f"{self.left:g}" if isinstance(self.left, float) else str(self.left)
-        hi = "inf" if self.right is None else f"{self.right:g}" if isinstance(self.right, float) else str(self.right)
+        real = self.kind is Real
+        lo = (f"-{MAX_MAGNITUDE:g}" if real else "-inf") if self.left is None else f"{self.left:g}" if isinstance(self.left, float) else str(self.left)
+        hi = (f"{MAX_MAGNITUDE:g}" if real else "inf") if self.right is None else f"{self.right:g}" if isinstance(self.right, float) else str(self.right)
+        if real and self.left is None:
+            left = "["
+        if real and self.right is None:
+            right = "]"
         text = f"{what} in {left}{lo}, {hi}{right}"
         if self.cap_reason:
             text += f" (capped: {self.cap_reason})"
@@ -161,6 +175,47 @@ class ISODate(_Constraint):
         return "an ISO 8601 date (YYYY-MM-DD string, datetime.date or Timestamp)"
 
 
+class DateSequence(_Constraint):
+    """A non-empty list, tuple, Series, Index or array of dates: timestamps or ISO 8601 strings.
+
+    Strings may be ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a time after ``T`` or a space is
+    ignored). Numbers are not dates (``2024`` could be a year or a count of days since 1970), nor
+    are missing values or any other string form (``05/01/2024`` is day-first or month-first).
+    """
+
+    _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+    def type_ok(self, value) -> bool:
+        import pandas as pd
+
+        return isinstance(value, (list, tuple, pd.Series, pd.Index, np.ndarray))
+
+    def check(self, value) -> str | None:
+        items = list(value.tolist() if isinstance(value, np.ndarray) and value.dtype.kind != "M" else value)
+        if not items:
+            return "is empty"
+        for item in items:
+            if isinstance(item, str):
+                text = re.split(r"[T ]", item.strip(), maxsplit=1)[0]
+                if not self._ISO.match(text):
+                    return f"{item!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
+                try:
+                    _dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+                except ValueError:
+                    return f"{item!r} is not a valid calendar date"
+            elif isinstance(item, (_dt.date, np.datetime64)):
+                if (isinstance(item, np.datetime64) and np.isnat(item)) or item != item:
+                    return "holds a missing date (NaT)"
+            elif item is None or (isinstance(item, float) and math.isnan(item)):
+                return "holds a missing date"
+            else:
+                return f"holds {item!r} ({type(item).__name__}), which is not a date"
+        return None
+
+    def describe(self) -> str:
+        return "a non-empty sequence of dates (timestamps or ISO 8601 strings YYYY, YYYY-MM or YYYY-MM-DD)"
+
+
 class Seed(_Constraint):
     """A seed for ``numpy.random.default_rng``: ``None``, an integer in [0, 2**32 - 1], or a Generator."""
 
@@ -195,6 +250,19 @@ class InstanceOf(_Constraint):
         return "an instance of " + " or ".join(c.__name__ for c in names)
 
 
+class BooleanArray(_Constraint):
+    """A 1-d numpy array of booleans (a mask): not an array of numbers that happen to be 0 and 1."""
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, np.ndarray) and value.dtype == bool
+
+    def check(self, value) -> str | None:
+        return None if value.ndim == 1 else f"has {value.ndim} dimensions, not 1"
+
+    def describe(self) -> str:
+        return "a 1-d boolean numpy array"
+
+
 class CallableConstraint(_Constraint):
     """Any callable."""
 
@@ -208,16 +276,24 @@ class CallableConstraint(_Constraint):
 class ArrayLike(_Constraint):
     """A list, tuple, Series or ndarray of real numbers (not strings, not booleans).
 
-    ``ndim`` fixes the number of dimensions, ``min_size``/``max_size`` bound the number of elements,
-    ``finite`` rejects NaN and infinity, ``lo``/``hi`` bound the values (closed), ``integer``
-    requires integer values.
+    ``ndim`` fixes the number of dimensions, ``min_size``/``max_size`` bound the number of elements
+    (``size`` fixes it), ``finite`` rejects NaN and infinity and any value beyond
+    :data:`MAX_MAGNITUDE`, ``lo``/``hi`` bound the values (``closed`` as for :class:`Interval`),
+    ``integer`` requires integer values and ``increasing`` strictly increasing ones;
+    ``allow_nan`` admits NaN (a missing value the function ignores) but never infinity.
     """
 
     def __init__(self, *, ndim: int | None = 1, min_size: int = 0, max_size: int | None = 10**8,
                  finite: bool = True, lo: float | None = None, hi: float | None = None,
-                 integer: bool = False):
+                 integer: bool = False, closed: str = "both", size: int | None = None,
+                 increasing: bool = False, allow_nan: bool = False):
+        if closed not in _CLOSED:
+            raise ValueError(f"closed: must be one of {', '.join(map(repr, _CLOSED))}, got {closed!r}")
+        if size is not None:
+            min_size = max_size = size
         self.ndim, self.min_size, self.max_size = ndim, min_size, max_size
         self.finite, self.lo, self.hi, self.integer = finite, lo, hi, integer
+        self.closed, self.increasing, self.allow_nan = closed, increasing, allow_nan
 
     def type_ok(self, value) -> bool:
         if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
@@ -240,34 +316,118 @@ class ArrayLike(_Constraint):
             return f"has {arr.size} elements, more than the cap {self.max_size}"
         if arr.size == 0:
             return None
-        if self.finite and not np.all(np.isfinite(arr)):
-            return "contains NaN or infinity"
+        if self.finite and np.any(np.isinf(arr)):
+            return "contains infinity"
+        if self.finite and not self.allow_nan and np.any(np.isnan(arr)):
+            return "contains NaN"
+        if self.finite and self.allow_nan and np.all(np.isnan(arr)):
+            return "contains only NaN"
+        if self.finite and np.nanmax(np.abs(arr)) > MAX_MAGNITUDE:
+            return f"contains values beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
         if self.integer and not np.issubdtype(arr.dtype, np.integer) and not np.all(np.mod(arr, 1) == 0):
             return "contains non-integer values"
-        if self.lo is not None and np.nanmin(arr) < self.lo:
-            return f"contains values below {self.lo}"
-        if self.hi is not None and np.nanmax(arr) > self.hi:
-            return f"contains values above {self.hi}"
+        lo_closed = self.closed in ("left", "both")
+        hi_closed = self.closed in ("right", "both")
+        if self.lo is not None and (np.nanmin(arr) < self.lo or (not lo_closed and np.nanmin(arr) == self.lo)):
+            return f"contains values below {self.lo}" if lo_closed else f"contains values <= {self.lo}"
+        if self.hi is not None and (np.nanmax(arr) > self.hi or (not hi_closed and np.nanmax(arr) == self.hi)):
+            return f"contains values above {self.hi}" if hi_closed else f"contains values >= {self.hi}"
+        if self.increasing and arr.ndim == 1 and np.any(np.diff(arr) <= 0):
+            return "is not strictly increasing"
         return None
 
     def describe(self) -> str:
         parts = [f"{self.ndim}-d " if self.ndim is not None else ""]
         parts.append("array-like of " + ("integers" if self.integer else "real numbers"))
         if self.finite:
-            parts.append(", finite")
-        if self.lo is not None or self.hi is not None:
-            parts.append(f", in [{'-inf' if self.lo is None else self.lo}, {'inf' if self.hi is None else self.hi}]")
-        if self.min_size:
+            parts.append(", finite" + (" or NaN (ignored)" if self.allow_nan else ""))
+        if self.lo is not None or self.hi is not None or self.finite:
+            left = "[" if self.closed in ("left", "both") or self.lo is None else "("
+            right = "]" if self.closed in ("right", "both") or self.hi is None else ")"
+            lo = (f"-{MAX_MAGNITUDE:g}" if self.finite else "-inf") if self.lo is None else f"{self.lo:g}"
+            hi = (f"{MAX_MAGNITUDE:g}" if self.finite else "inf") if self.hi is None else f"{self.hi:g}"
+            parts.append(f", in {left}{lo}, {hi}{right}")
+        if self.increasing:
+            parts.append(", strictly increasing")
+        if self.min_size and self.min_size == self.max_size:
+            parts.append(f", exactly {self.min_size} elements")
+        elif self.min_size:
             parts.append(f", at least {self.min_size} elements")
         return "".join(parts)
+
+
+class ExistingPath(_Constraint):
+    """A ``str`` or ``pathlib.Path`` naming an existing directory (``kind="dir"``) or file (``kind="file"``)."""
+
+    def __init__(self, kind: str = "dir"):
+        if kind not in ("dir", "file"):
+            raise ValueError(f"kind: must be 'dir' or 'file', got {kind!r}")
+        self.kind = kind
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, (str, Path))
+
+    def check(self, value) -> str | None:
+        path = Path(value)
+        if self.kind == "dir" and not path.is_dir():
+            return "no such directory"
+        if self.kind == "file" and not path.is_file():
+            return "no such file"
+        return None
+
+    def describe(self) -> str:
+        return f"the path of an existing {'directory' if self.kind == 'dir' else 'file'} (str or pathlib.Path)"
+
+
+class Relation:
+    """A declared constraint between parameters: ``test(**values)`` must hold, else ``ValueError``.
+
+    Declared beside the per-parameter constraints (``validate_params(..., relations=[...])``) and
+    checked once all of them pass; the message starts with the parameters' names, so a joint
+    constraint (two arrays of one length, counts that add up) is as explicit as a range. The test
+    only runs when every parameter it names was given a value other than ``None``.
+    """
+
+    def __init__(self, names: tuple[str, ...], test: Callable[..., bool], description: str):
+        self.names, self.test, self.description = tuple(names), test, description
+
+    def check(self, arguments: dict) -> None:
+        if any(arguments.get(n) is None for n in self.names):
+            return
+        if not self.test(**{n: arguments[n] for n in self.names}):
+            shown = ", ".join(f"{n}={_short_repr(arguments[n])}" for n in self.names)
+            raise ValueError(f"{', '.join(self.names)}: {self.description}, got {shown}")
+
+
+def same_length(*names: str) -> Relation:
+    """The array parameters ``names`` have one length."""
+    return Relation(names, lambda **kw: len({np.asarray(x).shape[:1] for x in kw.values()}) == 1,
+                    "must have the same length")
+
+
+def ordered(low: str, high: str, *, strict: bool = True) -> Relation:
+    """Every element of ``low`` is below (``strict``) or at most the matching element of ``high``."""
+    if strict:
+        return Relation((low, high), lambda **kw: bool(np.all(np.asarray(kw[low]) < np.asarray(kw[high]))),
+                        f"{low} must be below {high}")
+    return Relation((low, high), lambda **kw: bool(np.all(np.asarray(kw[low]) <= np.asarray(kw[high]))),
+                    f"{low} must not exceed {high}")
+
+
+def sums_to(parts: str, total: str) -> Relation:
+    """The elements of ``parts`` add up to ``total``."""
+    return Relation((parts, total), lambda **kw: float(np.sum(kw[parts])) == float(kw[total]),
+                    f"the elements of {parts} must add up to {total}")
 
 
 class Frame(_Constraint):
     """A pandas DataFrame with the ``required`` columns and at least ``min_rows`` rows."""
 
-    def __init__(self, required: Iterable[str] = (), *, min_rows: int = 1):
+    def __init__(self, required: Iterable[str] = (), *, min_rows: int = 1,
+                 ranges: dict[str, Interval] | None = None):
         self.required = tuple(required)
         self.min_rows = min_rows
+        self.ranges = dict(ranges or {})
 
     def type_ok(self, value) -> bool:
         import pandas as pd
@@ -280,11 +440,22 @@ class Frame(_Constraint):
             return f"missing column(s) {missing}"
         if len(value) < self.min_rows:
             return f"has {len(value)} rows, fewer than {self.min_rows}"
+        import pandas as pd
+
+        for column, interval in self.ranges.items():
+            if column not in value.columns:
+                continue
+            for row, cell in value[column].items():
+                if pd.isna(cell):
+                    continue  # a missing value: the function says what it does without one
+                if not interval.type_ok(cell) or interval.check(cell) is not None:
+                    return f"column {column!r} at row {row!r} holds {cell!r}, not {interval.describe()}"
         return None
 
     def describe(self) -> str:
         cols = f" with columns {list(self.required)}" if self.required else ""
-        return f"a pandas DataFrame{cols} and at least {self.min_rows} row(s)"
+        ranges = "".join(f", {c} {i.describe()}" for c, i in self.ranges.items())
+        return f"a pandas DataFrame{cols} and at least {self.min_rows} row(s){ranges}"
 
 
 class _NoneConstraint(_Constraint):
@@ -336,21 +507,26 @@ def _short_repr(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[str] = ()):
+def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[str] = (),
+                    relations: Iterable[Relation] = ()):
     """Decorate a function so each call is checked against ``parameter_constraints``.
 
     Every parameter of the function must have an entry (listing the constraints it may satisfy),
-    except those named in ``skip`` (e.g. ``**kwargs`` forwarded elsewhere). The mapping is stored
-    on the function as ``__parameter_constraints__`` so tests can list and fuzz it.
+    except those named in ``skip`` (e.g. ``**kwargs`` forwarded elsewhere). ``relations`` declare
+    constraints between parameters (:class:`Relation`), checked after the single ones. The mapping
+    is stored on the function as ``__parameter_constraints__`` so tests can list and fuzz it.
+
     """
 
     def decorator(func):
         sig = inspect.signature(func)
         declared = {k: [_make(c) for c in v] for k, v in parameter_constraints.items()}
+        joint = tuple(relations)
         params = [p for p in sig.parameters if p not in ("self", "cls") and p not in set(skip)]
         params = [p for p in params if sig.parameters[p].kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
         undeclared = [p for p in params if p not in declared]
         unknown = [p for p in declared if p not in sig.parameters]
+        unknown += [n for r in joint for n in r.names if n not in sig.parameters]
         if undeclared or unknown:
             raise TypeError(
                 f"{func.__qualname__}: constraints must cover every parameter "
@@ -376,9 +552,14 @@ def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[st
             for name, value in bound.arguments.items():
                 if name in declared:
                     _validate_one(name, value, declared[name])
+            if joint:
+                bound.apply_defaults()
+                for relation in joint:
+                    relation.check(bound.arguments)
             return func(*args, **kwargs)
 
         wrapper.__parameter_constraints__ = declared
+        wrapper.__parameter_relations__ = joint
         return wrapper
 
     return decorator
@@ -387,6 +568,11 @@ def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[st
 def constraints_of(func) -> dict[str, list[_Constraint]] | None:
     """The declared constraints of a function decorated with :func:`validate_params`, or None."""
     return getattr(func, "__parameter_constraints__", None)
+
+
+def relations_of(func) -> tuple[Relation, ...]:
+    """The declared relations between parameters of a decorated function (empty if none)."""
+    return getattr(func, "__parameter_relations__", ())
 
 
 def check_frame(df, *, required: Iterable[str] = (), name: str = "df", min_rows: int = 1):
@@ -431,3 +617,9 @@ def check_finite_output(name: str, value):
     return value
 
 
+
+
+# --- shared constraints: one meaning per name ----------------------------------------------------
+# The level of a central interval, below 1: under 0.1 % the interval is a point (its z-score
+# rounds to 0 and a spread computed from it divides by zero), so such levels are refused.
+LEVEL = Interval(Real, 0.001, 1, closed="left")

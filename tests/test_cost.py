@@ -245,7 +245,8 @@ def test_implied_utilization_above_one_is_an_error():
 
 @pytest.mark.parametrize("rate", [14, 1.01, -0.1, np.inf])
 def test_depreciation_rate_is_bounded_with_the_range_in_the_message(rate):
-    with pytest.raises(ValueError, match=r"depreciation_ooms_per_year.*\[0.0, 1.0\]|depreciation_ooms_per_year: must be finite"):
+    # the declared range, from the one validator (analysis.validation), whatever the bad value
+    with pytest.raises(ValueError, match=r"^depreciation_ooms_per_year: must be a finite number in \[0, 1\]"):
         cost.amortized_hardware_cost(chip_hours=1.0, usd_per_chip=1e4, tdp_w=700, depreciation_ooms_per_year=rate)
 
 

@@ -138,7 +138,7 @@ def test_empty_file_is_rejected(tmp_path):
 
 def test_missing_bibliography_is_a_clear_error(tmp_path):
     kwargs = make(tmp_path)
-    with pytest.raises(ValueError, match="bib_path: no BibTeX file"):
+    with pytest.raises(ValueError, match=r"^bib_path: must be the path of an existing file .*\(no such file\)"):
         data.load("toy", data_dir=kwargs["data_dir"], bib_path=tmp_path / "nope.bib")
 
 

@@ -34,8 +34,11 @@ def test_check_real_bounds_open_and_closed():
         check_real("p", 0.0, lo=0, hi=1, lo_open=True)
     with pytest.raises(ValueError, match=r"p: must be a finite number in \[0, 1\), got 1.0"):
         check_real("p", 1.0, lo=0, hi=1, hi_open=True)
-    with pytest.raises(ValueError, match=r"p: must be a finite number in \(-inf, inf\), got nan"):
+    with pytest.raises(ValueError, match=r"p: must be a finite number in \[-1e\+50, 1e\+50\], got nan"):
         check_real("p", float("nan"))
+    # no declared bound still means a magnitude no quantity here reaches (no overflow downstream)
+    with pytest.raises(ValueError, match=r"p: .*got 1e\+300 \(beyond the magnitude 1e\+50"):
+        check_real("p", 1e300)
     with pytest.raises(TypeError, match="p: expected a finite number"):
         check_real("p", "0.5")
     with pytest.raises(TypeError, match="got bool"):
@@ -138,7 +141,8 @@ def test_frame_and_array_constraints():
     arr = ArrayLike(lo=0)
     assert arr.type_ok([1.0, 2.0]) and arr.check([1.0, 2.0]) is None
     assert not arr.type_ok("12") and not arr.type_ok([True, False])
-    assert arr.check([1.0, np.nan]) == "contains NaN or infinity"
+    assert arr.check([1.0, np.nan]) == "contains NaN"
+    assert arr.check([1.0, np.inf]) == "contains infinity"
     assert arr.check([[1.0]]) is not None
     assert Frame(["a"]).check(df) is None
 
@@ -154,3 +158,28 @@ def test_fuzz_interval_accepts_exactly_the_valid_values(value):
         assert not ok
     else:
         assert 0 < value <= 1 and out == 3 * value
+
+
+def test_relation_names_both_parameters_and_runs_after_the_single_checks():
+    from analysis.validation import ArrayLike, same_length
+
+    @validate_params({"x": [ArrayLike()], "y": [ArrayLike()]}, relations=[same_length("x", "y")])
+    def f(x, y):
+        return len(x)
+
+    assert f([1, 2], [3, 4]) == 2
+    with pytest.raises(ValueError, match=r"^x, y: must have the same length"):
+        f([1, 2], [3, 4, 5])
+    with pytest.raises(ValueError, match=r"^y: "):
+        f([1, 2], [3, float("nan")])
+
+
+def test_array_like_open_bounds_size_and_order():
+    from analysis.validation import ArrayLike
+
+    c = ArrayLike(lo=0, hi=1, closed="neither", size=2, increasing=True)
+    assert c.check([0.2, 0.5]) is None
+    assert "<= 0" in c.check([0.0, 0.5])
+    assert "exactly 2" not in (c.check([0.2, 0.5]) or "") and c.check([0.1, 0.2, 0.3]).startswith("has 3")
+    assert c.check([0.5, 0.2]) == "is not strictly increasing"
+    assert "magnitude" in ArrayLike().check([1.0, 1e300])
