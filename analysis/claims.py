@@ -165,9 +165,15 @@ def cite(source: str) -> str:
 
 @validate_params({"text": [str]})
 def escape_myst(text: str) -> str:
-    """Escape the characters that MyST would read as markup in plain ledger text ($ is math)."""
+    """Escape the characters that MyST would read as markup in plain ledger text ($ is math).
+
+    The text goes into a table cell or an inline span, so any line break (with the spaces around
+    it) becomes one space: a newline would end the table row, and a blank line would start a new
+    block (a heading, a directive) from inside a cell.
+    """
     if not isinstance(text, str):
         raise TypeError(f"text: expected a string, got {type(text).__name__}")
+    text = re.sub(r"\s*[\r\n\x0b\x0c\x85\u2028\u2029]+\s*", " ", text)
     return re.sub(r"([$|*_`<>\[\]])", r"\\\1", text)
 
 

@@ -75,12 +75,24 @@ COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "source", "evi
 ORIGIN_KEYS = ("producer", "title", "url", "date_accessed", "version", "licence")
 _SCHEMA_KEYS = {"title", "description", "primary_key", "columns", "origin", "rules", "last_verified"}
 _RULE_KEYS = {"check", "when", "require", "description"}
-_RULE = re.compile(r"^\s*([A-Za-z_]\w*|'[^']*'|-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(<=|>=|==|!=|<|>)\s*([A-Za-z_]\w*|'[^']*'|-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*$")
+# A rule operand: a column, a quoted string or a number, or the ratio of two of them (``a / b``).
+_ATOM = r"[A-Za-z_][A-Za-z0-9_]*|'[^']*'|-?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?"
+_TERM = rf"(?:{_ATOM})(?:\s*/\s*(?:{_ATOM}))?"
+_RULE = re.compile(rf"^\s*({_TERM})\s*(<=|>=|==|!=|<|>)\s*({_TERM})\s*$")
+_RATIO = re.compile(rf"^({_ATOM})\s*/\s*({_ATOM})$")
+_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # characters that make two keys look identical to a reader: zero-width spaces/joiners, BOM, NBSP
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00a0]")
-_COLUMN_KEYS = {"type", "description", "unit", "allowed", "min", "max", "required", "precision"}
-_DATE_FULL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_COLUMN_KEYS = {"type", "description", "unit", "allowed", "min", "max", "required", "precision", "pattern"}
+# ASCII digits only: Python's int() and float() also read '21_432', Arabic-Indic and full-width
+# digits, which no curated file should hold (a thousands separator or a pasted digit is a typo).
+_DATE_FULL = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE_PARTIAL = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+# Identifiers (string primary keys) end up in HTML anchors, links and Markdown tables: letters,
+# digits and a few punctuation marks only -- never quotes, angle brackets, '=', '|' or line breaks.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 '()+./:_,&-]*$")
 
 
 @validate_params({"data_dir": _DIR})
@@ -169,6 +181,11 @@ def load_schema(name: str, *, data_dir: str | Path | None = None) -> dict[str, A
         unknown = set(spec) - _COLUMN_KEYS
         if unknown:
             raise ValueError(f"{where}: column '{col}' has unknown keys {sorted(unknown)}")
+        if "pattern" in spec:
+            try:
+                re.compile(str(spec["pattern"]))
+            except re.error as err:
+                raise ValueError(f"{where}: column '{col}' has an invalid pattern ({err})") from None
     for col, kind in (("source", "source"), ("evidence", "evidence")):
         if columns.get(col, {}).get("type") != kind:
             raise ValueError(
@@ -418,6 +435,10 @@ def validate_rows(
             texts = [str(v) for v in value]
             if any(_INVISIBLE.search(t) or t != t.strip() for t in texts):
                 raise ValueError(f"{where}: primary key {shown!r} has surrounding or invisible (zero-width) spaces")
+            unsafe = [t for c, t in zip(pk_cols, texts) if columns[c]["type"] == "string" and not _SAFE_ID.match(t)]
+            if unsafe:
+                raise ValueError(f"{where}: primary key {unsafe[0]!r} has characters an identifier may not hold "
+                                 f"(allowed: letters, digits, space and ' ( ) + . / : _ , & -)")
             norm = tuple(" ".join(t.split()).casefold() for t in texts)
             if norm in seen:
                 j = seen[norm]
@@ -452,15 +473,14 @@ def _parse_cell(text: str, spec: dict[str, Any], *, where: str, keys: frozenset[
             raise ValueError(f"{where}: empty, but the column is required")
         return None
     if kind == "integer":
-        try:
-            parsed: Any = int(value)
-        except ValueError:
-            raise ValueError(f"{where}: {value!r} is not an integer") from None
+        if not _INTEGER.match(value):
+            raise ValueError(f"{where}: {value!r} is not an integer (ASCII digits, no separators)")
+        parsed: Any = int(value)
     elif kind == "number":
-        try:
-            parsed = float(value)
-        except ValueError:
-            raise ValueError(f"{where}: {value!r} is not a number") from None
+        if not _NUMBER.match(value):
+            raise ValueError(f"{where}: {value!r} is not a number (ASCII decimal digits, '.' and an optional exponent; "
+                             "no separators)")
+        parsed = float(value)
         if not math.isfinite(parsed):
             raise ValueError(f"{where}: {value!r} is not a finite number")
     elif kind == "boolean":
@@ -502,6 +522,9 @@ def _parse_cell(text: str, spec: dict[str, Any], *, where: str, keys: frozenset[
     else:
         parsed = value
 
+    pattern = spec.get("pattern")
+    if pattern is not None and not re.fullmatch(pattern, str(parsed)):
+        raise ValueError(f"{where}: {value!r} does not match the column's pattern {pattern!r}")
     allowed = spec.get("allowed")
     if allowed is not None and parsed not in allowed:
         raise ValueError(f"{where}: {value!r} is not one of the allowed values {list(allowed)}")
@@ -522,20 +545,35 @@ def _parse_rule(rule: Any, columns: dict[str, Any], *, where: str) -> None:
             m = _RULE.match(str(rule[key]))
             if not m:
                 raise ValueError(f"{where}: {key} {rule[key]!r} is not 'A op B' (op one of <= < >= > == !=)")
-            for operand in (m.group(1), m.group(3)):
-                if re.match(r"^[A-Za-z_]\w*$", operand) and operand not in columns:
-                    raise ValueError(f"{where}: {key} names an unknown column {operand!r}")
+            for term in (m.group(1), m.group(3)):
+                ratio = _RATIO.match(term.strip())
+                for operand in (ratio.groups() if ratio else (term.strip(),)):
+                    if _COLUMN_NAME.match(operand) and operand not in columns:
+                        raise ValueError(f"{where}: {key} names an unknown column {operand!r}")
     for col in rule.get("require", []) or []:
         if col not in columns:
             raise ValueError(f"{where}: require names an unknown column {col!r}")
 
 
 def _operand(token: str, out: dict[str, list[Any]], i: int) -> Any:
+    token = token.strip()
+    ratio = _RATIO.match(token)
+    if ratio:
+        a, b = (_operand(t, out, i) for t in ratio.groups())
+        if a is None or b is None:
+            return None
+        return float(a) / float(b) if float(b) != 0 else math.copysign(math.inf, float(a)) if a else math.nan
     if token.startswith("'"):
         return token[1:-1]
-    if re.match(r"^[A-Za-z_]\w*$", token):
+    if _COLUMN_NAME.match(token):
         return out[token][i]
     return float(token)
+
+
+def _rule_columns(expr: str, columns) -> list[str]:
+    """The column names a rule expression reads, in order (quoted strings and numbers skipped)."""
+    expr = re.sub(r"'[^']*'", "", expr)
+    return [t for t in re.findall(r"(?<![0-9.])[A-Za-z_][A-Za-z0-9_]*", expr) if t in columns]
 
 
 def _compare(expr: str, out: dict[str, list[Any]], i: int) -> bool | None:
@@ -561,7 +599,10 @@ def _apply_rule(rule: dict[str, Any], out: dict[str, list[Any]], columns: dict[s
         if empty:
             raise ValueError(f"{where}: column(s) {empty} may not be empty here (rule {number}: {text})")
         if "check" in rule and _compare(str(rule["check"]), out, i) is False:
-            raise ValueError(f"{where}: fails rule {number}: {rule['check']}")
+            cols = _rule_columns(str(rule["check"]), out)
+            shown = ", ".join(f"'{c}' = {out[c][i]!r}" for c in cols)
+            why = f" ({rule['description']})" if rule.get("description") else ""
+            raise ValueError(f"{where}, column(s) {shown}: fails rule {number}: {rule['check']}{why}")
 
 
 def _check_name(name: str, data_dir: Path) -> None:
