@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.bias_loop import _N_JOBS, run_replicates
 from analysis.bias_table import load_table
-from analysis.validation import InstanceOf, Integral, Interval, Seed, validate_params
+from analysis.validation import GENERATIONS, InstanceOf, Integral, Interval, Seed, validate_params
 
 __all__ = ["NAME", "SEED", "COLD", "CODE_FILES", "LIBRARIES", "CONFIGS", "TABLE_CONFIGS", "TABLE_COLUMNS", "BATCH",
            "run"]
@@ -45,7 +45,7 @@ TABLE_COLUMNS = {
 BATCH = 20
 
 
-@validate_params({"generations": [Interval(Integral, 0, 10_000, closed="both")],
+@validate_params({"generations": [GENERATIONS],
                   "replicates": [Interval(Integral, 1, 100_000, closed="both")], "seed": [Seed()], "n_jobs": _N_JOBS,
                   "tables": [InstanceOf((list, tuple), "a sequence of table names ('arrests', 'hearts')")],
                   "first_replicate": [Interval(Integral, 0, 100_000, closed="both")]})

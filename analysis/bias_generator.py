@@ -43,7 +43,7 @@ from analysis.bias_table import (
     finish_numeric,
     split_table,
 )
-from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, sums_to, validate_params
+from analysis.validation import GENERATIONS, ArrayLike, Frame, InstanceOf, Integral, Interval, Real, Seed, sums_to, validate_params
 
 __all__ = [
     "CellModel", "TemperedGenerator", "KernelVarianceGrowth", "tempered_probabilities", "fit_generator",
@@ -275,7 +275,7 @@ def sample_table(table: pd.DataFrame, *, rows: int, group: str, label: str, temp
     ----------
     wyllie2024fairness
     """
-    rows = check_int("rows", rows, minimum=1)
+    rows = int(rows)
     enc = encode_table(table, group=group, label=label, categorical=categorical, positive_label=positive_label)
     gen = fit_generator(enc.codes, enc.numeric, temperature=temperature)
     codes, numeric = sample_encoded(gen, rows=rows, rng=np.random.default_rng(seed))
@@ -296,7 +296,7 @@ class KernelVarianceGrowth:
 
 
 @validate_params({"table": [Frame()], "group": _COLUMN, "label": _COLUMN,
-                  "generations": [Interval(Integral, 0, 10_000, closed="both")], "test_size": _TEST_SIZE,
+                  "generations": [GENERATIONS], "test_size": _TEST_SIZE,
                   "seed": [Seed()], "categorical": _CATEGORICAL})
 def kde_variance_growth(table: pd.DataFrame, *, group: str, label: str, generations: int,
                         test_size: float = TEST_SIZE, seed: int | np.random.Generator | None = None,
@@ -332,7 +332,7 @@ def kde_variance_growth(table: pd.DataFrame, *, group: str, label: str, generati
     ----------
     pedregosa2011scikit
     """
-    generations = check_int("generations", generations, minimum=0)
+    generations = int(generations)
     enc: EncodedTable = encode_table(table, group=group, label=label, categorical=categorical)
     train, _ = split_table(enc.codes, test_size=test_size, rng=np.random.default_rng(seed))
     gen = fit_generator(enc.codes[train], enc.numeric[train])

@@ -49,6 +49,8 @@ from analysis.bias_table import (
     table_cell_counts,
 )
 from analysis.validation import (
+    MAX_REPLICATES,
+    REPLICATES,
     ArrayLike,
     Frame,
     InstanceOf,
@@ -57,7 +59,6 @@ from analysis.validation import (
     Real,
     Seed,
     check_int,
-    check_real,
     validate_params,
 )
 
@@ -140,12 +141,12 @@ def _one_path(table, spec: GeneratorSpec, *, generations, group, label, minority
 
 @validate_params({"table": [Frame()], "spec": [_example(InstanceOf(GeneratorSpec), GeneratorSpec("copula"))],
                   "generations": [Interval(Integral, 1, 1000, closed="both")],
-                  "replicates": [Interval(Integral, 1, 10_000, closed="both")],
+                  "replicates": [REPLICATES],
                   # a seed, a SeedSequence or entropy as a list of integers (the sweep's seed streams)
                   "seed": [None, Seed(), InstanceOf(np.random.SeedSequence),
                            InstanceOf((list, tuple), "a list of non-negative integers (SeedSequence entropy)")],
                   "group": _COLUMN, "label": _COLUMN, "positive_label": [None, *_VALUE], "n_jobs": _N_JOBS,
-                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")]})
+                  "first_replicate": [Interval(Integral, 0, MAX_REPLICATES, closed="both")]})
 def generator_cell_paths(table: pd.DataFrame, spec: GeneratorSpec, *, generations: int, replicates: int,
                          seed: int | np.random.SeedSequence | list[int] | tuple[int, ...] | None,
                          group: str, label: str, positive_label: str | int | bool | None = None,
@@ -274,8 +275,8 @@ def effective_temperature(initial_counts: np.ndarray | list | tuple, next_counts
     nxt = np.asarray(next_counts, dtype=float)
     if nxt.ndim != 2 or nxt.shape[1] != 4 or len(nxt) < 2 or (nxt < 0).any() or not np.isfinite(nxt).all():
         raise ValueError("next_counts: expected non-negative counts of shape (replicates >= 2, 4)")
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
-    resamples = check_int("resamples", resamples, minimum=100, maximum=100_000)
+    level = float(level)
+    resamples = int(resamples)
     shares = nxt / nxt.sum(axis=1, keepdims=True)
     estimate_i = int(np.argmax(_loglik(shares.mean(axis=0), p0)))
     rng = np.random.default_rng(seed)

@@ -17,7 +17,7 @@ from analysis.bias_chain import _COUNTS, CellPaths, _total_rows, expected_cell_s
 from analysis.bias_real import effective_temperature
 from analysis.bias_summary import Interval, mean_interval, path_band, wilson_interval
 from analysis.bias_table import CELL_NAMES, TEST_SIZE, encode_table
-from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Real, Seed, check_int, validate_params
+from analysis.validation import Frame, InstanceOf, Integral, Real, Seed, check_int, validate_params
 from analysis.validation import Interval as _Range
 
 

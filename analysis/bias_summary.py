@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Real, check_int, check_real, validate_params
+from analysis.validation import ArrayLike, Frame, InstanceOf, Integral, Real, check_int, validate_params
 from analysis.validation import Interval as _Range
 
 __all__ = ["CI_LEVEL", "Interval", "wilson_interval", "mean_interval", "summarise", "path_band"]
@@ -60,9 +60,9 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Inte
     ----------
     wilson1927probable
     """
-    trials = check_int("trials", trials, minimum=1)
+    trials = int(trials)
     successes = check_int("successes", successes, minimum=0, maximum=trials)
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
+    level = float(level)
     z = stats.norm.ppf(0.5 + level / 2)
     p = successes / trials
     denom = 1 + z**2 / trials
@@ -90,7 +90,7 @@ def mean_interval(values: np.ndarray | list | pd.Series, *, level: float = 0.95)
     Interval
         The mean and the t interval of the mean.
     """
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
+    level = float(level)
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if len(v) < 2:
@@ -124,7 +124,7 @@ def summarise(results: pd.DataFrame, *, by: tuple[str, ...] | list[str] = ("conf
     DataFrame
         One row per group and metric: mean, sd, n, low, high, se, ci_low, ci_high.
     """
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
+    level = float(level)
     if not isinstance(results, pd.DataFrame):
         raise TypeError(f"results: expected a DataFrame, got {type(results).__name__}")
     by = list(by)
@@ -161,7 +161,7 @@ def path_band(values: np.ndarray | list, *, level: float = 0.95) -> pd.DataFrame
     DataFrame
         generation, mean, se, ci_low, ci_high, n.
     """
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
+    level = float(level)
     v = np.asarray(values, dtype=float)
     if v.ndim != 2 or v.shape[0] < 2:
         raise ValueError("values: expected an array of shape (replicates >= 2, generations + 1)")

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.bias_real import GeneratorSpec, generator_cell_paths
 from analysis.bias_loop import _N_JOBS
 from analysis.bias_table import CELL_NAMES, load_table
-from analysis.validation import InstanceOf, Integral, Interval, Seed, validate_params
+from analysis.validation import MAX_REPLICATES, REPLICATES, InstanceOf, Integral, Interval, Seed, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "TableSpec", "TABLES", "GENERATOR_SPECS", "run"]
 
@@ -57,10 +57,10 @@ GENERATION_LIMITS = (("arrests", "tvae", 1), ("arrests", "ctgan", 1))
 
 
 @validate_params({"generations": [Interval(Integral, 1, 1000, closed="both")],
-                  "replicates": [Interval(Integral, 1, 10_000, closed="both")], "seed": [Seed()],
+                  "replicates": [REPLICATES], "seed": [Seed()],
                   "generators": [InstanceOf((list, tuple), "a sequence of GeneratorSpec")],
                   "tables": [InstanceOf((list, tuple), "a sequence of TableSpec")],
-                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")], "n_jobs": _N_JOBS,
+                  "first_replicate": [Interval(Integral, 0, MAX_REPLICATES, closed="both")], "n_jobs": _N_JOBS,
                   "generation_limits": [InstanceOf((list, tuple), "a sequence of (table, generator key, generations)")]})
 def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
         generators: tuple[GeneratorSpec, ...] | list[GeneratorSpec] = GENERATOR_SPECS,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.validation import Frame, InstanceOf, Interval, Options, Real, check_real, validate_params
+from analysis.validation import Frame, InstanceOf, Interval, Options, Real, validate_params
 
 __all__ = [
     "TEST_SIZE", "CELL_NAMES", "TableMeta", "EncodedTable", "encode_table", "decode_table", "cell_counts",
@@ -363,7 +363,7 @@ def split_sizes(table: pd.DataFrame, *, group: str, label: str, test_size: float
         Rows in the training and the test part.
     """
     enc = encode_table(table, group=group, label=label, categorical=categorical)
-    test_size = check_real("test_size", test_size, lo=0, hi=1, lo_open=True, hi_open=True)
+    test_size = float(test_size)
     test = sum(int(round(test_size * k)) for k in enc.cell_counts)
     return len(table) - test, test
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.bias_table import check_fraction
-from analysis.validation import ArrayLike, Integral, Interval, Real, check_int, validate_params
+from analysis.validation import ArrayLike, Integral, Interval, Real, validate_params
 
 __all__ = ["drift_sd", "feedback_bound", "feedback_bound_limit"]
 
@@ -47,7 +47,7 @@ def drift_sd(*, initial_share: float, rows: int, generations: int | np.ndarray |
     wyllie2024fairness
     """
     s0 = check_fraction("initial_share", initial_share)
-    n = check_int("rows", rows, minimum=1)
+    n = int(rows)
     t = np.asarray(generations, dtype=float)
     if not np.isfinite(t).all() or (t < 0).any():
         raise ValueError("generations: must be finite and >= 0")
@@ -84,10 +84,10 @@ def feedback_bound(*, rounds: int, initial_size: int, human_per_round: int, mode
     ----------
     taori2023data
     """
-    rounds = check_int("rounds", rounds, minimum=0, maximum=1_000_000)
-    n0 = check_int("initial_size", initial_size, minimum=1)
-    m = check_int("human_per_round", human_per_round, minimum=0)
-    k = check_int("model_per_round", model_per_round, minimum=0)
+    rounds = int(rounds)
+    n0 = int(initial_size)
+    m = int(human_per_round)
+    k = int(model_per_round)
     if m + k == 0:
         raise ValueError("human_per_round, model_per_round: at least one must be > 0")
     b = np.zeros(rounds + 1)
@@ -117,6 +117,6 @@ def feedback_bound_limit(*, human_per_round: int, model_per_round: int) -> float
     ----------
     taori2023data
     """
-    m = check_int("human_per_round", human_per_round, minimum=1)
-    k = check_int("model_per_round", model_per_round, minimum=0)
+    m = int(human_per_round)
+    k = int(model_per_round)
     return 1 + k / m

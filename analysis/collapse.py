@@ -22,8 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
-from analysis.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, check_choice, same_length, check_finite_output, check_int,
-                                 check_real, check_seed, validate_params)
+from analysis.validation import (FRACTION, MAX_GENERATIONS, ArrayLike, Integral, Interval, Options, Real, Seed, same_length, check_finite_output, check_int,
+                                 check_seed, validate_params)
 
 __all__ = [
     "GaussianPaths",
@@ -75,7 +75,7 @@ _CHAINS = Interval(Integral, 1, _MAX_CHAINS, closed="both", cap_reason="memory: 
 _SIZE = Interval(Integral, 2, _MAX_SAMPLE, closed="both", cap_reason="time and memory")
 _POS = Interval(Real, 0, None, closed="neither")
 _REAL = Interval(Real, None, None)
-_FRACTION = Interval(Real, 0, 1, closed="both")
+_FRACTION = FRACTION  # [0, 1], the shared meaning
 _ESTIMATOR = Options(str, ESTIMATORS)
 
 
@@ -170,15 +170,12 @@ def gaussian_recursion(
     ----------
     shumailov2024ai, gerstgrasser2024model
     """
-    generations = check_int("generations", generations, minimum=1)
-    sample_size = check_int("sample_size", sample_size, minimum=2)
-    chains = check_int("chains", chains, minimum=1)
-    check_choice("estimator", estimator, ESTIMATORS)
-    check_choice("workflow", workflow, WORKFLOWS)
-    check_choice("method", method, METHODS)
-    real_fraction = check_real("real_fraction", real_fraction, lo=0.0, hi=1.0)
-    mu0 = check_real("mu0", mu0)
-    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    generations = int(generations)
+    sample_size = int(sample_size)
+    chains = int(chains)
+    real_fraction = float(real_fraction)
+    mu0 = float(mu0)
+    sigma0 = float(sigma0)
     _check_work("generations x chains", generations * chains, _MAX_DRAWS // 2)
     rng = _rng(seed)
 
@@ -270,8 +267,8 @@ def wasserstein2_sq(mean: npt.ArrayLike, var: npt.ArrayLike, *, mu0: float = 0.0
         raise ValueError(f"mean, var: shapes differ ({mean.shape} vs {var.shape})")
     if np.any(var < 0) or not np.all(np.isfinite(var)):
         raise ValueError("var: variances must be finite and >= 0")
-    mu0 = check_real("mu0", mu0)
-    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    mu0 = float(mu0)
+    sigma0 = float(sigma0)
     return (mean - mu0) ** 2 + (np.sqrt(var) - sigma0) ** 2
 
 
@@ -298,9 +295,8 @@ def expected_w2_first_generation(*, sample_size: int, estimator: str = "unbiased
     ----------
     shumailov2024ai
     """
-    m = check_int("sample_size", sample_size, minimum=2)
-    check_choice("estimator", estimator, ESTIMATORS)
-    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    m = int(sample_size)
+    sigma0 = float(sigma0)
     k = m - 1
     c = 1.0 / (m - 1) if estimator == "unbiased" else 1.0 / m
     e_sqrt_chi2 = np.sqrt(2.0) * np.exp(gammaln((k + 1) / 2) - gammaln(k / 2))
@@ -337,10 +333,9 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
     ----------
     shumailov2024ai
     """
-    generations = check_int("generations", generations, minimum=0)
-    m = check_int("sample_size", sample_size, minimum=2)
-    check_choice("estimator", estimator, ESTIMATORS)
-    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    generations = int(generations)
+    m = int(sample_size)
+    sigma0 = float(sigma0)
     t = np.arange(generations + 1, dtype=float)
     s2 = sigma0**2
     if estimator == "unbiased":
@@ -385,9 +380,9 @@ def accumulate_var_theory(*, generations: int, sample_size: int, sigma0: float =
     ----------
     gerstgrasser2024model
     """
-    generations = check_int("generations", generations, minimum=0)
-    n = check_int("sample_size", sample_size, minimum=2)
-    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    generations = int(generations)
+    n = int(sample_size)
+    sigma0 = float(sigma0)
     out = np.empty(generations + 1)
     out[0] = sigma0**2
     if generations >= 1:
@@ -430,11 +425,10 @@ def mixing_theory(
     ----------
     alemohammad2024self
     """
-    generations = check_int("generations", generations, minimum=0)
-    m_size = check_int("sample_size", sample_size, minimum=2)
-    real_fraction = check_real("real_fraction", real_fraction, lo=0.0, hi=1.0)
-    check_choice("estimator", estimator, ESTIMATORS)
-    sigma0 = check_real("sigma0", sigma0, lo=0.0, lo_open=True)
+    generations = int(generations)
+    m_size = int(sample_size)
+    real_fraction = float(real_fraction)
+    sigma0 = float(sigma0)
     s2 = sigma0**2
     r = int(round(real_fraction * m_size))
     s = m_size - r
@@ -534,7 +528,7 @@ def real_fraction_grid(
     sizes = [check_int("sample_sizes", m, minimum=2) for m in np.atleast_1d(sample_sizes).tolist()]
     if fractions.ndim != 1 or fractions.size == 0 or np.any((fractions < 0) | (fractions > 1)):
         raise ValueError("fractions: need a non-empty 1-D array of values in [0, 1]")
-    seed = check_int("seed", seed, minimum=0)
+    seed = int(seed)
     rows = []
     for i, m in enumerate(sizes):
         first = expected_w2_first_generation(sample_size=m, estimator=estimator)
@@ -550,7 +544,7 @@ def real_fraction_grid(
 
 @validate_params({"sample_size": [Interval(Integral, 2, _MAX_THRESHOLD_SIZE, closed="both",
                                            cap_reason="time: the scan solves the recursion for every R = 0..M")],
-                  "generations": [Interval(Integral, 1, 10_000, closed="both", cap_reason="time: one step per generation")],
+                  "generations": [Interval(Integral, 1, MAX_GENERATIONS, closed="both", cap_reason="time: one step per generation")],
                   "tolerance": [Interval(Real, 0, None, closed="neither")], "estimator": [_ESTIMATOR]})
 def mean_error_threshold(*, sample_size: int, generations: int, tolerance: float = 0.10, estimator: str = "unbiased") -> float:
     """Smallest real fraction R/M keeping the mean's error at ``generations`` within 1 + tolerance of generation 1.
@@ -703,13 +697,13 @@ def categorical_recursion(
     shumailov2024ai
     """
     p0 = _probs(probs)
-    generations = check_int("generations", generations, minimum=1)
-    sample_size = check_int("sample_size", sample_size, minimum=2)
-    chains = check_int("chains", chains, minimum=1)
-    top_k = check_int("top_k", top_k, minimum=1)
+    generations = int(generations)
+    sample_size = int(sample_size)
+    chains = int(chains)
+    top_k = int(top_k)
     if top_k >= p0.size:
         raise ValueError(f"top_k: must be smaller than the number of categories ({p0.size}), got {top_k}")
-    pseudo_count = check_real("pseudo_count", pseudo_count, lo=0.0, lo_open=True)
+    pseudo_count = float(pseudo_count)
     keep = _snapshots(snapshot_generations, generations)
     _check_work("chains x categories", chains * p0.size, _MAX_CELLS // 10)
     _check_work("generations x chains x categories", generations * chains * p0.size, 10 * _MAX_CELLS)
@@ -771,8 +765,8 @@ def gini_simpson_theory(probs: npt.ArrayLike, *, generations: int, sample_size: 
     shumailov2024ai
     """
     p0 = _probs(probs)
-    generations = check_int("generations", generations, minimum=0)
-    m = check_int("sample_size", sample_size, minimum=2)
+    generations = int(generations)
+    m = int(sample_size)
     return (1.0 - np.sum(p0**2)) * (1.0 - 1.0 / m) ** np.arange(generations + 1)
 
 
@@ -850,16 +844,15 @@ def linear_regression_recursion(
     ----------
     dohmatob2024model, gerstgrasser2024model
     """
-    generations = check_int("generations", generations, minimum=1)
-    n_features = check_int("n_features", n_features, minimum=1)
-    n_samples = check_int("n_samples", n_samples, minimum=2)
+    generations = int(generations)
+    n_features = int(n_features)
+    n_samples = int(n_samples)
     if n_samples < n_features + 2:
         raise ValueError(
             f"n_samples: must be >= n_features + 2 = {n_features + 2} (the closed form needs T > d + 1), got {n_samples}"
         )
-    noise_std = check_real("noise_std", noise_std, lo=0.0, lo_open=True)
-    check_choice("workflow", workflow, WORKFLOWS)
-    chains = check_int("chains", chains, minimum=1)
+    noise_std = float(noise_std)
+    chains = int(chains)
     _check_work("chains x n_samples x n_features", chains * n_samples * n_features, _MAX_CELLS // 2)
     _check_work("generations x chains x n_samples", generations * chains * n_samples, 10 * _MAX_CELLS)
     rng = _rng(seed)
@@ -913,11 +906,10 @@ def regression_theory(*, generations: int, n_samples: int, n_features: int, nois
     ----------
     dohmatob2024model, gerstgrasser2024model
     """
-    generations = check_int("generations", generations, minimum=0)
-    n_features = check_int("n_features", n_features, minimum=1)
+    generations = int(generations)
+    n_features = int(n_features)
     n_samples = check_int("n_samples", n_samples, minimum=n_features + 2)
-    noise_std = check_real("noise_std", noise_std, lo=0.0, lo_open=True)
-    check_choice("workflow", workflow, WORKFLOWS)
+    noise_std = float(noise_std)
     unit = noise_std**2 * n_features / (n_samples - n_features - 1)
     t = np.arange(generations + 1, dtype=float)
     if workflow == "replace":

@@ -27,7 +27,8 @@ import pandas as pd
 
 from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
 from analysis.validation import (ArrayLike, Boolean, CallableConstraint, Frame, InstanceOf, Integral, Interval,
-                                 ISODate, Real, Seed, check_finite_output, check_int, check_real, validate_params)
+                                 ISODate, LEVEL, Real, Seed, check_finite_output, check_real, ordered,
+                                 validate_params)
 
 HOURS_PER_YEAR = 8766.0  # 365.25 days, as in Cottier et al.'s amortisation
 DAYS_PER_YEAR = 365.25
@@ -75,13 +76,13 @@ def _c_nonneg(hi=None):
 
 
 def _c_pos():
-    """A number > 0, or an array of them (a zero element is rejected inside the function)."""
-    return [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, lo=0)]
+    """A number > 0, or an array of them."""
+    return [Interval(Real, 0, None, closed="neither"), ArrayLike(ndim=None, lo=0, closed="neither")]
 
 
 def _c_range(lo, hi, closed="both"):
-    """A number in the interval, or an array of them (open ends are enforced inside the function)."""
-    return [Interval(Real, lo, hi, closed=closed), ArrayLike(ndim=None, lo=lo, hi=hi)]
+    """A number in the interval, or an array of them (the same ends open or closed)."""
+    return [Interval(Real, lo, hi, closed=closed), ArrayLike(ndim=None, lo=lo, hi=hi, closed=closed)]
 
 
 _C_OPTIONAL = [Interval(Real, 0, None, closed="left"), None]
@@ -164,47 +165,15 @@ class CostTrend:
         return lo, hi
 
 
-# --- input checks ------------------------------------------------------------------------------
+# --- conversions (the declarations have checked every value) ----------------------------------
 
-def _array(value, name: str, *, positive: bool = False, signed: bool = False) -> np.ndarray:
-    """``value`` as a float array if every element is a finite number >= 0 (> 0 if ``positive``)."""
-    if isinstance(value, (bool, np.bool_, str, bytes)):
-        raise TypeError(f"{name}: expected a number or an array of numbers, got {type(value).__name__} {value!r}")
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name}: expected a number or an array of numbers, got {type(value).__name__} "
-                        f"(dtype {arr.dtype})")
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: must be finite (got NaN or infinity)")
-    if positive and np.any(arr <= 0):
-        raise ValueError(f"{name}: must be > 0, in (0, inf)")
-    if not signed and np.any(arr < 0):
-        raise ValueError(f"{name}: must be >= 0, in [0, inf) (a count or a price cannot be negative)")
-    return arr
-
-
-def _bounded(value, name: str, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> np.ndarray:
-    arr = _array(value, name, signed=True)
-    bad = (arr <= lo if lo_open else arr < lo) | (arr >= hi if hi_open else arr > hi)
-    if np.any(bad):
-        span = f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
-        raise ValueError(f"{name}: must be in {span}, got {arr[bad].ravel()[0]:g}")
-    return arr
+def _f(value) -> np.ndarray:
+    """A declared number or array of numbers as a float array."""
+    return np.asarray(value, dtype=float)
 
 
 def _out(arr: np.ndarray):
     return float(arr) if arr.ndim == 0 else arr
-
-
-def _utilization(value) -> np.ndarray:
-    return _bounded(value, "utilization", 0.0, 1.0, lo_open=True)
-
-
-def _rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng: expected a numpy.random.Generator (numpy.random.default_rng(seed))")
-    return rng
 
 
 # --- final-run compute cost ----------------------------------------------------------------------
@@ -229,7 +198,7 @@ def training_flops(params: Num, tokens: Num) -> Num:
     ----------
     kaplan2020scaling
     """
-    return _out(6.0 * _array(params, "params") * _array(tokens, "tokens"))
+    return _out(6.0 * _f(params) * _f(tokens))
 
 
 @validate_params({"flops": _c_nonneg(), "peak_flops": _c_pos(), "utilization": _c_range(0, 1, "right"), "usd_per_chip_hour": _c_nonneg()})
@@ -247,10 +216,10 @@ def training_cost(*, flops: Num, peak_flops: Num, utilization: Num, usd_per_chip
     ----------
     cottier2024rising
     """
-    flops_ = _array(flops, "flops")
-    peak = _array(peak_flops, "peak_flops", positive=True)
-    util = _utilization(utilization)
-    price = _array(usd_per_chip_hour, "usd_per_chip_hour")
+    flops_ = _f(flops)
+    peak = _f(peak_flops)
+    util = _f(utilization)
+    price = _f(usd_per_chip_hour)
     chip_hours = flops_ / (peak * util * SECONDS_PER_HOUR)
     usd = chip_hours * price
     # inputs within floating-point range of an open bound (e.g. peak_flops=5e-324) overflow
@@ -271,9 +240,9 @@ def implied_utilization(*, flops: Num, chip_hours: Num, peak_flops: Num) -> Num:
     ----------
     cottier2024rising
     """
-    flops_ = _array(flops, "flops")
-    hours = _array(chip_hours, "chip_hours", positive=True)
-    peak = _array(peak_flops, "peak_flops", positive=True)
+    flops_ = _f(flops)
+    hours = _f(chip_hours)
+    peak = _f(peak_flops)
     util = flops_ / (hours * SECONDS_PER_HOUR * peak)
     check_finite_output("flops, chip_hours, peak_flops", util)
     if np.any(util > 1):
@@ -322,9 +291,9 @@ def depreciated_value(*, usd: Num, years: Num, depreciation_ooms_per_year: Num =
     ----------
     cottier2024rising
     """
-    price = _array(usd, "usd")
-    t = _bounded(years, "years", 0.0, 10.0)
-    rate = _bounded(depreciation_ooms_per_year, "depreciation_ooms_per_year", *DEPRECIATION_RANGE)
+    price = _f(usd)
+    t = _f(years)
+    rate = _f(depreciation_ooms_per_year)
     return _out(price * 10.0 ** (-rate * t))
 
 
@@ -398,18 +367,17 @@ def amortized_hardware_cost(
     ----------
     cottier2024rising, epoch2025trainingcosttrends
     """
-    hours = _array(chip_hours, "chip_hours")
-    price = _array(usd_per_chip, "usd_per_chip")
-    tdp = _array(tdp_w, "tdp_w")
-    overhead = _bounded(server_overhead, "server_overhead", *_RANGES["server_overhead"])
-    years = _bounded(years_acquisition_to_training, "years_acquisition_to_training",
-                     *_RANGES["years_acquisition_to_training"])
-    rate = _bounded(depreciation_ooms_per_year, "depreciation_ooms_per_year", *DEPRECIATION_RANGE)
-    frac = _bounded(interconnect_fraction, "interconnect_fraction", 0.0, 1.0, hi_open=True)
-    c2s = _bounded(chip_to_server_power, "chip_to_server_power", *_RANGES["chip_to_server_power"])
-    avg = _bounded(average_power_fraction, "average_power_fraction", 0.0, 1.0, lo_open=True)
-    pue_ = _bounded(pue, "pue", *_RANGES["pue"])
-    kwh_price = _bounded(usd_per_kwh, "usd_per_kwh", *_RANGES["usd_per_kwh"])
+    hours = _f(chip_hours)
+    price = _f(usd_per_chip)
+    tdp = _f(tdp_w)
+    overhead = _f(server_overhead)
+    years = _f(years_acquisition_to_training)
+    rate = _f(depreciation_ooms_per_year)
+    frac = _f(interconnect_fraction)
+    c2s = _f(chip_to_server_power)
+    avg = _f(average_power_fraction)
+    pue_ = _f(pue)
+    kwh_price = _f(usd_per_kwh)
     value = price * overhead * 10.0 ** (-rate * years)
     hardware = value * rate * np.log(10.0) / HOURS_PER_YEAR * hours
     interconnect = hardware * frac / (1.0 - frac)
@@ -470,7 +438,6 @@ def us_industrial_electricity_price(year: int) -> float:
     ----------
     epoch2025trainingcosttrends
     """
-    year = check_int("year", year, minimum=min(US_INDUSTRIAL_USD_PER_KWH), maximum=max(US_INDUSTRIAL_USD_PER_KWH))
     return US_INDUSTRIAL_USD_PER_KWH[year]
 
 
@@ -487,10 +454,7 @@ def epoch_training_start(*, model: str, publication_date: str | pd.Timestamp,
     ----------
     cottier2024rising
     """
-    if not isinstance(model, str):
-        raise TypeError(f"model: expected a model name (str), got {type(model).__name__}")
-    hours = None if training_time_hours is None or pd.isna(training_time_hours) else \
-        check_real("training_time_hours", float(training_time_hours), lo=0, hi=1e5)
+    hours = None if training_time_hours is None or pd.isna(training_time_hours) else float(training_time_hours)
     if model in EPOCH_TRAINING_START_OVERRIDES:
         return pd.Timestamp(EPOCH_TRAINING_START_OVERRIDES[model])
     if model in EPOCH_TRAINING_END_OVERRIDES and hours is not None:
@@ -656,8 +620,10 @@ _UTIL = [Interval(Real, 0, 1, closed="right")]
     "old_price_low": _POS_REAL, "old_price_high": _POS_REAL,
     "size": [Interval(Integral, 1, 10**7, closed="both", cap_reason="memory")],
     "rng": [InstanceOf(np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")],
-    "level": [Interval(Real, 0, 1, closed="neither")],
-})
+    "level": [LEVEL],
+}, relations=[ordered("new_utilization_low", "new_utilization_high", strict=False),
+              ordered("new_price_low", "new_price_high", strict=False),
+              ordered("old_price_low", "old_price_high", strict=False)])
 def hardware_gap(*, flops: float, new_peak_flops: float, new_utilization_low: float, new_utilization_high: float,
                  new_price_low: float, new_price_high: float, old_peak_flops: float, old_utilization: float,
                  old_price_low: float, old_price_high: float, size: int, rng: np.random.Generator,
@@ -675,11 +641,6 @@ def hardware_gap(*, flops: float, new_peak_flops: float, new_utilization_low: fl
     ----------
     li2020openai, cottier2024rising
     """
-    for lo_name, lo, hi_name, hi in (("new_utilization_low", new_utilization_low, "new_utilization_high",
-                                      new_utilization_high), ("new_price_low", new_price_low, "new_price_high",
-                                      new_price_high), ("old_price_low", old_price_low, "old_price_high", old_price_high)):
-        if hi < lo:
-            raise ValueError(f"{hi_name}: must be >= {lo_name} ({lo}), got {hi}")
     price_new = draw_lognormal_interval(new_price_low, new_price_high, size=size, rng=rng, level=level)
     util_new = np.clip(draw_lognormal_interval(new_utilization_low, new_utilization_high, size=size, rng=rng,
                                                level=level), None, 1.0)
@@ -703,9 +664,9 @@ def synthetic_data_cost(*, tokens_out: Num, tokens_in: Num = 0, usd_per_m_in: Nu
     ----------
     kunishou2024generativeai
     """
-    out = _array(tokens_out, "tokens_out")
-    inp = _array(tokens_in, "tokens_in")
-    return _out(inp / 1e6 * _array(usd_per_m_in, "usd_per_m_in") + out / 1e6 * _array(usd_per_m_out, "usd_per_m_out"))
+    out = _f(tokens_out)
+    inp = _f(tokens_in)
+    return _out(inp / 1e6 * _f(usd_per_m_in) + out / 1e6 * _f(usd_per_m_out))
 
 
 @validate_params({"tokens_out": _c_nonneg(), "tokens_per_gpu_hour": _c_pos(), "usd_per_gpu_hour": _c_nonneg()})
@@ -716,9 +677,9 @@ def self_hosted_generation_cost(*, tokens_out: Num, tokens_per_gpu_hour: Num, us
     ----------
     benallal2024cosmopedia
     """
-    out = _array(tokens_out, "tokens_out")
-    rate = _array(tokens_per_gpu_hour, "tokens_per_gpu_hour", positive=True)
-    return _out(out / rate * _array(usd_per_gpu_hour, "usd_per_gpu_hour"))
+    out = _f(tokens_out)
+    rate = _f(tokens_per_gpu_hour)
+    return _out(out / rate * _f(usd_per_gpu_hour))
 
 
 @validate_params({"items": _c_nonneg(), "seconds_per_item": _c_nonneg(), "usd_per_hour": _c_nonneg(), "overhead": _c_range(0, 100)})
@@ -729,10 +690,10 @@ def human_annotation_cost(*, items: Num, seconds_per_item: Num, usd_per_hour: Nu
     ----------
     perrigo2023time
     """
-    n = _array(items, "items")
-    secs = _array(seconds_per_item, "seconds_per_item")
-    wage = _array(usd_per_hour, "usd_per_hour")
-    extra = _bounded(overhead, "overhead", 0.0, 100.0)
+    n = _f(items)
+    secs = _f(seconds_per_item)
+    wage = _f(usd_per_hour)
+    extra = _f(overhead)
     return _out(n * secs / SECONDS_PER_HOUR * wage * (1.0 + extra))
 
 
@@ -746,10 +707,10 @@ def tokens_for_budget(*, usd: Num, params: Num, peak_flops: Num, utilization: Nu
     ----------
     kaplan2020scaling
     """
-    budget = _array(usd, "usd")
-    n = _array(params, "params", positive=True)
-    flops = budget / _array(usd_per_chip_hour, "usd_per_chip_hour", positive=True) * SECONDS_PER_HOUR
-    flops = flops * _array(peak_flops, "peak_flops", positive=True) * _utilization(utilization)
+    budget = _f(usd)
+    n = _f(params)
+    flops = budget / _f(usd_per_chip_hour) * SECONDS_PER_HOUR
+    flops = flops * _f(peak_flops) * _f(utilization)
     tokens = flops / (6.0 * n)
     check_finite_output("usd, params, peak_flops, utilization, usd_per_chip_hour", tokens)
     return _out(tokens)
@@ -763,8 +724,8 @@ def chinchilla_optimal(flops: Num, *, tokens_per_param: Num = 20.0) -> ComputeOp
     ----------
     hoffmann2022training
     """
-    c = _array(flops, "flops")
-    k = _array(tokens_per_param, "tokens_per_param", positive=True)
+    c = _f(flops)
+    k = _f(tokens_per_param)
     n = np.sqrt(c / (6.0 * k))
     return ComputeOptimal(params=_out(n), tokens=_out(k * n))
 
@@ -772,7 +733,7 @@ def chinchilla_optimal(flops: Num, *, tokens_per_param: Num = 20.0) -> ComputeOp
 @validate_params({"low": _c_pos(), "high": _c_pos(),
                   "size": [Interval(Integral, 1, 10**8, closed="both", cap_reason="memory")],
                   "rng": [InstanceOf(np.random.Generator, "a numpy.random.Generator (numpy.random.default_rng(seed))")],
-                  "level": [Interval(Real, 0, 1, closed="neither")]})
+                  "level": [LEVEL]}, relations=[ordered("low", "high", strict=False)])
 def draw_lognormal_interval(low: Num, high: Num, *, size: int, rng: np.random.Generator, level: float = 0.9) -> np.ndarray:
     """``size`` random draws from the lognormal whose central ``level`` interval is [low, high].
 
@@ -784,15 +745,11 @@ def draw_lognormal_interval(low: Num, high: Num, *, size: int, rng: np.random.Ge
     ----------
     cottier2024rising
     """
-    lo = _array(low, "low", positive=True)
-    hi = _array(high, "high", positive=True)
-    if np.any(hi < lo):
-        raise ValueError("high: must be >= low")
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
-    size = check_int("size", size, minimum=1, maximum=10**8)
+    lo = _f(low)
+    hi = _f(high)
     mu, sigma = lognormal_params(low=lo, high=hi, level=level)
-    # a level within floating-point range of 0 makes sigma infinite
-    return check_finite_output("low, high, level", np.exp(mu + sigma * _rng(rng).standard_normal(size)))
+    # a low bound near 0 beside a high one near the cap can still make sigma overflow exp
+    return check_finite_output("low, high, level", np.exp(mu + sigma * rng.standard_normal(size)))
 
 
 # --- trend ---------------------------------------------------------------------------------------
@@ -843,12 +800,11 @@ def fit_cost_trend(
             raise ValueError(f"{name}: no column {col!r} in df")
     if len(df) < 3:
         raise ValueError("df: at least 3 rows are needed to fit a trend")
-    n_boot = check_int("n_boot", n_boot, minimum=100, maximum=10**6)
-    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
-    level = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
     if not pd.api.types.is_numeric_dtype(df[cost_col]):
         raise TypeError(f"cost_col: column {cost_col!r} must be numeric")
-    cost = _array(df[cost_col].to_numpy(dtype=float), cost_col, positive=True)
+    cost = df[cost_col].to_numpy(dtype=float)
+    if not (np.all(np.isfinite(cost)) and np.all(cost > 0)):  # the frame's contents, not a declared parameter
+        raise ValueError(f"cost_col: column {cost_col!r} must hold finite costs > 0")
     dates = df[date_col].astype(str)
     for d in dates:
         _iso_date(d, "date_col")

@@ -46,7 +46,7 @@ from analysis.validation import check_choice, check_finite_output, check_int, ch
 _NONNEG = [v.Interval(v.Real, 0, None, closed="left")]
 _NONNEG_OR_ARRAY = [v.Interval(v.Real, 0, None, closed="left"), v.ArrayLike(ndim=None, lo=0)]
 _POSITIVE = [v.Interval(v.Real, 0, None, closed="neither")]
-_FRACTION = [v.Interval(v.Real, 0, 1, closed="right")]
+_POSITIVE_FRACTION = [v.POSITIVE_FRACTION]  # (0, 1]: divided by (an MFU, an efficiency)
 _HOST = [v.Interval(v.Real, 1, 10, closed="both")]
 _PUE = [v.Interval(v.Real, 1, 3, closed="both")]
 _KG_PER_KWH = [v.Interval(v.Real, 0, 1.5, closed="both")]
@@ -217,7 +217,7 @@ def _fraction(name: str, value) -> float:
 
 
 @validate_params({
-    "gpu_hours": _NONNEG, "power_w": _POSITIVE + [None], "power_fraction": _FRACTION, "host_factor": _HOST,
+    "gpu_hours": _NONNEG, "power_w": _POSITIVE + [None], "power_fraction": _POSITIVE_FRACTION, "host_factor": _HOST,
     "pue": _PUE, "kg_per_kwh": _KG_PER_KWH + [None], "hardware": _NAME + [None], "grid": _NAME + [None],
 })
 def training_footprint(
@@ -259,11 +259,11 @@ def training_footprint(
     ----------
     llama31modelcard2024, luccioni2023bloom, groeneveld2024olmo
     """
-    hours = check_real("gpu_hours", gpu_hours, lo=0)
+    hours = float(gpu_hours)
     watts = _power(hardware, power_w)
     frac = _fraction("power_fraction", power_fraction)
-    host = check_real("host_factor", host_factor, lo=1, hi=10)
-    p = check_real("pue", pue, lo=1, hi=3)
+    host = float(host_factor)
+    p = float(pue)
     ci = _intensity(kg_per_kwh, grid)
     energy = hours * watts * frac * host * p / 1e6  # W h -> MWh
     return Footprint(energy, energy * ci)
@@ -293,15 +293,15 @@ def training_flop(*, params: float, tokens: float) -> float:
     ----------
     kaplan2020scaling
     """
-    n = check_real("params", params, lo=0)
-    d = check_real("tokens", tokens, lo=0)
+    n = float(params)
+    d = float(tokens)
     return FLOP_PER_PARAM_TOKEN_TRAIN * n * d
 
 
-@validate_params({"flop": _NONNEG, "mfu": _FRACTION, "hardware": _NAME})
+@validate_params({"flop": _NONNEG, "mfu": _POSITIVE_FRACTION, "hardware": _NAME})
 def gpu_hours_for_flop(*, flop: float, mfu: float, hardware: str) -> float:
     """Accelerator-hours to execute ``flop`` at model FLOP utilisation ``mfu`` in (0, 1]: C / (F_peak x MFU x 3600)."""
-    c = check_real("flop", flop, lo=0)
+    c = float(flop)
     u = _fraction("mfu", mfu)
     peak, _ = _hardware(hardware)
     return c / (peak * u * SECONDS_PER_HOUR)
@@ -310,13 +310,13 @@ def gpu_hours_for_flop(*, flop: float, mfu: float, hardware: str) -> float:
 @validate_params({"flop": _NONNEG, "gpu_hours": _POSITIVE, "hardware": _NAME})
 def implied_mfu(*, flop: float, gpu_hours: float, hardware: str) -> float:
     """The model FLOP utilisation implied by a run's compute and accelerator-hours: C / (gpu_hours x 3600 x F_peak)."""
-    c = check_real("flop", flop, lo=0)
-    h = check_real("gpu_hours", gpu_hours, lo=0, lo_open=True)
+    c = float(flop)
+    h = float(gpu_hours)
     peak, _ = _hardware(hardware)
     return c / (h * SECONDS_PER_HOUR * peak)
 
 
-@validate_params({"active_params": _NONNEG, "efficiency": _FRACTION, "host_factor": _HOST, "pue": _PUE, "hardware": _NAME})
+@validate_params({"active_params": _NONNEG, "efficiency": _POSITIVE_FRACTION, "host_factor": _HOST, "pue": _PUE, "hardware": _NAME})
 def generation_j_per_token(
     *,
     active_params: float,
@@ -347,10 +347,10 @@ def generation_j_per_token(
     ----------
     mlenergy2025longitudinal, samsi2023words, elsworth2025measuring
     """
-    p = check_real("active_params", active_params, lo=0)
+    p = float(active_params)
     eta = _fraction("efficiency", efficiency)
-    host = check_real("host_factor", host_factor, lo=1, hi=10)
-    pu = check_real("pue", pue, lo=1, hi=3)
+    host = float(host_factor)
+    pu = float(pue)
     peak, tdp = _hardware(hardware)
     return FLOP_PER_PARAM_TOKEN_INFER * p * (tdp / peak) / eta * host * pu
 
@@ -365,8 +365,8 @@ def implied_inference_efficiency(*, j_per_token: float, active_params: float, ha
         ``2 P (P_tdp / F_peak) / j_per_token``; a value above 1 means the measurement is below the
         peak-efficiency floor and raises ``ValueError``.
     """
-    e = check_real("j_per_token", j_per_token, lo=0, lo_open=True)
-    p = check_real("active_params", active_params, lo=0, lo_open=True)
+    e = float(j_per_token)
+    p = float(active_params)
     peak, tdp = _hardware(hardware)
     eta = FLOP_PER_PARAM_TOKEN_INFER * p * (tdp / peak) / e
     if eta > 1:
@@ -375,7 +375,7 @@ def implied_inference_efficiency(*, j_per_token: float, active_params: float, ha
 
 
 @validate_params({
-    "tokens": _NONNEG, "active_params": _NONNEG, "efficiency": _FRACTION, "host_factor": _HOST, "pue": _PUE,
+    "tokens": _NONNEG, "active_params": _NONNEG, "efficiency": _POSITIVE_FRACTION, "host_factor": _HOST, "pue": _PUE,
     "kg_per_kwh": _KG_PER_KWH + [None], "hardware": _NAME, "grid": _NAME + [None],
 })
 def generation_footprint(
@@ -390,7 +390,7 @@ def generation_footprint(
     grid: str | None = None,
 ) -> Footprint:
     """Energy (MWh) and emissions (t CO2e) of generating ``tokens`` tokens (see :func:`generation_j_per_token`)."""
-    n = check_real("tokens", tokens, lo=0)
+    n = float(tokens)
     ci = _intensity(kg_per_kwh, grid)
     e_tok = generation_j_per_token(
         active_params=active_params, hardware=hardware, efficiency=efficiency, host_factor=host_factor, pue=pue
@@ -468,9 +468,9 @@ def reproduce_training_footprints(table: pd.DataFrame | None = None, *, implied_
 @validate_params({"tco2e": _NONNEG, "gpu_hours": _POSITIVE, "power_w": _POSITIVE})
 def implied_grid_from_card(*, tco2e: float, gpu_hours: float, power_w: float) -> float:
     """The grid factor (kg/kWh) a footprint implies: t / (GPU-hours x power in MW), i.e. t per MWh."""
-    t = check_real("tco2e", tco2e, lo=0)
-    h = check_real("gpu_hours", gpu_hours, lo=0, lo_open=True)
-    w = check_real("power_w", power_w, lo=0, lo_open=True)
+    t = float(tco2e)
+    h = float(gpu_hours)
+    w = float(power_w)
     mwh = h * w / 1e6
     if mwh == 0:  # gpu_hours x power_w underflows (both within ~1e-300 of their open bound 0)
         raise ValueError(f"gpu_hours, power_w: energy {h!r} h x {w!r} W is zero in floating point; both must be > 0")
@@ -572,8 +572,8 @@ def round_sig(value: float, digits: int = 2) -> float:
     With the draw counts of chapter 7, medians and interval ends move by about 1-2% between seeds,
     so two significant figures are what the simulation can vouch for.
     """
-    x = check_real("value", value)
-    d = check_int("digits", digits, minimum=1, maximum=15)
+    x = float(value)
+    d = int(digits)
     if x == 0:
         return 0.0
     return float(round(x, d - 1 - int(np.floor(np.log10(abs(x))))))
@@ -591,7 +591,7 @@ class McInterval(NamedTuple):
 @validate_params({"draws": [v.ArrayLike(ndim=1, min_size=1)], "level": [v.Interval(v.Real, 0, 1, closed="neither")]})
 def summarise(draws: np.ndarray, *, level: float = 0.9) -> McInterval:
     """Median and central ``level`` interval of ``draws``."""
-    lv = check_real("level", level, lo=0, hi=1, lo_open=True, hi_open=True)
+    lv = float(level)
     x = np.asarray(draws, dtype=float)
     if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
         raise ValueError("draws: expected a non-empty 1-d array of finite numbers")
@@ -655,8 +655,8 @@ def simulate_generation(
     ----------
     mlenergy2025longitudinal, samsi2023words, benallal2024cosmopedia, elsworth2025measuring
     """
-    tok = check_real("tokens", tokens, lo=0)
-    p = check_real("active_params", active_params, lo=0)
+    tok = float(tokens)
+    p = float(active_params)
     peak, tdp = _hardware(hardware)
     ci = grid_factor(grid)
     n, rng, a = _mc_args(n, seed, assumptions)
@@ -722,7 +722,7 @@ def simulate_training_from_hours(
     ----------
     phi4modelcard2024, morrison2025holistic
     """
-    hours = check_real("gpu_hours", gpu_hours, lo=0)
+    hours = float(gpu_hours)
     _, tdp = _hardware(hardware)
     ci = grid_factor(grid)
     n, rng, a = _mc_args(n, seed, assumptions)
@@ -771,10 +771,10 @@ def simulate_break_even(
     ----------
     abdin2024phi4, mlenergy2025longitudinal, llama31modelcard2024
     """
-    s = check_real("synthetic_tokens", synthetic_tokens, lo=0)
-    pg = check_real("generator_params", generator_params, lo=0)
-    ps = check_real("student_params", student_params, lo=0, lo_open=True)
-    d = check_real("student_tokens", student_tokens, lo=0, lo_open=True)
+    s = float(synthetic_tokens)
+    pg = float(generator_params)
+    ps = float(student_params)
+    d = float(student_tokens)
     peak, tdp = _hardware(hardware)
     n, rng, a = _mc_args(n, seed, assumptions)
     eta = a.efficiency.draw(rng, n)
@@ -814,8 +814,8 @@ def tornado(
         factor, low/high labels and t CO2e at each end, the central value and the swing
         (absolute log-ratio of the two ends), sorted by swing.
     """
-    tok = check_real("tokens", tokens, lo=0)
-    p = check_real("active_params", active_params, lo=0)
+    tok = float(tokens)
+    p = float(active_params)
     a = _default_assumptions()
     grids = _table("grid_intensity")
     loc = grids[grids["basis"] == "location"].sort_values("kg_per_kwh")

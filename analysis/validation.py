@@ -21,6 +21,8 @@ Example
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as _dt
 import functools
 import inspect
@@ -39,8 +41,9 @@ Real = numbers.Real
 __all__ = [
     "Integral", "Real", "Interval", "Options", "Boolean", "ISODate", "Seed", "InstanceOf",
     "ArrayLike", "Frame", "CallableConstraint", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray",
-    "MAX_MAGNITUDE", "LEVEL", "same_length", "sums_to", "ordered",
-    "validate_params", "constraints_of", "relations_of", "check_frame",
+    "MAX_MAGNITUDE", "FRACTION", "OPEN_FRACTION", "POSITIVE_FRACTION", "LEVEL", "PROBABILITY_VECTOR",
+    "MAX_GENERATIONS", "MAX_REPLICATES", "GENERATIONS", "REPLICATES", "same_length", "sums_to", "ordered",
+    "validate_params", "skip_parameter_validation", "constraints_of", "relations_of", "check_frame",
     "check_int", "check_real", "check_choice", "check_seed", "check_finite_output",
 ]
 
@@ -507,8 +510,32 @@ def _short_repr(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+# True while a validated function runs: the public functions it calls in turn skip their own
+# checks (scikit-learn's ``skip_parameter_validation``), so each value is checked once, where the
+# caller gave it. A context variable, so threads and joblib's workers each start unset.
+_SKIP = contextvars.ContextVar("analysis_skip_parameter_validation", default=False)
+
+
+@contextlib.contextmanager
+def skip_parameter_validation():
+    """Within this block, decorated functions run without checking their parameters (trusted callers)."""
+    token = _SKIP.set(True)
+    try:
+        yield
+    finally:
+        _SKIP.reset(token)
+
+
+def _checks_contents(constraint) -> bool:
+    """Whether a constraint checks a value down to its elements (so callees may trust what it passed)."""
+    if isinstance(constraint, InstanceOf):
+        classes = constraint.cls if isinstance(constraint.cls, tuple) else (constraint.cls,)
+        return all(c in (str, np.random.Generator) for c in classes)  # nothing inside to check
+    return not isinstance(constraint, (Frame, CallableConstraint))
+
+
 def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[str] = (),
-                    relations: Iterable[Relation] = ()):
+                    relations: Iterable[Relation] = (), prefer_skip_nested_validation: bool | None = None):
     """Decorate a function so each call is checked against ``parameter_constraints``.
 
     Every parameter of the function must have an entry (listing the constraints it may satisfy),
@@ -516,12 +543,22 @@ def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[st
     constraints between parameters (:class:`Relation`), checked after the single ones. The mapping
     is stored on the function as ``__parameter_constraints__`` so tests can list and fuzz it.
 
+    The decorator is the only check: a function's body does not check its declared parameters
+    again. Public functions called from inside a validated call skip validation when
+    ``prefer_skip_nested_validation`` is True: the caller's declaration covers what the user gave.
+    The default (None) decides from the declaration: a function taking a data frame, an object or
+    a callable (:class:`Frame`, :class:`InstanceOf`, :class:`CallableConstraint`, whose contents
+    are not checked element by element) lets the functions it calls check what it forwards, as
+    scikit-learn does for functions that take estimators; any other skips nested validation.
     """
 
     def decorator(func):
         sig = inspect.signature(func)
         declared = {k: [_make(c) for c in v] for k, v in parameter_constraints.items()}
         joint = tuple(relations)
+        skip_nested = prefer_skip_nested_validation
+        if skip_nested is None:
+            skip_nested = all(_checks_contents(c) for cs in declared.values() for c in cs)
         params = [p for p in sig.parameters if p not in ("self", "cls") and p not in set(skip)]
         params = [p for p in params if sig.parameters[p].kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
         undeclared = [p for p in params if p not in declared]
@@ -535,6 +572,8 @@ def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[st
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            if _SKIP.get():
+                return func(*args, **kwargs)
             try:
                 bound = sig.bind(*args, **kwargs)
             except TypeError as exc:
@@ -556,7 +595,13 @@ def validate_params(parameter_constraints: dict[str, list], *, skip: Iterable[st
                 bound.apply_defaults()
                 for relation in joint:
                     relation.check(bound.arguments)
-            return func(*args, **kwargs)
+            if not skip_nested:
+                return func(*args, **kwargs)
+            token = _SKIP.set(True)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _SKIP.reset(token)
 
         wrapper.__parameter_constraints__ = declared
         wrapper.__parameter_relations__ = joint
@@ -620,6 +665,20 @@ def check_finite_output(name: str, value):
 
 
 # --- shared constraints: one meaning per name ----------------------------------------------------
+# A share or probability, 0 and 1 included.
+FRACTION = Interval(Real, 0, 1, closed="both")
+# A share strictly between 0 and 1 (a quantile, or a share whose logit or log is taken).
+OPEN_FRACTION = Interval(Real, 0, 1, closed="neither")
+# A share that may be 1 but not 0 (a utilisation or efficiency something is divided by).
+POSITIVE_FRACTION = Interval(Real, 0, 1, closed="right")
 # The level of a central interval, below 1: under 0.1 % the interval is a point (its z-score
 # rounds to 0 and a spread computed from it divides by zero), so such levels are refused.
 LEVEL = Interval(Real, 0.001, 1, closed="left")
+# Non-negative weights of at least two categories (normalised inside the model).
+PROBABILITY_VECTOR = ArrayLike(min_size=2, lo=0.0, max_size=10**6)
+# The one cap on simulated generations and on replicates of a stochastic experiment: 10,000 each
+# keeps any loop here within minutes and its results within memory on one machine.
+MAX_GENERATIONS = 10_000
+MAX_REPLICATES = 10_000
+GENERATIONS = Interval(Integral, 0, MAX_GENERATIONS, closed="both", cap_reason="time: one step per generation")
+REPLICATES = Interval(Integral, 1, MAX_REPLICATES, closed="both", cap_reason="time: one run per replicate")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from analysis import validation as v
 from analysis.validation import check_choice, check_int, check_real, check_seed
 
 
@@ -174,6 +175,29 @@ def test_relation_names_both_parameters_and_runs_after_the_single_checks():
         f([1, 2], [3, float("nan")])
 
 
+def test_nested_calls_skip_validation_and_top_level_calls_do_not():
+    from analysis import validation as v
+
+    calls = []
+
+    @validate_params({"n": [Interval(Integral, 1, 10, closed="both")]})
+    def inner(n):
+        calls.append(n)
+        return n
+
+    @validate_params({"n": [Interval(Integral, 1, 10, closed="both")]})
+    def outer(n):
+        return inner(n * 100)  # an internal value beyond inner's declared range: not re-checked
+
+    assert outer(5) == 500
+    with pytest.raises(ValueError, match=r"^n: "):
+        inner(500)
+    with v.skip_parameter_validation():
+        assert inner(500) == 500
+    with pytest.raises(ValueError, match=r"^n: "):
+        inner(500)  # the flag is reset after the block
+
+
 def test_array_like_open_bounds_size_and_order():
     from analysis.validation import ArrayLike
 
@@ -183,3 +207,26 @@ def test_array_like_open_bounds_size_and_order():
     assert "exactly 2" not in (c.check([0.2, 0.5]) or "") and c.check([0.1, 0.2, 0.3]).startswith("has 3")
     assert c.check([0.5, 0.2]) == "is not strictly increasing"
     assert "magnitude" in ArrayLike().check([1.0, 1e300])
+
+
+def test_a_function_taking_a_frame_lets_its_callees_check_what_it_forwards():
+    # a frame's cells are not checked by its declaration, so nested validation is not skipped
+    import pandas as pd
+
+    from analysis import trend
+
+    @validate_params({"df": [v.Frame(["date"])]})
+    def years(df):
+        return trend.decimal_year(df["date"])
+
+    with pytest.raises(ValueError, match=r"^dates: .*ISO 8601"):
+        years(pd.DataFrame({"date": ["05/01/2024"]}))
+    assert years(pd.DataFrame({"date": ["2024-01-01"]}))[0] == 2024.0
+
+
+def test_shared_constraints_have_one_meaning_each():
+    assert v.FRACTION.check(0) is None and v.FRACTION.check(1) is None
+    assert v.OPEN_FRACTION.check(0) is not None and v.OPEN_FRACTION.check(1) is not None
+    assert v.POSITIVE_FRACTION.check(0) is not None and v.POSITIVE_FRACTION.check(1) is None
+    assert v.GENERATIONS.right == v.MAX_GENERATIONS == 10_000
+    assert v.REPLICATES.right == v.MAX_REPLICATES == 10_000
