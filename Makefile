@@ -23,7 +23,7 @@ help:
 	@echo "make test       run the whole test suite (unit, data, pairing, notebook outputs, build, browser)"
 	@echo "make notebooks  re-sync the jupytext pairs and re-execute the .ipynb files in place (NB=name for one)"
 	@echo "make nbval      re-execute the committed notebooks with nbval (optional; make test compares without re-executing)"
-	@echo "make lock       re-resolve uv.lock from pyproject.toml (after changing dependencies) and refresh the uv bootstrap pins"
+	@echo "make lock       re-resolve uv.lock from pyproject.toml (after changing dependencies); refresh the uv bootstrap pins and requirements.txt"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one)"
@@ -55,6 +55,8 @@ $(STAMP): $(BIN)/uv uv.lock pyproject.toml
 lock: $(BIN)/uv
 	$(UV) lock
 	$(UV) export --frozen --only-group bootstrap --no-emit-project --format requirements-txt --quiet -o tools/uv-bootstrap.txt
+	@# requirements.txt for pip users: the whole default environment, pinned and hashed (tests/test_requirements.py)
+	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet -o requirements.txt
 
 book: $(STAMP)
 	$(BIN)/python tools/build_book.py
