@@ -332,6 +332,17 @@ def gaussian_theory(*, generations: int, sample_size: int, estimator: str = "unb
     References
     ----------
     shumailov2024ai
+
+    Examples
+    --------
+    With the unbiased variance estimator the expected variance stays at sigma0^2 while the mean's
+    squared error grows by sigma0^2 / M a generation:
+
+    >>> gaussian_theory(generations=2, sample_size=100)[["generation", "var_mean", "mean_sq_err"]]
+       generation  var_mean  mean_sq_err
+    0           0       1.0         0.00
+    1           1       1.0         0.01
+    2           2       1.0         0.02
     """
     generations = int(generations)
     m = int(sample_size)
@@ -471,6 +482,11 @@ def smallest_sufficient_fraction(fractions: npt.ArrayLike, ratios: npt.ArrayLike
     References
     ----------
     alemohammad2024self
+
+    Examples
+    --------
+    >>> smallest_sufficient_fraction([0.1, 0.5, 0.9], [2.0, 1.05, 1.0], tolerance=0.10)
+    0.5
     """
     f = np.asarray(fractions, dtype=float)
     r = np.asarray(ratios, dtype=float)

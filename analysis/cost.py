@@ -197,6 +197,13 @@ def training_flops(params: Num, tokens: Num) -> Num:
     References
     ----------
     kaplan2020scaling
+
+    Examples
+    --------
+    Llama 3 70B on 15 trillion tokens:
+
+    >>> float(training_flops(70e9, 15e12))
+    6.3e+24
     """
     return _out(6.0 * _f(params) * _f(tokens))
 
@@ -215,6 +222,14 @@ def training_cost(*, flops: Num, peak_flops: Num, utilization: Num, usd_per_chip
     References
     ----------
     cottier2024rising
+
+    Examples
+    --------
+    10^24 FLOP on H100s (989 TFLOP/s dense BF16) at 40 % utilisation and 2 USD a chip-hour:
+
+    >>> run = training_cost(flops=1e24, peak_flops=989e12, utilization=0.4, usd_per_chip_hour=2.0)
+    >>> round(run.chip_hours), round(run.usd)
+    (702168, 1404337)
     """
     flops_ = _f(flops)
     peak = _f(peak_flops)

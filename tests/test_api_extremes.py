@@ -12,14 +12,13 @@ bound in the function's declaration (``analysis.validation``), not a check insid
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 
 import numpy as np
 import pytest
 from conftest import time_limit
-from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from analysis import validation as v

@@ -8,7 +8,6 @@ makes a false failure about a 1-in-16,000 event per comparison for a new seed.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
 from scipy.special import digamma, polygamma

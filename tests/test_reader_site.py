@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from urllib.parse import urljoin
 
 import pytest
 import yaml
