@@ -280,7 +280,7 @@ class ArrayLike(_Constraint):
 
     ``ndim`` fixes the number of dimensions, ``min_size``/``max_size`` bound the number of elements
     (``size`` fixes it), ``finite`` rejects NaN and infinity and any value beyond
-    :data:`MAX_MAGNITUDE`, ``lo``/``hi`` bound the values (``closed`` as for :class:`Interval`),
+    ``MAX_MAGNITUDE``, ``lo``/``hi`` bound the values (``closed`` as for :class:`Interval`),
     ``integer`` requires integer values and ``increasing`` strictly increasing ones;
     ``allow_nan`` admits NaN (a missing value the function ignores) but never infinity.
     """
