@@ -15,12 +15,13 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check sweeps pdf
+.PHONY: help book test quick notebooks nbval serve bench chromium clean venv lock release release-check sweeps pdf
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
 	@echo "make book       build the site into _build/html (executes every notebook against this checkout)"
 	@echo "make test       run the whole test suite (unit, data, pairing, notebook outputs, build, browser)"
+	@echo "make quick      the quick lane: every test that needs no book build and no browser, on two workers"
 	@echo "make notebooks  re-sync the jupytext pairs and re-execute the .ipynb files in place (NB=name for one)"
 	@echo "make nbval      re-execute the committed notebooks with nbval (optional; make test compares without re-executing)"
 	@echo "make lock       re-resolve uv.lock from pyproject.toml (after changing dependencies); refresh the uv bootstrap pins and requirements.txt"
@@ -90,6 +91,12 @@ chromium:
 
 test: $(STAMP) chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick lane: the tests not marked slow (slow = builds the book or drives a browser), spread
+# over two pytest-xdist workers; no chromium or node modules needed. QUICK_WORKERS=1 for one.
+QUICK_WORKERS ?= 2
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -n $(QUICK_WORKERS) $(PYTEST_ARGS)
 
 # axe-core for the accessibility audit, pinned in package-lock.json, from the npm registry (no browser download)
 node_modules/.package-lock.json: package.json package-lock.json

@@ -57,7 +57,19 @@ def run_build(root: Path, *extra: str, env: dict | None = None) -> subprocess.Co
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """Build the site once per session (as `make book` does); fail loudly with the log if it fails."""
+    """The site `make book` builds: reused as it is when nothing it is made from changed, else built once.
+
+    ``tools/build_book.py`` stamps a successful build with a hash of its sources (pages, notebooks,
+    the package and its data, the lock, the kernel's environment); when the stamp matches the
+    checkout, running the build again would only re-read every page to change nothing, so the
+    session uses ``_build/html`` directly. Otherwise the site is built once per session, as
+    `make book` does, and the build's log is shown if it fails.
+    """
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_book
+
+    if build_book.is_up_to_date(ROOT):
+        return ROOT / "_build" / "html"
     result = run_build(ROOT)
     if result.returncode != 0:
         pytest.fail(

@@ -101,6 +101,15 @@ def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(smal
     assert not _executed(again)
     assert _packages_above(copy) == n_before - 1
 
+    # what the test session's built_site fixture relies on to reuse a site instead of building it:
+    # up to date now, and not once a source of the site changes
+    import build_book
+
+    assert build_book.is_up_to_date(copy)
+    page = copy / "book" / "how_to_read.md"
+    page.write_text(page.read_text() + "\nOne more sentence.\n")
+    assert not build_book.is_up_to_date(copy)
+
 
 def test_a_kernel_that_imports_another_analysis_fails_the_build(tmp_path: Path):
     """A package shadowing the checkout's analysis (here: one in notebooks/, first on a kernel's path) is refused."""

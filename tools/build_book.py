@@ -66,6 +66,53 @@ def toc_pages(root: Path) -> list[Path]:
     return [root / f"{d}.md" for d in docs if (root / f"{d}.md").exists()]
 
 
+def lost_figure_data(root: Path) -> list[str]:
+    """Figure data files a page of the table of contents links to that are missing (notebooks write them)."""
+    return [
+        f"{md.parent.name}/figure_data/{name}"
+        for md in toc_pages(root)
+        for name in re.findall(r"figure_data/([\w.-]+\.csv)", md.read_text(encoding="utf-8"))
+        if not (md.parent / "figure_data" / name).exists()
+    ]
+
+
+def build_keys(root: Path, probe) -> tuple[str, str]:
+    """(execution-cache key, site key): hashes of what the notebooks' outputs and the site are made from."""
+    exec_key = hashlib.sha256(
+        (tree_hash(root, ["analysis", "uv.lock"]) + probe.key()).encode()
+    ).hexdigest()
+    site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
+    return exec_key, site_key
+
+
+def read_stamp(root: Path) -> dict:
+    """The stamp the last successful build left (``{}`` if none, or if that build failed)."""
+    try:
+        return json.loads((root / "_build" / ".build-stamp.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def is_up_to_date(root: Path) -> bool:
+    """Whether ``_build/html`` is the site a build of ``root`` would make now, with nothing to redo.
+
+    True when the last build succeeded with the same site key (the sources, the package and its
+    data, the lock and the kernel's environment) and its execution cache is still keyed to the same
+    code. The test suite uses it to reuse the site `make book` built instead of building it again.
+    """
+    root = Path(root).resolve()
+    build = root / "_build"
+    if not (build / "html" / "index.html").exists() or lost_figure_data(root):
+        return False
+    try:
+        probe = probe_kernel(root, kernel_env(root))
+    except KernelEnvironmentError:
+        return False
+    exec_key, site_key = build_keys(root, probe)
+    cache_key = build / ".jupyter_cache" / "analysis-key.txt"
+    return read_stamp(root).get("site_key") == site_key and cache_key.exists() and cache_key.read_text() == exec_key
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="clear the cache and re-execute everything")
@@ -82,14 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[build] FAILED before executing anything: {exc}", file=sys.stderr)
         return 3
     print(f"[build] notebooks import analysis from {root / probe.analysis_file}")
-    exec_key = hashlib.sha256(
-        (tree_hash(root, ["analysis", "uv.lock"]) + probe.key()).encode()
-    ).hexdigest()
-    site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
-    try:
-        stamp = json.loads(stamp_path.read_text())
-    except (OSError, ValueError):
-        stamp = {}
+    exec_key, site_key = build_keys(root, probe)
+    stamp = read_stamp(root)
 
     # jupyter-book's own entry point, run after setting the kernels' transport encryption
     launcher = (
@@ -105,12 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     cached_key = cache_key_path.read_text() if cache_key_path.exists() else None
     # figure data files are written by executing notebooks; if one a page links to is gone, so is
     # the cache's use (only pages of the table of contents are built, so only they count)
-    lost_outputs = [
-        f"{md.parent.name}/figure_data/{name}"
-        for md in toc_pages(root)
-        for name in re.findall(r"figure_data/([\w.-]+\.csv)", md.read_text(encoding="utf-8"))
-        if not (md.parent / "figure_data" / name).exists()
-    ]
+    lost_outputs = lost_figure_data(root)
     if args.force or cached_key != exec_key or lost_outputs:
         if cache.exists():
             reason = (
