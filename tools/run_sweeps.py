@@ -140,14 +140,23 @@ def reporting(progress: Progress):
 
     joblib calls ``Parallel.print_progress`` in this process after each completed batch, with the
     running count in ``n_completed_tasks``, for sequential runs, local workers and the Dask
-    backend; the wrapper adds the increase to ``progress``.
+    backend; the wrapper adds the increase to ``progress``. Only the sweep's own calls count (those
+    made from this thread): a task's inner joblib calls (scikit-learn's) may run in this process
+    too, on threads of an in-process Dask worker.
     """
     from joblib import parallel
 
-    original = parallel.Parallel.print_progress
+    original, original_call = parallel.Parallel.print_progress, parallel.Parallel.__call__
+    owner = threading.get_ident()
+
+    def call(self, iterable):
+        self._sweep_progress_outer = threading.get_ident() == owner
+        return original_call(self, iterable)
 
     def print_progress(self):
         original(self)
+        if not getattr(self, "_sweep_progress_outer", False):
+            return
         seen = getattr(self, "_sweep_progress_seen", 0)
         now = self.n_completed_tasks
         if now < seen:  # the instance was reused for another call
@@ -156,12 +165,12 @@ def reporting(progress: Progress):
             self._sweep_progress_seen = now
             progress.advance(now - seen)
 
-    parallel.Parallel.print_progress = print_progress
+    parallel.Parallel.print_progress, parallel.Parallel.__call__ = print_progress, call
     progress.emit()
     try:
         yield progress
     finally:
-        parallel.Parallel.print_progress = original
+        parallel.Parallel.print_progress, parallel.Parallel.__call__ = original, original_call
 
 
 # --------------------------------------------------------------------------------------------

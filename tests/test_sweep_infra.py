@@ -1,0 +1,334 @@
+"""The sweep machinery: every registered sweep on a Dask cluster and in chunks, the code fingerprint, progress.
+
+Each registered sweep runs reduced (``tools/run_sweeps.py``'s ``REDUCED`` arguments) through the
+one command a researcher uses, locally, on a Dask ``LocalCluster`` with two workers, and as two
+chunks merged: the three results files must be equal replicate by replicate. Chunks of other
+settings or other code are refused at the merge. The fingerprint survives a docstring and a comment
+but not a changed constant.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import sweeps
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import run_sweeps  # noqa: E402
+
+NAMES = sorted(run_sweeps.SWEEPS)
+
+
+def test_every_registered_sweep_has_a_reduced_run():
+    # a sweep added to SWEEPS without one would escape the cluster and chunk tests below
+    assert set(run_sweeps.REDUCED) >= set(run_sweeps.SWEEPS), set(run_sweeps.SWEEPS) - set(run_sweeps.REDUCED)
+
+
+def _reduced(name: str) -> list[str]:
+    if importlib.util.find_spec(run_sweeps.SWEEPS[name]) is None:
+        pytest.skip(f"{name}: its module is not in this checkout")
+    args, needs = run_sweeps.REDUCED[name]
+    missing = [m for m in needs if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"{name} needs {', '.join(missing)} (the optional extra 'deep' for torch)")
+    return list(args)
+
+
+def _with_replicates(args: list[str], value: str) -> list[str]:
+    i = args.index("--replicates")
+    return args[:i] + ["--replicates", value] + args[i + 2:]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def local_runs(tmp_path_factory):
+    """The reduced one-piece local run of each sweep, computed once."""
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            out = tmp_path_factory.mktemp(f"local_{name}")
+            assert run_sweeps.main([name, *_reduced(name), "--results-dir", str(out), "--n-jobs", "1"]) == 0
+            cache[name] = (pd.read_csv(out / f"{name}.csv"), json.loads((out / f"{name}.provenance.json").read_text()))
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_sweep_on_a_dask_cluster_equals_the_local_run(name, cluster, local_runs, tmp_path, capsys):
+    args = _reduced(name)
+    local, local_prov = local_runs(name)
+    capsys.readouterr()
+    assert run_sweeps.main([name, *args, "--results-dir", str(tmp_path), "--scheduler", cluster.scheduler_address,
+                            "--progress-every", "0"]) == 0
+    on_dask = pd.read_csv(tmp_path / f"{name}.csv")
+    pd.testing.assert_frame_equal(local, on_dask)  # replicate by replicate, bit for bit
+    prov = json.loads((tmp_path / f"{name}.provenance.json").read_text())
+    assert prov["code_hash"] == local_prov["code_hash"] and prov["code_method"] == sweeps.FINGERPRINT_METHOD
+    assert prov["settings"] == local_prov["settings"]
+    # progress reached the whole sweep on stderr, with the time left while it ran
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith(f"[{name}]")]
+    total = lines[0].split("/")[1].split()[0]
+    assert lines[-1].startswith(f"[{name}] {total}/{total} replicates done (100%)"), lines
+    assert any("left" in ln for ln in lines[1:-1]) or int(total) == 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_sweep_in_two_chunks_merged_equals_the_one_piece_run(name, local_runs, tmp_path):
+    args = _reduced(name)
+    local, local_prov = local_runs(name)
+    chunks = tmp_path / "chunks"
+    for part in ("1/2", "2/2"):
+        assert run_sweeps.main([name, *args, "--chunk", part, "--chunks-dir", str(chunks), "--n-jobs", "1",
+                                "--progress-every", "1000"]) == 0
+    dirs = sorted((chunks / name).iterdir())
+    assert len(dirs) == 2
+    assert run_sweeps.main(["merge", name, "--chunks-dir", str(chunks), "--results-dir", str(tmp_path)]) == 0
+    merged = pd.read_csv(tmp_path / f"{name}.csv")
+    pd.testing.assert_frame_equal(local, merged)
+    _, prov = sweeps.load_results(name, results_dir=tmp_path)  # current: same code as the checkout
+    assert prov.settings == local_prov["settings"]  # the whole replicate range, the same settings
+    assert [c["chunk"]["start"] for c in prov.chunks] == [0, 1] and len(prov.chunks) == 2
+    assert all(c["code_hash"] == prov.code_hash for c in prov.chunks)
+
+
+def _fairness_chunks(tmp_path, generations=("2", "2")):
+    chunks = tmp_path / "chunks"
+    base = ["bias_fairness", "--tables", "hearts", "--chunks-dir", str(chunks), "--n-jobs", "1",
+            "--progress-every", "1000"]
+    run_sweeps.main([*base, "--replicates", "0:1", "--generations", generations[0]])
+    run_sweeps.main([*base, "--replicates", "1:2", "--generations", generations[1]])
+    return sorted((chunks / "bias_fairness").iterdir())
+
+
+def test_a_chunk_with_other_settings_is_refused_at_the_merge(tmp_path, capsys):
+    dirs = _fairness_chunks(tmp_path, generations=("2", "1"))
+    with pytest.raises(sweeps.ChunkMismatchError, match=r"other settings.*generations: 1 vs 2"):
+        sweeps.merge_results("bias_fairness", dirs, results_dir=tmp_path)
+    capsys.readouterr()
+    assert run_sweeps.main(["merge", "bias_fairness", *map(str, dirs), "--results-dir", str(tmp_path)]) == 2
+    assert "generations" in capsys.readouterr().err
+    assert not (tmp_path / "bias_fairness.csv").exists()
+
+
+def test_a_chunk_of_other_code_or_seed_or_a_gap_is_refused(tmp_path):
+    dirs = _fairness_chunks(tmp_path)
+    meta = dirs[1] / "bias_fairness.provenance.json"
+    good = meta.read_text()
+    raw = json.loads(good)
+    raw["code_hash"] = "0" * 64
+    meta.write_text(json.dumps(raw))
+    with pytest.raises(sweeps.ChunkMismatchError, match="other code"):
+        sweeps.merge_results("bias_fairness", dirs, results_dir=tmp_path)
+    raw = json.loads(good)
+    raw["seed"] = 1
+    meta.write_text(json.dumps(raw))
+    with pytest.raises(sweeps.ChunkMismatchError, match="seed"):
+        sweeps.merge_results("bias_fairness", dirs, results_dir=tmp_path)
+    raw = json.loads(good)
+    raw["libraries"]["numpy"] = "0.0"
+    meta.write_text(json.dumps(raw))
+    with pytest.raises(sweeps.ChunkMismatchError, match="numpy"):
+        sweeps.merge_results("bias_fairness", dirs, results_dir=tmp_path)
+    meta.write_text(good)
+    with pytest.raises(sweeps.ChunkMismatchError, match="gap"):
+        sweeps.merge_results("bias_fairness", [dirs[0], _shifted(dirs[1], tmp_path)], results_dir=tmp_path)
+    with pytest.raises(sweeps.ChunkMismatchError, match="overlap"):
+        sweeps.merge_results("bias_fairness", [dirs[0], dirs[0]], results_dir=tmp_path)
+    # both chunks made by code other than the checkout's: the merged file would be stale at once
+    for d in dirs:
+        m = d / "bias_fairness.provenance.json"
+        raw = json.loads(m.read_text())
+        raw["code_hash"] = "1" * 64
+        m.write_text(json.dumps(raw))
+    with pytest.raises(sweeps.ChunkMismatchError, match="the checkout is"):
+        sweeps.merge_results("bias_fairness", dirs, results_dir=tmp_path)
+
+
+def _shifted(chunk_dir: Path, tmp_path: Path) -> Path:
+    """A copy of a chunk relabelled as replicates 2..2 (leaving replicate 1 out: a gap)."""
+    out = tmp_path / "shifted"
+    shutil.copytree(chunk_dir, out)
+    frame = pd.read_csv(out / "bias_fairness.csv")
+    frame["replicate"] = 2
+    frame.to_csv(out / "bias_fairness.csv", index=False)
+    meta = out / "bias_fairness.provenance.json"
+    raw = json.loads(meta.read_text())
+    raw["chunk"].update(start=2, stop=3)
+    raw["settings"]["first_replicate"] = 2
+    meta.write_text(json.dumps(raw))
+    return out
+
+
+def test_chunk_ranges_tile_the_replicates():
+    for total in (1, 7, 30, 100):
+        for parts in range(1, min(total, 9) + 1):
+            ranges = [run_sweeps.chunk_range(total, i, parts) for i in range(1, parts + 1)]
+            assert ranges[0][0] == 0 and ranges[-1][1] == total
+            assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+            sizes = [b - a for a, b in ranges]
+            assert max(sizes) - min(sizes) <= 1 and min(sizes) >= 1
+    with pytest.raises(ValueError, match="--chunk"):
+        run_sweeps.chunk_range(2, 1, 3)
+
+
+# ------------------------------------------------------------------------------------------------
+# the code fingerprint
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def code_copy(tmp_path, monkeypatch):
+    """A copy of the package that the fingerprint reads instead of the checkout."""
+    shutil.copytree(ROOT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    monkeypatch.setattr(sweeps, "ROOT", tmp_path)
+    return tmp_path / "analysis"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def _stored(tmp_path: Path):
+    results = tmp_path / "results"
+    sweeps.write_results("bias_fairness", pd.DataFrame({"replicate": [0], "x": [1.0]}), code_files=[],
+                         settings={}, seed=1, libraries=["numpy"], command="t", results_dir=results,
+                         code_roots=["analysis.bias_fairness_sweep:run"])
+    return results
+
+
+def test_docstrings_comments_and_annotations_keep_stored_results_loadable(code_copy, tmp_path):
+    results = _stored(tmp_path)
+    # a sweep module's docstrings and comments, and those of a function it calls in another module
+    _edit(code_copy / "bias_fairness_sweep.py", "    Parameters\n", "    A reworded docstring.\n\n    Parameters\n")
+    _edit(code_copy / "bias_fairness_sweep.py", "    frames = []\n", "    # a new comment\n    frames = []  # and another\n")
+    _edit(code_copy / "bias_loop.py", "def run_replicates(", "# a comment above\ndef run_replicates(")
+    _edit(code_copy / "bias_fairness_sweep.py", "first_replicate: int = 0) -> pd.DataFrame:",
+          "first_replicate: int = 0) -> object:")
+    text = (code_copy / "bias_fairness_sweep.py").read_text()
+    (code_copy / "bias_fairness_sweep.py").write_text("\n\n" + text)  # every line moves
+    frame, prov = sweeps.load_results("bias_fairness", results_dir=results)
+    assert prov.code_method == sweeps.FINGERPRINT_METHOD and len(frame) == 1
+
+
+def test_a_changed_constant_makes_stored_results_stale(code_copy, tmp_path):
+    results = _stored(tmp_path)
+    _edit(code_copy / "bias_fairness_sweep.py", "COLD = 0.9", "COLD = 0.8")
+    with pytest.raises(sweeps.StaleResultsError, match="bias_fairness"):
+        sweeps.load_results("bias_fairness", results_dir=results)
+
+
+def test_a_changed_statement_in_a_called_module_makes_stored_results_stale(code_copy, tmp_path):
+    results = _stored(tmp_path)
+    # a constant of bias_table (reached through load_table and split_table), not of the sweep module
+    text = (code_copy / "bias_table.py").read_text()
+    assert "TEST_SIZE = " in text
+    line = next(ln for ln in text.splitlines() if ln.startswith("TEST_SIZE = "))
+    _edit(code_copy / "bias_table.py", line, line + " + 0.01")
+    with pytest.raises(sweeps.StaleResultsError):
+        sweeps.load_results("bias_fairness", results_dir=results)
+
+
+def test_code_the_sweep_does_not_reach_leaves_the_fingerprint_alone(code_copy):
+    roots = ["analysis.bias_fairness_sweep:run"]
+    before = sweeps.code_fingerprint(roots)
+    # chapter 6's privacy code and the bias module's __all__ are not part of the fairness sweep
+    (code_copy / "privacy.py").write_text((code_copy / "privacy.py").read_text() + "\nN_UNUSED = 1\n")
+    _edit(code_copy / "bias_fairness_sweep.py", '__all__ = ["NAME"', '__all__ = ["NEW", "NAME"')
+    assert sweeps.code_fingerprint(roots) == before
+    assert sweeps.code_fingerprint(["analysis.privacy_sweep:run"]) != before
+
+
+def test_a_definition_moved_to_another_module_keeps_the_fingerprint(code_copy):
+    roots = ["analysis.bias_fairness_sweep:run"]
+    before = sweeps.code_fingerprint(roots)
+    # COLD moves to bias_loop and the sweep imports it from there
+    _edit(code_copy / "bias_fairness_sweep.py", "COLD = 0.9\n", "")
+    _edit(code_copy / "bias_fairness_sweep.py", "from analysis.bias_loop import _N_JOBS, run_replicates",
+          "from analysis.bias_loop import _N_JOBS, COLD, run_replicates")
+    (code_copy / "bias_loop.py").write_text((code_copy / "bias_loop.py").read_text() + "\nCOLD = 0.9\n")
+    assert sweeps.code_fingerprint(roots) == before
+
+
+def test_the_fingerprint_follows_the_sweeps_calls():
+    reached, _ = sweeps._reach(["analysis.privacy_sweep:run"])
+    assert {("analysis.privacy", "singling_out_risk"), ("analysis.generators", "GaussianCopula"),
+            ("analysis.utility", "classifier_accuracy"), ("analysis.privacy_sweep", "N_ATTACKS")} <= reached
+    reached, _ = sweeps._reach(["analysis.bias_fairness_sweep:run"])
+    assert ("analysis.bias_loop", "feedback_loop") in reached
+    assert not any(m == "analysis.privacy" for m, _ in reached)
+
+
+@pytest.mark.parametrize("roots, match", [([], "roots"), (["analysis.bias_fairness_sweep"], "roots"),
+                                          (["analysis.nothing:run"], "roots"),
+                                          (["analysis.bias_fairness_sweep:nothing"], "roots"), ("x", "roots")])
+def test_bad_roots_are_named(roots, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        sweeps.code_fingerprint(roots)
+
+
+def test_files_of_0_3_are_still_checked_by_their_bytes(tmp_path):
+    frame = pd.DataFrame({"x": [1.0]})
+    prov = sweeps.write_results("demo", frame, code_files=["analysis/bias_theory.py"], settings={}, seed=1,
+                                libraries=["numpy"], command="t", results_dir=tmp_path)
+    assert prov.code_method == sweeps.LEGACY_METHOD
+    raw = json.loads((tmp_path / "demo.provenance.json").read_text())
+    for key in ("code_method", "code_roots", "chunk", "chunks", "refingerprinted"):
+        del raw[key]  # a provenance file as 0.3 wrote it
+    (tmp_path / "demo.provenance.json").write_text(json.dumps(raw))
+    assert sweeps.load_results("demo", results_dir=tmp_path)[1].code_method == sweeps.LEGACY_METHOD
+
+
+# ------------------------------------------------------------------------------------------------
+# progress
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_progress_counts_every_task_with_time_left(n_jobs):
+    import io
+
+    from joblib import Parallel, delayed
+
+    from joblib import parallel
+
+    original = parallel.Parallel.print_progress
+    stream = io.StringIO()
+    progress = run_sweeps.Progress("demo", 12, every_s=0, stream=stream)
+    with run_sweeps.reporting(progress):
+        Parallel(n_jobs=n_jobs, backend="threading")(delayed(abs)(-i) for i in range(5))
+        Parallel(n_jobs=n_jobs, backend="threading")(delayed(abs)(-i) for i in range(7))
+    assert progress.done == 12
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("[demo] 0/12 replicates done")
+    assert lines[-1].startswith("[demo] 12/12 replicates done (100%)") and lines[-1].endswith("done")
+    assert any("left" in ln for ln in lines[1:-1])
+    assert parallel.Parallel.print_progress is original  # the patch is gone afterwards
+
+
+def test_progress_without_a_task_count_says_so():
+    import io
+
+    stream = io.StringIO()
+    progress = run_sweeps.Progress("demo", None, every_s=0, stream=stream)
+    progress.advance(3)
+    assert "3 replicates done" in stream.getvalue() and "total not known" in stream.getvalue()
