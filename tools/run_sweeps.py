@@ -71,7 +71,7 @@ TASKS = {
 REDUCED = {
     "bias_generators": (["--generators", "copula", "--tables", "hearts", "--generations", "1", "--replicates", "2"], ("copulas",)),
     "bias_fairness": (["--tables", "hearts", "--generations", "2", "--replicates", "2"], ()),
-    "privacy_utility": (["--generators", "real,copula", "--tables", "hearts", "--replicates", "2"], ("copulas",)),
+    "privacy_utility": (["--generators", "copula", "--tables", "hearts", "--replicates", "2"], ("copulas",)),
     "privacy_deep": (["--generators", "tvae", "--tables", "hearts", "--epochs", "2", "--replicates", "2"], ("torch", "ctgan")),
 }
 
