@@ -426,6 +426,14 @@ def _canonical_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order.index.to_numpy()].reset_index(drop=True)
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the repository when it is inside it (provenance must not name a home directory)."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _describe_difference(a: dict, b: dict) -> str:
     keys = sorted(set(a) | set(b))
     return "; ".join(f"{k}: {a.get(k, '(absent)')!r} vs {b.get(k, '(absent)')!r}" for k in keys if a.get(k) != b.get(k))
@@ -526,7 +534,7 @@ def merge_results(name: str, chunk_dirs: Iterable[str | Path], *, results_dir: s
         libraries=first.libraries, command=command or f"merge of {len(loaded)} chunks",
         created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         python=platform.python_version(), code_method=first.code_method, code_roots=tuple(first.code_roots),
-        chunks=tuple({"dir": str(d), **asdict(p)} for d, p in loaded),
+        chunks=tuple({"dir": _shown(d), **asdict(p)} for d, p in loaded),
     )
     out_dir = Path(results_dir or RESULTS_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)

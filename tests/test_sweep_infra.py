@@ -90,6 +90,34 @@ def test_a_sweep_on_a_dask_cluster_equals_the_local_run(name, cluster, local_run
     assert any("left" in ln for ln in lines[1:-1]) or int(total) == 1
 
 
+def test_a_sweep_on_worker_processes_equals_the_local_run(local_runs, tmp_path):
+    # separate worker processes, as on several machines: tasks are pickled, and each worker
+    # computes the code fingerprint of its own import of the package before any task is sent
+    distributed = pytest.importorskip("distributed")
+    name = "bias_fairness"
+    local, _ = local_runs(name)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as c:
+        assert run_sweeps.main([name, *_reduced(name), "--results-dir", str(tmp_path), "--scheduler",
+                                c.scheduler_address, "--progress-every", "1000"]) == 0
+    pd.testing.assert_frame_equal(local, pd.read_csv(tmp_path / f"{name}.csv"))
+
+
+def test_workers_with_other_code_are_refused(cluster, monkeypatch):
+    # a worker answering another fingerprint (another checkout) stops the run before any task
+    real = sweeps.code_fingerprint
+    calls = []
+
+    def fingerprint(roots):
+        calls.append(roots)
+        return real(roots) if len(calls) == 1 else "f" * 64  # the runner's own call comes first
+
+    monkeypatch.setattr(sweeps, "code_fingerprint", fingerprint)
+    with pytest.raises(SystemExit, match="workers with other code"):
+        with run_sweeps.backend(cluster.scheduler_address, ("analysis.bias_fairness_sweep:run",)):
+            pass
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_sweep_in_two_chunks_merged_equals_the_one_piece_run(name, local_runs, tmp_path):
     args = _reduced(name)

@@ -405,8 +405,8 @@ def _run_checks(name: str, tests: list[str]) -> tuple[bool, str]:
             outcomes[f"{case.get('classname')}::{case.get('name')}"] = outcome
     ok = proc.returncode == 0 and len(outcomes) >= len(tests) and all(o == "passed" for o in outcomes.values())
     summary = ", ".join(f"{k.rsplit('.', 1)[-1]}: {v}" for k, v in outcomes.items()) or "no test ran"
-    if not ok:
-        summary += "\n" + proc.stdout[-3000:]
+    if not ok:  # the failing assertion and pytest's summary
+        summary += "\n" + proc.stdout[-1500:]
     return ok, summary
 
 
