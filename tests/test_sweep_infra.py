@@ -258,6 +258,23 @@ def test_docstrings_comments_and_annotations_keep_stored_results_loadable(code_c
     assert prov.code_method == sweeps.FINGERPRINT_METHOD and len(frame) == 1
 
 
+@pytest.mark.parametrize("name, module", [("bias_fairness", "bias_fairness_sweep"), ("bias_generators", "bias_sweep")])
+def test_the_stored_results_survive_a_docstring_and_a_comment_not_a_constant(code_copy, name, module):
+    # the results files in results/, read against an edited copy of the package
+    _, prov = sweeps.load_results(name, require_current=False)
+    if prov.code_method != sweeps.FINGERPRINT_METHOD:
+        pytest.skip(f"{name} still carries its 0.3 byte hash (run `tools/run_sweeps.py refingerprint {name}`)")
+    sweeps.load_results(name)
+    path = code_copy / f"{module}.py"
+    _edit(path, "    Parameters\n", "    Reworded, with an example.\n\n    Parameters\n")
+    _edit(path, "    frames = []\n", "    # why: one frame per table\n    frames = []\n")
+    frame, _ = sweeps.load_results(name)
+    assert len(frame) > 0
+    _edit(path, "SEED = ", "SEED = 1 + ")
+    with pytest.raises(sweeps.StaleResultsError, match=name):
+        sweeps.load_results(name)
+
+
 def test_a_changed_constant_makes_stored_results_stale(code_copy, tmp_path):
     results = _stored(tmp_path)
     _edit(code_copy / "bias_fairness_sweep.py", "COLD = 0.9", "COLD = 0.8")

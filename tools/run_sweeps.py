@@ -166,6 +166,7 @@ def reporting(progress: Progress):
             progress.advance(now - seen)
 
     parallel.Parallel.print_progress, parallel.Parallel.__call__ = print_progress, call
+    progress.start = time.perf_counter()  # the clock starts with the tasks, after connecting to a cluster
     progress.emit()
     try:
         yield progress
