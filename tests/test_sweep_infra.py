@@ -82,12 +82,12 @@ def test_a_sweep_on_a_dask_cluster_equals_the_local_run(name, cluster, local_run
     prov = json.loads((tmp_path / f"{name}.provenance.json").read_text())
     assert prov["code_hash"] == local_prov["code_hash"] and prov["code_method"] == sweeps.FINGERPRINT_METHOD
     assert prov["settings"] == local_prov["settings"]
-    # progress reached the whole sweep on stderr, with the time left while it ran
+    # progress on stderr counted every task of the sweep on the cluster (and only those: a task's
+    # inner scikit-learn joblib calls run on the same in-process workers)
     err = capsys.readouterr().err
     lines = [ln for ln in err.splitlines() if ln.startswith(f"[{name}]")]
     total = lines[0].split("/")[1].split()[0]
-    assert lines[-1].startswith(f"[{name}] {total}/{total} replicates done (100%)"), lines
-    assert any("left" in ln for ln in lines[1:-1]) or int(total) == 1
+    assert int(total) >= 2 and lines[-1].startswith(f"[{name}] {total}/{total} replicates done (100%)"), lines
 
 
 def test_a_sweep_on_worker_processes_equals_the_local_run(local_runs, tmp_path):
