@@ -137,6 +137,26 @@ class _Normalise(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
+def _serial(node) -> str:
+    """A syntax tree as text, the same on every Python version the package supports.
+
+    :func:`ast.dump` is not: Python 3.12 added fields (``type_params``) that it prints, empty, for
+    every function and class, and 3.13 changed which empty fields it shows. Fields that are None or
+    empty are left out, the others named, so a field added empty by a newer Python changes nothing.
+    """
+    if isinstance(node, ast.AST):
+        fields = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value is None or (isinstance(value, list) and not value):
+                continue
+            fields.append(f"{name}={_serial(value)}")
+        return f"{type(node).__name__}({', '.join(fields)})"
+    if isinstance(node, list):
+        return "[" + ", ".join(_serial(item) for item in node) + "]"
+    return repr(node)
+
+
 def _is_validate_params(node) -> bool:
     target = node.func if isinstance(node, ast.Call) else node
     return (isinstance(target, ast.Name) and target.id == "validate_params") or (
@@ -179,7 +199,7 @@ def _add_aliases(aliases: dict, node, module: str) -> list[str]:
                 if a.asname:
                     aliases[a.asname] = ("module", a.name)
             else:
-                external.append(ast.dump(ast.Import(names=[a])))
+                external.append(_serial(ast.Import(names=[a])))
         return external
     base = node.module or ""
     if node.level:  # relative import inside the package
@@ -189,7 +209,7 @@ def _add_aliases(aliases: dict, node, module: str) -> list[str]:
         for a in node.names:
             aliases[a.asname or a.name] = ("name", base, a.name)
     else:
-        external.append(ast.dump(ast.ImportFrom(module=base, names=node.names, level=0)))
+        external.append(_serial(ast.ImportFrom(module=base, names=node.names, level=0)))
     return external
 
 
@@ -208,7 +228,7 @@ def code_fingerprint(roots: Iterable[str]) -> str:
     Starting from each root, every name a definition uses is followed to the top-level definition
     (function, class or assignment) of an ``analysis`` module it stands for, through imports,
     module aliases (``gen_mod.make_generator``) and re-exports. The hash covers the normalised
-    syntax tree (:func:`ast.dump` without line numbers) of every definition reached, each
+    syntax tree (node types, fields and values, without line numbers) of every definition reached, each
     reached module's other top-level statements and its imports from other libraries. Comments
     vanish when parsing; docstrings, type annotations and ``validate_params`` declarations are
     dropped; module and file names do not enter the hash, so a definition moved to another module
@@ -282,9 +302,9 @@ def _reach(roots: list[str]) -> tuple[set[tuple[str, str]], set[str]]:
         m = module(key[0])
         nodes = m.defs[key[1]]
         for node in nodes:
-            parts.add(ast.dump(_Normalise().visit(_copy(node)), annotate_fields=False, include_attributes=False))
+            parts.add(_serial(_Normalise().visit(_copy(node))))
         parts.update(m.external)
-        extra = [ast.dump(_Normalise().visit(_copy(n)), annotate_fields=False) for n in m.other]
+        extra = [_serial(_Normalise().visit(_copy(n))) for n in m.other]
         parts.update(extra)
         aliases = dict(m.aliases)
         for node in [*nodes, *m.other]:
