@@ -448,6 +448,7 @@ def refingerprint_main(argv: list[str]) -> int:
                           "previous": {"code_method": prov.code_method, "code_hash": prov.code_hash},
                           "checks": tests, "outcome": summary,
                           "libraries": sweeps.library_versions(list(prov.libraries)),
+                          **({"earlier": prov.refingerprinted} if prov.refingerprinted else {}),
                       })
         meta = sweeps.RESULTS_DIR / f"{name}.provenance.json"
         meta.write_text(json.dumps(asdict(new), indent=2) + "\n")
