@@ -390,3 +390,58 @@ def test_the_fingerprint_text_leaves_out_fields_a_newer_python_adds_empty():
     text = sweeps._serial(func)
     assert "type_params" not in text and "lineno" not in text
     assert text.startswith("FunctionDef(name='f'") and "BinOp(" in text and "Constant(value=1)" in text
+
+
+# ------------------------------------------------------------------------------------------------
+# refingerprint: only after the reduced-rerun tests pass (none failed, none skipped)
+# ------------------------------------------------------------------------------------------------
+
+_CHECKS = '''
+import json
+import pytest
+import pandas as pd
+from analysis import sweeps
+
+def _stale(tmp_path):
+    sweeps.write_results("demo_refp", pd.DataFrame({"x": [1.0]}), code_files=[], settings={}, seed=1,
+                         libraries=["numpy"], command="t", results_dir=tmp_path,
+                         code_roots=["analysis.bias_fairness_sweep:run"])
+    meta = tmp_path / "demo_refp.provenance.json"
+    raw = json.loads(meta.read_text())
+    raw["code_hash"] = "0" * 64
+    meta.write_text(json.dumps(raw))
+
+def test_loads_the_stale_file(tmp_path):
+    _stale(tmp_path)
+    assert len(sweeps.load_results("demo_refp", results_dir=tmp_path)[0]) == 1
+
+def test_skipped():
+    pytest.skip("a check that did not run")
+'''
+
+
+@pytest.fixture
+def checks_file():
+    path = ROOT / "tests" / "test_zz_refingerprint_checks_tmp.py"
+    path.write_text(_CHECKS)
+    yield f"tests/{path.name}"
+    path.unlink()
+
+
+def test_refingerprint_requires_the_reduced_rerun_tests_to_pass(checks_file):
+    # the stale file loads inside the checks only for the sweep being re-fingerprinted
+    ok, summary = run_sweeps._run_checks("demo_refp", [f"{checks_file}::test_loads_the_stale_file"])
+    assert ok, summary
+    # another sweep's name: the stale file is refused (a failure); a skipped check is no pass either
+    ok, summary = run_sweeps._run_checks("other", [f"{checks_file}::test_loads_the_stale_file",
+                                                   f"{checks_file}::test_skipped"])
+    assert not ok and "test_loads_the_stale_file: failed" in summary and "test_skipped: skipped" in summary
+
+
+def test_refingerprint_refuses_a_sweep_without_registered_checks(monkeypatch, capsys):
+    monkeypatch.setitem(run_sweeps.REPRODUCE_TESTS, "bias_fairness", [])
+    monkeypatch.setattr(sweeps, "code_fingerprint", lambda roots: "e" * 64)  # as if the code had changed
+    before = (sweeps.RESULTS_DIR / "bias_fairness.provenance.json").read_text()
+    assert run_sweeps.main(["refingerprint", "bias_fairness"]) == 1
+    assert "no reduced-rerun test" in capsys.readouterr().err
+    assert (sweeps.RESULTS_DIR / "bias_fairness.provenance.json").read_text() == before
