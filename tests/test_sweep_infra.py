@@ -118,6 +118,21 @@ def test_workers_with_other_code_are_refused(cluster, monkeypatch):
             pass
 
 
+def test_workers_with_other_library_versions_are_refused(cluster, monkeypatch):
+    real = sweeps.library_versions
+    calls = []
+
+    def versions(names):
+        calls.append(names)
+        out = real(names)
+        return out if len(calls) == 1 else {**out, "numpy": "0.0"}
+
+    monkeypatch.setattr(sweeps, "library_versions", versions)
+    with pytest.raises(SystemExit, match="other library versions.*numpy"):
+        with run_sweeps.backend(cluster.scheduler_address, (), ("numpy", "pandas")):
+            pass
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_sweep_in_two_chunks_merged_equals_the_one_piece_run(name, local_runs, tmp_path):
     args = _reduced(name)

@@ -180,11 +180,12 @@ def reporting(progress: Progress):
 
 
 @contextlib.contextmanager
-def backend(scheduler: str | None, roots: tuple[str, ...] = ()):
+def backend(scheduler: str | None, roots: tuple[str, ...] = (), libraries: tuple[str, ...] = ()):
     """Run the block's joblib calls on the Dask cluster at ``scheduler`` (an address), or locally if None.
 
     Before any task is sent, every worker computes the code fingerprint of ``roots`` from its own
-    checkout: a worker with other code would compute other numbers, so a mismatch stops the run.
+    checkout and reports its versions of ``libraries``: a worker with other code or other library
+    versions would compute other numbers than the provenance says, so a mismatch stops the run.
     """
     if scheduler is None:
         yield None
@@ -214,6 +215,14 @@ def backend(scheduler: str | None, roots: tuple[str, ...] = ()):
             if other:
                 raise SystemExit(f"--scheduler {scheduler}: workers with other code than this checkout "
                                  f"({here[:12]}): {other}")
+        if libraries:
+            here = sweeps.library_versions(list(libraries))
+            theirs = client.run(sweeps.library_versions, list(libraries))
+            other = {w: {k: v for k, v in versions.items() if here.get(k) != v}
+                     for w, versions in theirs.items() if versions != here}
+            if other:
+                raise SystemExit(f"--scheduler {scheduler}: workers with other library versions than "
+                                 f"this environment ({here}): {other}")
         with parallel_config(backend="dask"):
             yield client
 
@@ -317,7 +326,7 @@ def run_one(name: str, args, argv: list[str]):
     roots = (f"{module.__name__}:run",)
     progress = Progress(name, total, every_s=args.progress_every)
     t0 = time.perf_counter()
-    with backend(args.scheduler, roots), reporting(progress):
+    with backend(args.scheduler, roots, tuple(module.LIBRARIES)), reporting(progress):
         frame = module.run(seed=module.SEED, n_jobs=args.n_jobs, **settings)
     if chunk:
         out_dir = Path(args.chunks_dir) / name / f"r{chunk['start']:05d}-{chunk['stop']:05d}"
