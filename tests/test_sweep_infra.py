@@ -460,3 +460,13 @@ def test_refingerprint_refuses_a_sweep_without_registered_checks(monkeypatch, ca
     assert run_sweeps.main(["refingerprint", "bias_fairness"]) == 1
     assert "no reduced-rerun test" in capsys.readouterr().err
     assert (sweeps.RESULTS_DIR / "bias_fairness.provenance.json").read_text() == before
+
+
+def test_any_setting_of_a_sweep_can_be_set_and_a_wrong_one_is_named(tmp_path):
+    args = ["bias_fairness", "--tables", "hearts", "--replicates", "1", "--results-dir", str(tmp_path),
+            "--progress-every", "1000", "--n-jobs", "1"]
+    assert run_sweeps.main([*args, "--set", "generations=1"]) == 0
+    _, prov = sweeps.load_results("bias_fairness", results_dir=tmp_path)
+    assert prov.settings["generations"] == 1
+    with pytest.raises(SystemExit, match="no setting 'temperature'"):
+        run_sweeps.main([*args, "--set", "temperature=0.5"])

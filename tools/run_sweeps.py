@@ -2,7 +2,7 @@
 
 Usage:
   python tools/run_sweeps.py [NAME ...] [--replicates R | --replicates A:B] [--chunk I/N]
-      [--generations G] [--generators a,b] [--tables a,b] [--epochs E] [--n-jobs J]
+      [--generations G] [--generators a,b] [--tables a,b] [--epochs E] [--set KEY=VALUE] [--n-jobs J]
       [--scheduler tcp://host:8786] [--progress-every SECONDS]
   python tools/run_sweeps.py merge NAME [CHUNK_DIR ...]
   python tools/run_sweeps.py refingerprint NAME [...]
@@ -284,6 +284,17 @@ def _settings(module, args) -> dict:
             settings["generators"] = tuple(s for s in module.GENERATOR_SPECS if s.key in keys)
     if args.epochs:
         settings["epochs"] = args.epochs
+    for item in args.set or ():
+        key, _, text = item.partition("=")
+        params = inspect.signature(module.run).parameters
+        if not key.isidentifier() or key not in params or key in ("seed", "n_jobs"):
+            raise SystemExit(f"--set {item!r}: {module.__name__}.run takes no setting {key!r}; "
+                             f"it takes {', '.join(k for k in params if k not in ('seed', 'n_jobs'))}")
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = text
+        settings[key] = tuple(value) if isinstance(value, list) else value
     if args.tables:
         names = args.tables.split(",")
         default = _defaults(module).get("tables", ())
@@ -350,6 +361,8 @@ def run_main(argv: list[str]) -> int:
     parser.add_argument("--generators", help="comma-separated generator keys (default: all)")
     parser.add_argument("--tables", help="comma-separated table keys (sweeps that take tables)")
     parser.add_argument("--epochs", type=int, help="training epochs of the deep generators (sweeps that take epochs)")
+    parser.add_argument("--set", action="append", metavar="KEY=VALUE",
+                        help="any other keyword of the sweep's run() (VALUE read as JSON, else as text)")
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--progress-every", type=float, default=10.0, help="seconds between progress lines")
