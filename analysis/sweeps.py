@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.validation import Boolean, Frame, InstanceOf, Interval, Integral, Real, validate_params
+from analysis.validation import Boolean, Frame, InstanceOf, Interval, Integral, Options, Real, validate_params
 
 __all__ = ["Provenance", "StaleResultsError", "ChunkMismatchError", "code_hash", "code_fingerprint",
            "library_versions", "write_results", "load_results", "merge_results", "check_reproduces",
@@ -427,23 +427,37 @@ def load_results(name: str, *, results_dir: str | Path | None = None,
     return pd.read_csv(csv), prov
 
 
-def _canonical_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows in the order a one-piece run writes them: blocks (the columns before ``replicate``) then replicates.
+def _row_order(frames: list[pd.DataFrame]) -> str:
+    """How a sweep orders its rows, read from its chunks: ``"replicate"`` or ``"cell"`` (see :func:`merge_results`).
 
-    Every sweep writes its grid cell by cell (table, generator or configuration), each cell's
-    replicates in order, each replicate's rows (generations, metrics) in order; chunks concatenated
-    in replicate order are put back in that order by a stable sort on (cell, replicate).
+    A replicate-major sweep writes each chunk's replicate column non-decreasing; a cell-major one
+    starts again at each cell. Chunks of one replicate each cannot tell the two apart: "cell".
     """
-    if "replicate" not in frame.columns:
-        raise ValueError("chunks: the results have no 'replicate' column to merge on")
+    informative = [f for f in frames if f["replicate"].nunique() > 1]
+    if informative and all(f["replicate"].is_monotonic_increasing for f in informative):
+        return "replicate"
+    return "cell"
+
+
+def _canonical_order(frames: list[pd.DataFrame], order: str) -> pd.DataFrame:
+    """The chunks' rows (chunks in replicate order) in the order a one-piece run writes them.
+
+    ``"replicate"``: replicate by replicate, each replicate's rows as the chunk wrote them, so the
+    chunks are simply concatenated. ``"cell"``: grid cell by grid cell (a cell = the values of the
+    columns before ``replicate``: table, generator or configuration), each cell's replicates in
+    order, each replicate's rows (generations, metrics) in order: a stable sort on (cell, replicate).
+    """
+    frame = pd.concat(frames, ignore_index=True)
+    if order == "replicate":
+        return frame
     block_cols = list(frame.columns[:list(frame.columns).index("replicate")])
     if block_cols:
         keys = frame[block_cols].astype(str).agg("\x1f".join, axis=1)
         block = pd.factorize(keys)[0]
     else:
         block = np.zeros(len(frame), dtype=int)
-    order = pd.DataFrame({"b": block, "r": frame["replicate"].to_numpy()}).sort_values(["b", "r"], kind="stable")
-    return frame.iloc[order.index.to_numpy()].reset_index(drop=True)
+    ordered = pd.DataFrame({"b": block, "r": frame["replicate"].to_numpy()}).sort_values(["b", "r"], kind="stable")
+    return frame.iloc[ordered.index.to_numpy()].reset_index(drop=True)
 
 
 def _shown(path: Path) -> str:
@@ -460,9 +474,10 @@ def _describe_difference(a: dict, b: dict) -> str:
 
 
 @validate_params({"name": [InstanceOf(str)], "chunk_dirs": _NAMES, "results_dir": _DIR,
-                  "command": [InstanceOf(str)], "require_current": [Boolean()]})
+                  "command": [InstanceOf(str)], "require_current": [Boolean()],
+                  "row_order": [None, Options(str, {"cell", "replicate"})]})
 def merge_results(name: str, chunk_dirs: Iterable[str | Path], *, results_dir: str | Path | None = None,
-                  command: str = "", require_current: bool = True) -> Provenance:
+                  command: str = "", require_current: bool = True, row_order: str | None = None) -> Provenance:
     """Merge chunks of a sweep (each a directory with ``NAME.csv`` and its provenance) into one results file.
 
     The chunks must be chunks of the same sweep by the same code (the same fingerprint, and the
@@ -484,6 +499,11 @@ def merge_results(name: str, chunk_dirs: Iterable[str | Path], *, results_dir: s
         The merge command, recorded in the provenance.
     require_current : bool
         Refuse chunks whose code differs from the checkout's.
+    row_order : {"cell", "replicate"}, optional
+        How the sweep orders its rows: grid cell by grid cell, each cell's replicates in order
+        (the chapter 4 and 6 sweeps), or replicate by replicate. Default: read from the chunks
+        (a chunk of two or more replicates shows it), else "cell". A sweep module may declare it
+        as ``ROW_ORDER``.
 
     Returns
     -------
@@ -540,12 +560,14 @@ def merge_results(name: str, chunk_dirs: Iterable[str | Path], *, results_dir: s
     frames = []
     for d, prov in loaded:
         frame = pd.read_csv(d / f"{name}.csv")
-        reps = set(frame["replicate"].unique()) if "replicate" in frame.columns else set()
+        if "replicate" not in frame.columns:
+            raise ChunkMismatchError(f"{d}: the results have no 'replicate' column to merge on")
+        reps = set(frame["replicate"].unique())
         if reps != set(range(prov.chunk["start"], prov.chunk["stop"])):
             raise ChunkMismatchError(f"{d}: its rows hold replicates {sorted(reps)[:5]}..., not "
                                      f"{prov.chunk['start']}..{prov.chunk['stop'] - 1} as its provenance says")
         frames.append(frame)
-    merged = _canonical_order(pd.concat(frames, ignore_index=True))
+    merged = _canonical_order(frames, row_order or _row_order(frames))
     start, stop = loaded[0][1].chunk["start"], loaded[-1][1].chunk["stop"]
     settings = dict(first.settings)
     settings[count_key], settings[start_key] = stop - start, start

@@ -470,3 +470,33 @@ def test_any_setting_of_a_sweep_can_be_set_and_a_wrong_one_is_named(tmp_path):
     assert prov.settings["generations"] == 1
     with pytest.raises(SystemExit, match="no setting 'temperature'"):
         run_sweeps.main([*args, "--set", "temperature=0.5"])
+
+
+def _grid(order: str, replicates) -> pd.DataFrame:
+    rows = []
+    cells, reps = ("a", "b"), list(replicates)
+    pairs = [(c, r) for r in reps for c in cells] if order == "replicate" else [(c, r) for c in cells for r in reps]
+    for c, r in pairs:
+        for g in range(2):
+            rows.append({"cell": c, "replicate": r, "generation": g, "value": (ord(c) * 31 + r * 7 + g) / 997})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("order, sizes, declared", [("cell", (2, 2), None), ("replicate", (2, 2), None),
+                                                     ("replicate", (1, 1, 1, 1), "replicate"),
+                                                     ("cell", (1, 1, 1, 1), None)])
+def test_merged_rows_follow_the_sweeps_own_order(tmp_path, order, sizes, declared):
+    # cell by cell (chapters 4 and 6) or replicate by replicate (a sweep whose jobs loop over
+    # replicates first): read from chunks of two replicates, declared where chunks hold one each
+    whole = _grid(order, range(4))
+    dirs, start = [], 0
+    for size in sizes:
+        d = tmp_path / f"c{start}"
+        sweeps.write_results("demo", _grid(order, range(start, start + size)), code_files=[],
+                             settings={"replicates": size, "first_replicate": start}, seed=1, libraries=["numpy"],
+                             command="t", results_dir=d, code_roots=["analysis.bias_fairness_sweep:run"],
+                             chunk={"start": start, "stop": start + size, "keys": ["replicates", "first_replicate"]})
+        dirs.append(d)
+        start += size
+    sweeps.merge_results("demo", dirs, results_dir=tmp_path, row_order=declared)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "demo.csv"), whole)

@@ -397,8 +397,10 @@ def merge_main(argv: list[str]) -> int:
     if not dirs:
         parser.error(f"no chunks of {args.name} under {Path(args.chunks_dir) / args.name}")
     try:
+        module = importlib.import_module(SWEEPS[args.name])
         prov = sweeps.merge_results(args.name, dirs, results_dir=args.results_dir,
-                                    command="python tools/run_sweeps.py merge " + " ".join(argv))
+                                    command="python tools/run_sweeps.py merge " + " ".join(argv),
+                                    row_order=getattr(module, "ROW_ORDER", None))
     except sweeps.ChunkMismatchError as exc:
         print(f"merge refused: {exc}", file=sys.stderr)
         return 2
