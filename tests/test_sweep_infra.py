@@ -36,9 +36,17 @@ def _reduced(name: str) -> list[str]:
     if importlib.util.find_spec(run_sweeps.SWEEPS[name]) is None:
         pytest.skip(f"{name}: its module is not in this checkout")
     args, needs = run_sweeps.REDUCED[name]
-    missing = [m for m in needs if importlib.util.find_spec(m) is None]
+    missing = [m for m in needs if ":" not in m and importlib.util.find_spec(m) is None]
     if missing:
         pytest.skip(f"{name} needs {', '.join(missing)} (the optional extra 'deep' for torch)")
+    for need in (m for m in needs if ":" in m):
+        module, func = need.split(":")
+        try:
+            available = getattr(importlib.import_module(module), func)()
+        except Exception as exc:  # noqa: BLE001 - an input the sweep reads is missing (e.g. a corpus)
+            pytest.skip(f"{name}: {type(exc).__name__}: {exc}")
+        if available is False:
+            pytest.skip(f"{name}: {need} says an input is missing")
     return list(args)
 
 

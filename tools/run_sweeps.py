@@ -66,13 +66,19 @@ TASKS = {
     "privacy_deep": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
 }
 
-#: per sweep: a reduced run (command-line arguments, seconds on two cores) and the modules it needs;
-#: tests/test_sweep_infra.py runs each on a Dask cluster and in chunks, benchmarks/ times one replicate
+#: per sweep: a reduced run (command-line arguments, seconds on two cores) and what it needs (module
+#: names, or "module:function" that raises or returns False when an input is missing, e.g. a corpus);
+#: tests/test_sweep_infra.py runs each on a Dask cluster and in two chunks (give a replicate-major
+#: sweep 4 replicates, so that each chunk shows its row order)
 REDUCED = {
     "bias_generators": (["--generators", "copula", "--tables", "hearts", "--generations", "1", "--replicates", "2"], ("copulas",)),
     "bias_fairness": (["--tables", "hearts", "--generations", "2", "--replicates", "2"], ()),
     "privacy_utility": (["--generators", "copula", "--tables", "hearts", "--replicates", "2"], ("copulas",)),
     "privacy_deep": (["--generators", "tvae", "--tables", "hearts", "--epochs", "2", "--replicates", "2"], ("torch", "ctgan")),
+    "collapse_lm": (["--generations", "1", "--replicates", "4", "--set", "budget_tokens=5000", "--set",
+                     'regimes=["replace", "accumulate"]'], ("analysis.lm_corpus:corpus_path",)),
+    "collapse_lm_deep": (["--generations", "1", "--replicates", "4", "--set", "budget_tokens=2000", "--set",
+                          'regimes=["replace", "accumulate"]'], ("torch", "analysis.lm_corpus:corpus_path")),
 }
 
 CHUNKS_DIR = ROOT / "results" / "chunks"
