@@ -42,8 +42,9 @@ CASES.append(("bias_generators", "deep"))
 
 @pytest.mark.parametrize("name, part", CASES, ids=[f"{n}-{p}" for n, p in CASES])
 def test_bench_one_replicate_of_each_sweep(benchmark, name, part):
-    if importlib.util.find_spec(run_sweeps.SWEEPS[name]) is None:
-        pytest.skip(f"{name}: its module is not in this checkout")
+    reason = run_sweeps.unavailable(name)
+    if reason:
+        pytest.skip(reason)
     if part == "deep" and (importlib.util.find_spec("torch") is None or importlib.util.find_spec("ctgan") is None):
         pytest.skip("the deep generators need the optional extra 'deep' (torch CPU, ctgan)")
     if part == "deep":

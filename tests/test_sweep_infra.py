@@ -9,7 +9,6 @@ but not a changed constant.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
@@ -33,26 +32,10 @@ def test_every_registered_sweep_has_a_reduced_run():
 
 
 def _reduced(name: str) -> list[str]:
-    if importlib.util.find_spec(run_sweeps.SWEEPS[name]) is None:
-        pytest.skip(f"{name}: its module is not in this checkout")
-    args, needs = run_sweeps.REDUCED[name]
-    missing = [m for m in needs if ":" not in m and importlib.util.find_spec(m) is None]
-    if missing:
-        pytest.skip(f"{name} needs {', '.join(missing)} (the optional extra 'deep' for torch)")
-    for need in (m for m in needs if ":" in m):
-        module, func = need.split(":")
-        try:
-            available = getattr(importlib.import_module(module), func)()
-        except Exception as exc:  # noqa: BLE001 - an input the sweep reads is missing (e.g. a corpus)
-            pytest.skip(f"{name}: {type(exc).__name__}: {exc}")
-        if available is False:
-            pytest.skip(f"{name}: {need} says an input is missing")
-    return list(args)
-
-
-def _with_replicates(args: list[str], value: str) -> list[str]:
-    i = args.index("--replicates")
-    return args[:i] + ["--replicates", value] + args[i + 2:]
+    reason = run_sweeps.unavailable(name)
+    if reason:
+        pytest.skip(reason)
+    return list(run_sweeps.REDUCED[name][0])
 
 
 @pytest.fixture(scope="module")

@@ -84,6 +84,27 @@ REDUCED = {
 CHUNKS_DIR = ROOT / "results" / "chunks"
 
 
+def unavailable(name: str) -> str | None:
+    """Why sweep ``name`` cannot run here (its module, a library or an input missing), or None."""
+    import importlib.util
+
+    if importlib.util.find_spec(SWEEPS[name]) is None:
+        return f"{name}: its module {SWEEPS[name]} is not in this checkout"
+    needs = REDUCED.get(name, ((), ()))[1]
+    missing = [m for m in needs if ":" not in m and importlib.util.find_spec(m) is None]
+    if missing:
+        return f"{name} needs {', '.join(missing)} (torch: the optional extra 'deep')"
+    for need in (m for m in needs if ":" in m):
+        module, func = need.split(":")
+        try:
+            available = getattr(importlib.import_module(module), func)()
+        except Exception as exc:  # noqa: BLE001 - an input the sweep reads is missing (e.g. a corpus)
+            return f"{name}: {type(exc).__name__}: {exc}"
+        if available is False:
+            return f"{name}: {need} says an input is missing"
+    return None
+
+
 def _available(names):
     """The registered sweeps whose module exists in this checkout."""
     import importlib.util
