@@ -64,6 +64,8 @@ TASKS = {
     "bias_fairness": lambda m, kw: sum(len(m.TABLE_CONFIGS[t]) for t in kw["tables"]) * kw["replicates"],
     "privacy_utility": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
     "privacy_deep": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
+    "collapse_lm": lambda m, kw: len(kw["regimes"]) * kw["replicates"],
+    "collapse_lm_deep": lambda m, kw: len(kw["regimes"]) * kw["replicates"],
 }
 
 #: per sweep: a reduced run (command-line arguments, seconds on two cores) and what it needs (module
