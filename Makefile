@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test quick notebooks nbval serve bench chromium clean venv lock release release-check sweeps pdf
+.PHONY: help book test quick notebooks nbval serve bench chromium clean venv lock release release-check sweeps sweeps-merge pdf
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -27,7 +27,8 @@ help:
 	@echo "make lock       re-resolve uv.lock from pyproject.toml (after changing dependencies); refresh the uv bootstrap pins and requirements.txt"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
-	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one)"
+	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one,"
+	@echo "                SCHEDULER=tcp://host:8786 on a Dask cluster, CHUNK=i/n for one chunk; make sweeps-merge SWEEP=name)"
 	@echo "make pdf        print the PDF edition of the built site (_build/html/synthetic-data-report.pdf)"
 	@echo "make clean      remove _build (keeps .venv)"
 	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
@@ -110,9 +111,15 @@ pdf: $(STAMP) chromium
 bench: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)
 
-# heavy sweeps (privacy_utility, bias_*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one
+# heavy sweeps (privacy_utility, bias_*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one,
+# SCHEDULER=tcp://host:8786 to run it on a Dask cluster, CHUNK=2/5 to run one chunk of its replicates
 sweeps: $(STAMP)
-	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(SWEEP_ARGS)
+	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(CHUNK),--chunk $(CHUNK)) $(SWEEP_ARGS)
+
+# merge the chunks of results/chunks/SWEEP into results/SWEEP.csv (refuses chunks of other code or settings)
+sweeps-merge: $(STAMP)
+	@test -n "$(SWEEP)" || { echo "make sweeps-merge SWEEP=name" >&2; exit 1; }
+	$(BIN)/python tools/run_sweeps.py merge $(SWEEP)
 
 clean:
 	rm -rf _build

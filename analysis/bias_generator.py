@@ -21,6 +21,8 @@ wyllie2024fairness
 
 from __future__ import annotations
 
+import decimal
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,16 +111,80 @@ def tempered_probabilities(counts: np.ndarray | list | tuple, *, temperature: fl
     return tempered_rows(counts[None, :], temperature)[0]
 
 
+def _row_total(x: np.ndarray) -> np.ndarray:
+    # column by column, left to right: a reduction may be reordered by the SIMD code numpy picks
+    # for the CPU, and the cell draws must not depend on the machine (see tempered_rows)
+    total = x[..., 0].copy()
+    for j in range(1, x.shape[-1]):
+        total = total + x[..., j]
+    return total[..., None]
+
+
+_DECIMAL = decimal.Context(prec=28)
+#: largest row total for which the weights of every count 0..total are tabulated once
+_TABLE_MAX = 200_000
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tempered_ratio(count: float, largest: float, exponent: decimal.Decimal) -> float:
+    # (count / largest) ** exponent in decimal arithmetic (libmpdec: the same result on every
+    # machine), rounded once to the nearest float
+    ratio = _DECIMAL.divide(decimal.Decimal(count), decimal.Decimal(largest))
+    return float(_DECIMAL.power(ratio, exponent))
+
+
+@functools.lru_cache(maxsize=64)
+def _share_power_table(total: int, exponent: decimal.Decimal) -> np.ndarray:
+    # (c / total) ** exponent for every count c = 0..total, each as _tempered_ratio computes it
+    table = np.array([_tempered_ratio(float(c), float(total), exponent) for c in range(total + 1)])
+    table[0] = 0.0
+    table.setflags(write=False)
+    return table
+
+
 def tempered_rows(counts: np.ndarray, temperature: float) -> np.ndarray:
-    """Row-wise tempered probabilities of a 2-D array of counts (no checks; rows with zero total give NaN)."""
+    """Row-wise tempered probabilities of a 2-D array of counts (no checks; rows with zero total give NaN).
+
+    The same bits on every machine. These probabilities feed multinomial draws, and numpy's
+    binomial sampler turns a last-bit change of a probability into a different draw (and, through
+    the shared stream, different draws for every later replicate): computed with numpy's ``log``
+    and ``exp``, whose SIMD code differs between CPUs (AVX2, AVX-512), a 1,000-replicate chain
+    gave another mean on another machine. So only correctly rounded operations are used: at
+    T = 1 the shares n_c / n (one IEEE division); otherwise each weight (n_c / n) ** (1/T) is
+    computed in decimal arithmetic and rounded once (tabulated for every count of a row total
+    when the counts are whole numbers, else relative to the row's largest count), and the weights
+    are normalised with left-to-right sums.
+    """
     counts = np.asarray(counts, dtype=float)
-    total = counts.sum(axis=-1, keepdims=True)
-    # work with shares, not counts, so large counts cannot overflow at low temperature
     with np.errstate(divide="ignore", invalid="ignore"):
-        shares = counts / total
-        logw = np.where(shares > 0, np.log(np.where(shares > 0, shares, 1.0)) / temperature, -np.inf)
-        w = np.exp(logw - logw.max(axis=-1, keepdims=True))
-        return w / w.sum(axis=-1, keepdims=True)
+        total = _row_total(counts)
+        if temperature == 1.0:
+            return counts / total
+        exponent = _DECIMAL.divide(decimal.Decimal(1), decimal.Decimal(float(temperature)))
+        w = np.full(counts.shape, np.nan)
+        whole = (np.isfinite(total) & (total > 0) & (total <= _TABLE_MAX)
+                 & (counts == np.floor(counts)).all(axis=-1, keepdims=True))[..., 0]
+        totals, n_rows = np.unique(total[..., 0][whole], return_counts=True)
+        for t, n in zip(totals, n_rows):
+            rows = whole & (total[..., 0] == t)
+            # a table costs t + 1 powers once; rows of a rare total go the way of the rest
+            if n * counts.shape[-1] * 4 < t:
+                whole &= ~rows
+                continue
+            w[rows] = _share_power_table(int(t), exponent)[counts[rows].astype(np.int64)]
+        # the rest, and rows whose every weight underflowed: relative to the row's largest count
+        rest = ~whole | ~(w.max(axis=-1) > 0)
+        if rest.any():
+            c = counts[rest]
+            largest = np.broadcast_to(c.max(axis=-1, keepdims=True), c.shape)
+            pairs, inverse = np.unique(np.stack([c.ravel(), largest.ravel()], axis=1), axis=0, return_inverse=True)
+            values = np.array([
+                np.nan if not m > 0 or not np.isfinite(m) else 0.0 if v == 0 else 1.0 if v == m
+                else _tempered_ratio(float(v), float(m), exponent)
+                for v, m in pairs
+            ])
+            w[rest] = values[inverse.ravel()].reshape(c.shape)
+        return w / _row_total(w)
 
 
 def _combo_key(codes: np.ndarray) -> np.ndarray:

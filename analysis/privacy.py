@@ -81,6 +81,29 @@ def _encode(frames, columns, scale=None) -> tuple[list[np.ndarray], list[np.ndar
     return nums, cats
 
 
+def _exact_row_sums(terms: list[np.ndarray], count: np.ndarray | None, *, shape: tuple[int, int]) -> np.ndarray:
+    """Sum of ``terms`` (and an integer ``count``), element by element, as if rounded once.
+
+    Two distances that are equal in exact arithmetic must compare equal: a synthetic row can be
+    exactly as far from a training row as from a holdout row, reached through different columns
+    (0.5 + 0.5 in two numeric columns against one categorical mismatch). Summed left to right,
+    the two sums round differently, and which side wins the tie then depends on the last bits of
+    the other columns, which vary with the BLAS kernel that sampled the synthetic table. Each
+    addition is therefore made error-free (Knuth's two-sum) and the errors are carried along, so
+    the result is the exact sum rounded to the nearest float except within about 1e-32 of a
+    rounding midpoint.
+    """
+    s = np.zeros(shape)
+    comp = np.zeros(shape)
+    parts = list(terms) + ([count.astype(float)] if count is not None else [])
+    for x in parts:
+        t = s + x
+        virtual = t - s
+        comp += (s - (t - virtual)) + (x - virtual)
+        s = t
+    return s + comp
+
+
 @validate_params({"targets": [Frame(min_rows=0)], "pool": [Frame(min_rows=0)], "columns": [InstanceOf((list, tuple)), None],
                   "k": [Interval(Integral, 1, 10_000, closed="both")], "exclude_self": [Boolean()],
                   "scale": [Frame(min_rows=0), None]})
@@ -103,11 +126,10 @@ def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns: list[st
     chunk = max(1, 2_000_000 // max(1, len(pool) * max(1, len(columns))))
     for start in range(0, len(targets), chunk):
         stop = min(start + chunk, len(targets))
-        d = np.zeros((stop - start, len(pool)))
-        for j in range(tn.shape[1]):
-            d += np.abs(tn[start:stop, j:j + 1] - pn[:, j])
-        for j in range(tc.shape[1]):
-            d += tc[start:stop, j:j + 1] != pc[:, j]
+        d = _exact_row_sums(
+            [np.abs(tn[start:stop, j:j + 1] - pn[:, j]) for j in range(tn.shape[1])],
+            (tc[start:stop, :, None] != pc.T[None, :, :]).sum(axis=1) if tc.shape[1] else None,
+            shape=(stop - start, len(pool)))
         if exclude_self:
             d[np.arange(stop - start), np.arange(start, stop)] = np.inf
         part = np.argsort(d, axis=1, kind="stable")[:, :k]

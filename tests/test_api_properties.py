@@ -258,6 +258,8 @@ NOT_COVERED: dict[str, str] = {
     "analysis.sweeps.check_reproduces": "compares two sweep frames; tests/test_bias_sweep.py",
     "analysis.sweeps.code_hash": "takes repository file paths; tests/test_bias_sweep.py (stale-results test)",
     "analysis.sweeps.library_versions": "reads installed distributions' metadata; recorded by every sweep",
+    "analysis.sweeps.code_fingerprint": "takes entry points of the package; tests/test_sweep_infra.py",
+    "analysis.sweeps.merge_results": "reads chunk directories; tests/test_sweep_infra.py",
     # chapter 6 (privacy): attacks and utilities on synthetic/real table pairs (generator fits to make them)
     "analysis.privacy.distance_to_closest_record": "needs real/synthetic/holdout tables; tests/test_privacy.py",
     "analysis.privacy.gower_nearest": "needs two tables with shared columns; tests/test_privacy.py",

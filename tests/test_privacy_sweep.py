@@ -7,6 +7,9 @@ import pytest
 
 from analysis import privacy_sweep, sweeps
 
+#: see test_reduced_rerun_reproduces_the_file
+RTOL_MACHINE = 1e-6
+
 
 @pytest.fixture(scope="module")
 def stored():
@@ -34,8 +37,13 @@ def test_reduced_rerun_reproduces_the_file(stored):
     rerun = privacy_sweep.run(seed=prov.seed, n_jobs=1, replicates=2, generators=generators, tables=(table,))
     check = sweeps.check_reproduces(frame, rerun, by=["table", "generator", "metric"], columns=["value"])
     assert check["ok"].all(), check[~check["ok"]]
-    # same seeds: the very same numbers for those replicates
+    # same seeds: the same numbers for those replicates, on any machine. The copula samples through
+    # BLAS (a Cholesky factor times normal draws), so its synthetic values differ between OpenBLAS
+    # kernels by up to 3e-8 relatively, and a median distance by up to 2.6e-9 (measured with the
+    # Haswell, SkylakeX and Prescott kernels, December 2026). RTOL_MACHINE = 1e-6 leaves a factor
+    # of about 30 above the first and is far below any change of one row (1/151 of a rate); the
+    # discrete decisions (nearest rows, ties, attacks' successes) are exact on every machine.
     key = ["table", "generator", "replicate", "metric"]
     merged = rerun.merge(frame, on=key, suffixes=("_rerun", "_stored"))
     assert len(merged) == len(rerun)
-    assert np.allclose(merged["value_rerun"], merged["value_stored"], rtol=1e-9, atol=1e-12)
+    assert np.allclose(merged["value_rerun"], merged["value_stored"], rtol=RTOL_MACHINE, atol=1e-12)
