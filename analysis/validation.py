@@ -512,7 +512,37 @@ def _short_repr(value) -> str:
 # True while a validated function runs: the public functions it calls in turn skip their own
 # checks (scikit-learn's ``skip_parameter_validation``), so each value is checked once, where the
 # caller gave it. A context variable, so threads and joblib's workers each start unset.
-_SKIP = contextvars.ContextVar("analysis_skip_parameter_validation", default=False)
+class _SkipFlag:
+    """The flag, behind an object that pickles as a reference to this module's own flag.
+
+    A decorated function pickled by value (cloudpickle does so for a function it cannot find by
+    name, e.g. one monkeypatched away, when Dask ships it to workers) carries its globals; a bare
+    ContextVar cannot be pickled, this object unpickles as the receiving process's flag.
+    """
+
+    __slots__ = ("_var",)
+
+    def __init__(self):
+        self._var = contextvars.ContextVar("analysis_skip_parameter_validation", default=False)
+
+    def get(self) -> bool:
+        return self._var.get()
+
+    def set(self, value: bool):
+        return self._var.set(value)
+
+    def reset(self, token) -> None:
+        self._var.reset(token)
+
+    def __reduce__(self):
+        return (_skip_flag, ())
+
+
+def _skip_flag() -> _SkipFlag:
+    return _SKIP
+
+
+_SKIP = _SkipFlag()
 
 
 @contextlib.contextmanager

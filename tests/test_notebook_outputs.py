@@ -21,7 +21,6 @@ Cells tagged ``nbval-ignore-output`` or ``nbval-skip`` are skipped, as nbval doe
 
 from __future__ import annotations
 
-import ast
 import configparser
 import json
 import math

@@ -230,3 +230,23 @@ def test_shared_constraints_have_one_meaning_each():
     assert v.POSITIVE_FRACTION.check(0) is not None and v.POSITIVE_FRACTION.check(1) is None
     assert v.GENERATIONS.right == v.MAX_GENERATIONS == 10_000
     assert v.REPLICATES.right == v.MAX_REPLICATES == 10_000
+
+
+def test_a_validated_function_pickled_by_value_still_pickles():
+    # Dask ships a function it cannot find by name (here: replaced in its module) by value,
+    # with its globals: the nested-validation flag must survive that (it unpickles as this
+    # process's own flag)
+    import pickle
+
+    import cloudpickle
+
+    from analysis import sweeps
+
+    real = sweeps.library_versions
+    try:
+        sweeps.library_versions = lambda names: {}
+        restored = pickle.loads(cloudpickle.dumps(real))
+    finally:
+        sweeps.library_versions = real
+    assert restored(["numpy"]) == real(["numpy"])
+    assert pickle.loads(pickle.dumps(v._SKIP)) is v._SKIP
