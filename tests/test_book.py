@@ -107,8 +107,13 @@ def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(smal
 
     assert build_book.is_up_to_date(copy)
     page = copy / "book" / "how_to_read.md"
-    page.write_text(page.read_text() + "\nOne more sentence.\n")
-    assert not build_book.is_up_to_date(copy)
+    original = page.read_text()
+    page.write_text(original + "\nOne more sentence.\n")
+    try:
+        assert not build_book.is_up_to_date(copy)
+    finally:
+        page.write_text(original)  # the copy is shared with test_broken_input_fails_the_build
+    assert build_book.is_up_to_date(copy)
 
 
 def test_a_kernel_that_imports_another_analysis_fails_the_build(tmp_path: Path):
@@ -132,24 +137,34 @@ def test_the_package_refuses_to_import_outside_the_root_being_built(tmp_path: Pa
     assert "checkout being built" in result.stderr
 
 
-def test_broken_input_fails_the_build(tmp_path: Path):
-    """A broken citation and a failing cell fail the build; only the failing notebook runs again."""
-    copy = trimmed_copy([], tmp_path / "repo")
+def test_broken_input_fails_the_build(small_copy: Path):
+    """A broken citation and a failing cell fail the build; only the failing notebook runs again.
+
+    Shares the trimmed copy (and, when it ran first, the execution cache) of the test above
+    instead of building a copy of its own; every file it breaks is restored.
+    """
+    copy = small_copy
     env = _foreign_env()
 
     # a citation of a key that is not in references.bib fails the build
     page = copy / "book" / "how_to_read.md"
     original = page.read_text()
     page.write_text(original + "\nAs shown by {cite:p}`nobody_2099_nothing`.\n")
-    broken = run_build(copy, env=env)
+    try:
+        broken = run_build(copy, env=env)
+    finally:
+        page.write_text(original)
     assert broken.returncode != 0
     assert "nobody_2099_nothing" in broken.stdout + broken.stderr
-    page.write_text(original)
 
     # a failing cell fails the build, and only that notebook had to run again
     nb = copy / "notebooks" / "90_data_provenance.md"
-    nb.write_text(nb.read_text() + '\n```{code-cell} ipython3\nraise RuntimeError("deliberately failing cell")\n```\n')
-    failing = run_build(copy, env=env)
+    source = nb.read_text()
+    nb.write_text(source + '\n```{code-cell} ipython3\nraise RuntimeError("deliberately failing cell")\n```\n')
+    try:
+        failing = run_build(copy, env=env)
+    finally:
+        nb.write_text(source)
     assert failing.returncode != 0
     assert "deliberately failing cell" in failing.stdout + failing.stderr
     assert len(_executed(failing)) <= 1, _executed(failing)
