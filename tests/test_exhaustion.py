@@ -499,7 +499,7 @@ def test_compare_model_tables_shares_draws_across_rows():
 
 
 def test_chapter_evidence_date_comes_from_the_origin_blocks():
-    assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements", "villalobos2024_results") == "2026-11-26"
+    assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements", "villalobos2024_results") == "2026-12-06"
 
 
 def test_scenario_table_shortcut_equals_separate_runs():
