@@ -232,6 +232,7 @@ def _frame_dates(frame: pd.DataFrame, schema: dict, dates: dict[str, Publication
     }, index=frame.index)
 
 
+@validate_params({"name": [str], "frame": [pd.DataFrame], "schema": [dict], "bib_path": [_PATH, None]})
 def check_frame_dates(name: str, frame: pd.DataFrame, schema: dict, *,
                       bib_path: str | Path | None = None) -> None:
     """Raise ``ValueError`` if a row cites a source published after the row was checked.
@@ -257,6 +258,8 @@ def check_frame_dates(name: str, frame: pd.DataFrame, schema: dict, *,
     """
     if not len(frame):
         return
+    if "source" not in frame.columns:
+        raise ValueError("frame: needs a 'source' column of BibTeX keys")
     rows = _frame_dates(frame, schema, bib_publication_dates(bib_path))
     bad = rows[rows["published"] > rows["checked"]]
     if len(bad):
@@ -323,6 +326,13 @@ def page_sources(page: str | Path, *, data_dir: str | Path | None = None) -> tup
     return used, keys
 
 
+def _root(root: str | Path | None) -> Path:
+    path = Path(root) if root is not None else ROOT
+    if not (path / "analysis" / "data").is_dir() or not (path / "book" / "references.bib").is_file():
+        raise ValueError(f"root: {path} holds no analysis/data folder and book/references.bib")
+    return path
+
+
 def _months_between(a: _dt.date, b: _dt.date) -> float:
     return (b.year - a.year) * 12 + (b.month - a.month) + (b.day - a.day) / 31
 
@@ -355,11 +365,13 @@ def page_dates(page: str | Path, *, root: str | Path | None = None,
     """
     from analysis import data
 
-    root = Path(root) if root is not None else ROOT
+    root = _root(root)
     data_dir, bib = root / "analysis" / "data", root / "book" / "references.bib"
     rel = Path(page).relative_to(root).as_posix() if Path(page).is_absolute() else Path(page).as_posix()
     if rel not in PAGES:
         raise ValueError(f"page: {rel!r} is not one of the pages that state evidence dates ({', '.join(PAGES)})")
+    if not (root / rel).exists():
+        raise ValueError(f"page: no file {rel} under {root}")
     areas = PAGES[rel]
     named, keys = page_sources(root / rel, data_dir=data_dir)
     datasets = sorted(set(named) | set(PAGE_DATASETS.get(rel, ())))
@@ -409,7 +421,7 @@ def stale_pages(*, root: str | Path | None = None, on: _dt.date | None = None) -
     list of str
         One message per page and area without a record; empty when every stale area has one.
     """
-    root = Path(root) if root is not None else ROOT
+    root = _root(root)
     problems = []
     for page in PAGES:
         if not (root / page).exists():
@@ -472,7 +484,10 @@ def report_dates(*, root: str | Path | None = None) -> ReportDates:
     ReportDates
         The newest source used anywhere, the latest check, and each page's dates.
     """
-    pages = tuple(page_dates(p, root=root) for p in PAGES)
+    root = _root(root)
+    pages = tuple(page_dates(p, root=root) for p in PAGES if (root / p).exists())
+    if not pages:
+        raise ValueError(f"root: no page that states evidence dates under {root}")
     return ReportDates(max(p.newest for p in pages), max(p.checked for p in pages), pages)
 
 
