@@ -97,7 +97,7 @@ class PublicationDate:
 
     @property
     def label(self) -> str:
-        """The date as a reader sees it: 'March 2026', or '2026' when only the year is known."""
+        """The date as a reader sees it ('March 2026', or '2026' when only the year is known)."""
         if self.precision == "undated":
             return "undated"
         if self.precision == "year":

@@ -4,7 +4,7 @@ Each upstream file the report derives rows from is declared as a **snapshot** in
 ``analysis/data/snapshots.yml`` (as OWID's ETL does): producer, title, URL, licence, the day it was
 accessed, the sha256 of the file and the columns the curation reads. A **curation step** turns a
 dataset's snapshots into the CSV the chapters read; rows curated by hand (``curation: hand``) are
-kept as they are. :func:`refresh` fetches every snapshot with :mod:`pooch` (which checks the hash)
+kept as they are. :func:`refresh` fetches every snapshot with ``pooch`` (which checks the hash)
 into a cache outside the repository, re-derives the CSVs in a temporary copy, re-executes the
 pages that read a changed table (through an ``execute`` callable), and only then swaps the new
 files into the repository and returns the :class:`ChangeReport`: rows added, changed and removed per
