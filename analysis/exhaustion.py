@@ -820,7 +820,14 @@ class IntervalBudget(NamedTuple):
         return self.compute_below >= self.compute_below_needed and self.compute_above >= self.compute_above_needed
 
 
-@validate_params({"pooled": [InstanceOf(RunoutDistribution, "a pooled RunoutDistribution")],
+class _PooledConstraint(InstanceOf):
+    @property
+    def example(self) -> RunoutDistribution:
+        """A valid value for tests that need one: four pooled draws."""
+        return _summarise(np.array([2027.0, 2028.0, 2029.0, 2031.0]), "pooled")
+
+
+@validate_params({"pooled": [_PooledConstraint(RunoutDistribution, "a pooled RunoutDistribution")],
                   "low_year": [Interval(Integral, 2015, 2039, closed="both")],
                   "high_year": [Interval(Integral, 2015, 2039, closed="both")],
                   "level": [Interval(Real, 0, 1, closed="neither")]})
