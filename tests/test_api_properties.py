@@ -75,6 +75,22 @@ STRATEGIES: dict[str, st.SearchStrategy] = {
     "analysis.wordfreq_data.word_frequencies": st.fixed_dictionaries({"lang": st.just("en"), "top_n": st.integers(2, 200)}),
 }
 
+def _page():
+    from analysis import freshness
+
+    return st.sampled_from(sorted(freshness.PAGES))
+
+
+_REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
+STRATEGIES.update({
+    "analysis.freshness.page_dates": st.fixed_dictionaries({"page": _page()}),
+    "analysis.freshness.page_sources": st.fixed_dictionaries({"page": _page().map(lambda p: _REPO / p)}),
+    "analysis.freshness.row_publication_dates": st.fixed_dictionaries({"name": _data_name()}),
+    "analysis.refresh.glued_values": st.fixed_dictionaries({"path": st.sampled_from(
+        sorted(str(p) for p in (_REPO / "notebooks").glob("*.ipynb")))}),
+})
+
+
 def _chips():
     from analysis import data
 
