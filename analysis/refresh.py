@@ -101,6 +101,13 @@ class MovedNumber:
     old: str
     new: str
     findings: tuple[str, ...]  # landing-page findings ("finding 4") that paste it
+    shown_old: str = ""  # as the pages display it (their format specs), "" when no page pastes it
+    shown_new: str = ""
+
+    @property
+    def visible(self) -> bool:
+        """Whether a reader sees the change (at the precision the pages show), or the key is not pasted in text."""
+        return self.shown_old != self.shown_new or not self.shown_old
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,8 +130,13 @@ class ChangeReport:
             out.append("")
         out += [f"- skipped {s}: a snapshot has no declared sha256 (declare it: make refresh UPDATE={s})" for s in self.skipped]
         out.append("## Numbers on the site that moved")
-        out += [f"- {m.page} `{m.key}`: {m.old} -> {m.new}" + (f" ({', '.join(m.findings)} of the landing page)" if m.findings else "")
-                for m in self.moved] or ["- none"]
+        seen = [m for m in self.moved if m.visible]
+        out += [f"- {m.page} `{m.key}`: {m.shown_old or m.old} -> {m.shown_new or m.new}"
+                + (f" ({', '.join(m.findings)} of the landing page)" if m.findings else "") for m in seen] or ["- none"]
+        hidden = [m for m in self.moved if not m.visible]
+        if hidden:
+            out += ["", "Changed below the precision the pages show:"]
+            out += [f"- {m.page} `{m.key}`: {m.old} -> {m.new} (shown as {m.shown_new})" for m in hidden]
         out += ["", "## Draft changelog entry", "", self.changelog()]
         return "\n".join(out) + "\n"
 
@@ -136,7 +148,8 @@ class ChangeReport:
                 parts.append(f"- **{r.dataset}** refreshed from its snapshots of {self.accessed}: "
                              f"{len(r.added)} rows added, {len(r.changed)} changed, {len(r.removed)} removed.")
         for m in self.moved:
-            parts.append(f"- {m.page}: {m.key} {m.old} -> {m.new}.")
+            if m.visible:
+                parts.append(f"- {m.page}: {m.key} {m.shown_old or m.old} -> {m.shown_new or m.new}.")
         return "\n".join(parts) if parts else "- No curated row and no number changed."
 
 
@@ -488,6 +501,31 @@ def glued_values(path: str | Path) -> dict[str, str]:
     return out
 
 
+def _shown(texts: list[str], page: str, key: str, value: str) -> str:
+    """``value`` as the pages paste it: formatted with each format spec used for ``key`` (joined by ' / ')."""
+    import ast
+
+    specs = set()
+    for text in texts:
+        for m in re.finditer(r"\{glue(?::text)?\}`(?:[^`:]*?" + re.escape(Path(page).name) + r"::)?"
+                             + re.escape(key) + r"(?::([^`]*))?`", text):
+            specs.add(m[1] or "")
+    if not specs or value == "(absent)":
+        return ""
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value
+    out = []
+    for spec in sorted(specs):
+        try:
+            v = float(parsed) if spec and spec[-1] in "eEfFgGn%" else int(float(parsed)) if spec and spec[-1] in "dxXob" else parsed
+            out.append(format(v, spec))
+        except (TypeError, ValueError):
+            out.append(str(parsed))
+    return " / ".join(out)
+
+
 def _findings(summary: str, page: str, key: str) -> tuple[str, ...]:
     """Numbers of the landing page's findings that paste ``page``'s glued ``key``."""
     out = []
@@ -634,10 +672,12 @@ def refresh(*, root: str | Path | None = None, cache_dir: str | Path | None = No
                 nb = Path(page).with_suffix(".ipynb")
                 before = glued_values(root / nb) if (root / nb).exists() else {}
                 after = glued_values(stage / nb)
+                texts = [(stage / page).read_text(encoding="utf-8"), summary]
                 for key in sorted(before.keys() | after.keys()):
                     if before.get(key) != after.get(key):
-                        moved.append(MovedNumber(page, key, before.get(key, "(absent)"), after.get(key, "(absent)"),
-                                                 _findings(summary, page, key)))
+                        old, new = before.get(key, "(absent)"), after.get(key, "(absent)")
+                        moved.append(MovedNumber(page, key, old, new, _findings(summary, page, key),
+                                                 _shown(texts, page, key, old), _shown(texts, page, key, new)))
                 changed_files.append(nb)
         report = ChangeReport(today, tuple(rows), tuple(moved), tuple(pages), skipped)
         out = stage / "results" / "refresh_report.md"

@@ -288,3 +288,15 @@ def test_diff_rows_compares_numbers_by_value():
     assert refresh.diff_rows("t", old, new, ("k",)).empty
     new.loc[1, "v"] = "3.5"
     assert refresh.diff_rows("t", old, new, ("k",)).changed == (("b", "v", "3", "3.5"),)
+
+
+def test_the_report_separates_changes_a_reader_sees_from_those_below_the_shown_precision():
+    seen = refresh.MovedNumber("notebooks/02_cost.md", "ch02_a", "0.0", "0.09", (), "0e+00", "9e-02")
+    hidden = refresh.MovedNumber("notebooks/02_cost.md", "ch02_b", "0.99999999997", "0.99999999996", (), "1.0000", "1.0000")
+    unpasted = refresh.MovedNumber("notebooks/02_cost.md", "ch02_c", "61", "60", ())
+    assert seen.visible and not hidden.visible and unpasted.visible
+    report = refresh.ChangeReport("2026-12-07", (), (seen, hidden, unpasted), ("notebooks/02_cost.md",))
+    text = report.markdown()
+    moved, below = text.split("Changed below the precision the pages show:")
+    assert "ch02_a`: 0e+00 -> 9e-02" in moved and "ch02_c`: 61 -> 60" in moved and "ch02_b" not in moved
+    assert "ch02_b" in below and "ch02_b" not in report.changelog()
