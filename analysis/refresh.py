@@ -497,7 +497,7 @@ def glued_values(path: str | Path) -> dict[str, str]:
             if name:
                 data = o.get("data", {})
                 text = data.get("application/papermill.record/text/plain", "")
-                out[name] = text.strip("'\"") if text else "(figure or table)"
+                out[name] = _plain(text) if text else "(figure or table)"
     return out
 
 
@@ -524,6 +524,17 @@ def _shown(texts: list[str], page: str, key: str, value: str) -> str:
         except (TypeError, ValueError):
             out.append(str(parsed))
     return " / ".join(out)
+
+
+def _plain(text: str) -> str:
+    """A text/plain repr without its quotes (a string literal is read back, escapes and all)."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
 
 
 def _findings(summary: str, page: str, key: str) -> tuple[str, ...]:
