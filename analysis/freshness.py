@@ -76,6 +76,7 @@ AREA_LABELS = {
     "energy": "energy and carbon of training and inference",
     "claims": "claims of the source article",
 }
+_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven twelve".split()))
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
@@ -124,10 +125,10 @@ class PageDates:
     def note(self) -> str:
         """One or more sentences for the page: what was searched where the evidence is stale."""
         if not self.stale:
-            return (f"Its newest source is less than {STALE_MONTHS} months older than the day its "
-                    f"sources were last checked.")
+            return (f"Its newest source is less than {_WORDS.get(STALE_MONTHS, STALE_MONTHS)} months older "
+                    f"than the day its sources were last checked.")
         parts = [f"The newest source this page uses was published in {self.newest.label}, more than "
-                 f"{STALE_MONTHS} months before its sources were last checked."]
+                 f"{_WORDS.get(STALE_MONTHS, STALE_MONTHS)} months before its sources were last checked."]
         for row in self.searches.itertuples():
             parts.append(f"Searched on {pd.Timestamp(row.date_searched):%-d %B %Y} in {row.searched_where} "
                          f"for {row.looked_for}: {row.found}")
@@ -443,7 +444,7 @@ PAGE_TITLES = {
     "notebooks/05_regulation.md": "Chapter 5, regulation",
     "notebooks/06_privacy_utility.md": "Chapter 6, privacy and utility",
     "notebooks/07_energy_carbon.md": "Chapter 7, energy and carbon",
-    "book/claims.md": "Claims ledger",
+    "book/claims.md": "the claims ledger",
 }
 
 
@@ -463,11 +464,12 @@ class ReportDates:
         """Which pages rest on evidence older than six months, in words."""
         stale = [PAGE_TITLES[p.page] for p in self.pages if p.stale]
         if not stale:
-            return f"Every page's newest source is less than {STALE_MONTHS} months older than its last check."
-        names = stale[0] if len(stale) == 1 else "; ".join(stale[:-1]) + " and " + stale[-1]
-        return (f"On {len(stale)} of {len(self.pages)} pages the newest source is more than {STALE_MONTHS} "
-                f"months older than the last check ({names}); each of them says what was searched for "
-                f"newer evidence and what was found.")
+            return (f"Every page's newest source is less than {_WORDS.get(STALE_MONTHS, STALE_MONTHS)} months "
+                    f"older than its last check.")
+        names = stale[0] if len(stale) == 1 else "; ".join(stale[:-1]) + "; and " + stale[-1]
+        return (f"On {len(stale)} of {len(self.pages)} pages the newest source is more than "
+                f"{_WORDS.get(STALE_MONTHS, STALE_MONTHS)} months older than the last check ({names}); each "
+                f"of them says what was searched for newer evidence and what was found.")
 
 
 @validate_params({"root": [_PATH, None]})
@@ -508,7 +510,7 @@ def report_table(*, root: str | Path | None = None) -> pd.DataFrame:
     rows = []
     for p in report_dates(root=root).pages:
         rows.append({
-            "page": PAGE_TITLES[p.page],
+            "page": PAGE_TITLES[p.page][:1].upper() + PAGE_TITLES[p.page][1:],
             "newest evidence": p.newest.label,
             "newest source": p.newest.key,
             "sources last checked": p.checked.isoformat(),
