@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test quick notebooks nbval serve bench chromium clean venv lock release release-check sweeps sweeps-merge pdf
+.PHONY: help book test quick notebooks nbval serve bench chromium clean venv lock release release-check sweeps sweeps-merge pdf refresh
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -32,6 +32,7 @@ help:
 	@echo "make pdf        print the PDF edition of the built site (_build/html/synthetic-data-report.pdf)"
 	@echo "make clean      remove _build (keeps .venv)"
 	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
+	@echo "make refresh    fetch the declared upstream snapshots, re-derive their tables, report what moved (UPDATE=dataset to re-declare one)"
 
 $(BIN)/uv: tools/uv-bootstrap.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0] + ": run make PYTHON=/path/to/python3.11-or-newer")'
@@ -126,6 +127,12 @@ clean:
 
 # The release step: every place must state analysis.__version__ and its date, the tree must be
 # clean, then the tag v<version> is made (tools/release.py). Run `make test` and `make book` first.
+# The refresh: every upstream snapshot of analysis/data/snapshots.yml is fetched (pooch, hash-checked,
+# into a cache outside the repository), its table re-derived and the dependent pages re-executed in a
+# temporary copy; only a complete, consistent refresh is swapped in (tools/refresh.py).
+refresh: $(STAMP)
+	$(BIN)/python tools/refresh.py $(if $(UPDATE),--update $(UPDATE))
+
 release-check: $(STAMP)
 	$(BIN)/python tools/release.py check
 

@@ -299,9 +299,13 @@ def load(
     _provenance.note_dataset(name)  # the site links each glued number to the datasets it read
     path = data_dir / f"{name}.csv"
     header, raw_rows, lines = read_csv_strict(path)
-    return validate_rows(
+    frame = validate_rows(
         header, raw_rows, schema, file=path.name, keys=bib_keys(bib_path), lines=lines
     )
+    from analysis import freshness  # a row's sources must be published before it was checked
+
+    freshness.check_frame_dates(name, frame, schema, bib_path=bib_path)
+    return frame
 
 
 @validate_params({"path": [_PATH]})

@@ -790,3 +790,85 @@ def compare_model_tables(tables: dict, *, n: int, seed: int | None = None, boots
                               runout_distribution(projection="historical", dataset_growth=growth, n=n, seed=seed),
                               runout_distribution(projection="pooled", dataset_growth=growth, n=n, seed=seed)))
     return out
+
+
+class IntervalBudget(NamedTuple):
+    """What the compute half of the pooled projection must carry for the pooled interval to reach the paper's.
+
+    The pooled projection mixes ``n`` historical and ``n`` compute-based draws, so its distribution
+    function is ``F = (F_h + F_c) / 2``. Its lower percentile ``(1 - level) / 2`` falls before
+    ``low_year + 1`` only if ``F_c(low_year + 1) >= (1 - level) - F_h(low_year + 1)``, and its upper
+    percentile falls on or after ``high_year`` only if
+    ``1 - F_c(high_year) >= (1 - level) - (1 - F_h(high_year))``.
+    """
+
+    low_year: int  # the paper's interval, as calendar years
+    high_year: int
+    level: float
+    historical_below: float  # share of historical draws crossing before low_year + 1
+    historical_above: float  # share crossing on or after high_year (never: counted above)
+    compute_below_needed: float  # the least share of compute draws before low_year + 1
+    compute_above_needed: float  # the least share on or after high_year
+    compute_below: float  # our rebuilt compute projection's shares
+    compute_above: float
+
+    @property
+    def reachable(self) -> bool:
+        """Whether our rebuilt compute projection carries what the paper's interval needs."""
+        return self.compute_below >= self.compute_below_needed and self.compute_above >= self.compute_above_needed
+
+
+class _PooledConstraint(InstanceOf):
+    @property
+    def example(self) -> RunoutDistribution:
+        """A valid value for tests that need one: four pooled draws."""
+        return _summarise(np.array([2027.0, 2028.0, 2029.0, 2031.0]), "pooled")
+
+
+@validate_params({"pooled": [_PooledConstraint(RunoutDistribution, "a pooled RunoutDistribution")],
+                  "low_year": [Interval(Integral, 2015, 2039, closed="both")],
+                  "high_year": [Interval(Integral, 2015, 2039, closed="both")],
+                  "level": [Interval(Real, 0, 1, closed="neither")]})
+def interval_budget(pooled: RunoutDistribution, *, low_year: int, high_year: int, level: float = 0.8) -> IntervalBudget:
+    """How much of its mass the compute half must put outside the paper's interval for the pooled one to reach it.
+
+    The historical half of the pooled projection is rebuilt from published inputs only (the
+    bootstrap on the authors' data file, the 2024 starting point and the stock model); the compute
+    half takes its future compute from a file of the authors that is too large to retrieve, which we
+    replace by a lognormal trend. Splitting the pooled draws in their halves shows which of the two
+    must carry the width of the paper's interval (see :class:`IntervalBudget` for the conditions).
+
+    Parameters
+    ----------
+    pooled : RunoutDistribution
+        A pooled run-out distribution (``runout_distribution(projection="pooled")``): its first half
+        of draws historical, its second compute-based.
+    low_year, high_year : int
+        The paper's interval as calendar years (2026 and 2032).
+    level : float
+        Probability of the interval (0.8).
+
+    Returns
+    -------
+    IntervalBudget
+        Shares of each half before ``low_year + 1`` and from ``high_year`` on, and the least shares
+        the compute half needs.
+
+    References
+    ----------
+    villalobos2024will, epochai2024datastock.
+    """
+    if pooled.projection != "pooled" or pooled.years.size % 2:
+        raise ValueError("pooled: needs the draws of a pooled projection (historical half, then compute half)")
+    if high_year <= low_year:
+        raise ValueError(f"high_year: {high_year} must be after low_year {low_year}")
+    n = pooled.years.size // 2
+    hist, comp = pooled.years[:n], pooled.years[n:]
+    tail = 1 - level
+    h_below, h_above = float(np.mean(hist < low_year + 1)), float(np.mean(hist >= high_year))
+    return IntervalBudget(
+        low_year=low_year, high_year=high_year, level=level,
+        historical_below=h_below, historical_above=h_above,
+        compute_below_needed=max(0.0, tail - h_below), compute_above_needed=max(0.0, tail - h_above),
+        compute_below=float(np.mean(comp < low_year + 1)), compute_above=float(np.mean(comp >= high_year)),
+    )

@@ -141,3 +141,29 @@ def sync(root: Path | str | None = None) -> list[str]:
             path.write_text(new, encoding="utf-8")
             changed.append(name)
     return changed
+
+
+@validate_params({"root": [InstanceOf(Path), str, NoneType], "on": [InstanceOf(_dt.date), NoneType]})
+def check_evidence(root: Path | str | None = None, *, on: _dt.date | None = None) -> list[str]:
+    """Problems: each page whose evidence is stale on the release date without a searched record.
+
+    A page is stale when its newest source was published more than six months before ``on``
+    (default: the release date of :func:`current`); it then needs, for each of its areas, a record in
+    ``analysis/data/evidence_searches.csv`` made after the evidence went stale and on or before
+    ``on`` (see :mod:`analysis.freshness`).
+
+    Parameters
+    ----------
+    root : pathlib.Path or str, optional
+        Repository root (default: this one).
+    on : datetime.date, optional
+        The day to judge on (default: the release date).
+
+    Returns
+    -------
+    list of str
+        One message per page and area without a record; empty when the release may go out.
+    """
+    from analysis import freshness
+
+    return freshness.stale_pages(root=root, on=on if on is not None else current().date)

@@ -499,7 +499,7 @@ def test_compare_model_tables_shares_draws_across_rows():
 
 
 def test_chapter_evidence_date_comes_from_the_origin_blocks():
-    assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements", "villalobos2024_results") == "2026-11-26"
+    assert data.evidence_as_of("llm_training_tokens", "exhaustion_parameters", "data_restrictions", "statements", "villalobos2024_results") == "2026-12-06"
 
 
 def test_scenario_table_shortcut_equals_separate_runs():
@@ -551,3 +551,39 @@ def test_valid_scenarios_give_finite_ordered_quantiles(overtraining, share, proj
     r = ex.runout_distribution(overtraining=overtraining, restricted_share=share, projection=projection, n=2000, seed=1)
     assert np.isfinite([r.p10, r.median, r.p90, r.median_se]).all()
     assert r.p10 <= r.median <= r.p90
+
+
+def _pooled_from(hist, comp):
+    years = np.concatenate([np.asarray(hist, float), np.asarray(comp, float)])
+    return ex._summarise(years, "pooled")
+
+
+def test_interval_budget_against_hand_counts():
+    # ten historical draws: one before 2027, two in 2032 or later; ten compute draws: none outside
+    hist = [2026.5, 2027.5, 2028, 2028.5, 2029, 2029.5, 2030, 2031, 2032.0, 2035]
+    comp = [2027.2, 2027.8, 2028, 2028.4, 2029, 2029.2, 2030, 2030.5, 2031, 2031.9]
+    b = ex.interval_budget(_pooled_from(hist, comp), low_year=2026, high_year=2032, level=0.8)
+    assert (b.historical_below, b.historical_above) == (0.1, 0.2)
+    assert b.compute_below_needed == pytest.approx(0.1) and b.compute_above_needed == 0.0
+    assert (b.compute_below, b.compute_above) == (0.0, 0.0) and not b.reachable
+    # the conditions are exactly those of the mixture's percentiles: give the compute half what it
+    # needs and the pooled 10th percentile falls before 2027
+    comp2 = [2026.9] + comp[1:]
+    b2 = ex.interval_budget(_pooled_from(hist, comp2), low_year=2026, high_year=2032)
+    pooled2 = _pooled_from(hist, comp2)
+    assert b2.reachable and pooled2.p10 < 2027
+    with pytest.raises(ValueError, match="pooled"):
+        ex.interval_budget(ex._summarise(np.array(hist), "historical"), low_year=2026, high_year=2032)
+    with pytest.raises(ValueError, match="high_year"):
+        ex.interval_budget(pooled2, low_year=2030, high_year=2028)
+
+
+def test_the_papers_width_is_not_reachable_from_the_rebuilt_compute_half():
+    # Chapter 1's wording: the rebuilt half gives the paper's median year, not its width.
+    pooled = ex.runout_distribution(projection="pooled", n=200_000, seed=7)
+    b = ex.interval_budget(pooled, low_year=2026, high_year=2032)
+    hist = ex._summarise(pooled.years[:200_000], "historical")
+    assert int(np.floor(hist.median_grid)) == 2028
+    # well clear of Monte Carlo error (binomial SE of a share of 200,000 draws < 0.0012)
+    assert b.compute_below_needed - b.compute_below > 0.05 and b.compute_above_needed - b.compute_above > 0.05
+    assert (pooled.p90 - pooled.p10) < 0.7 * (2032 - 2026)

@@ -221,9 +221,9 @@ def test_page_shows_version_and_evidence_date_not_build_date(pages, doc):
     assert "Last updated" not in p["text"]
     source = ROOT / f"{doc}.md"
     if source.exists() and re.search(r"ch\d\d_evidence_as_of|evidence_as_of\(", source.read_text(encoding="utf-8")):
-        assert re.search(r"evidence as of \d{4}-\d{2}-\d{2}", p["meta"]), f"{doc}: {p['meta']}"
+        assert re.search(r"sources checked \d{4}-\d{2}-\d{2}", p["meta"]), f"{doc}: {p['meta']}"
     if doc == "book/summary":
-        assert re.search(r"evidence as of \d{4}-\d{2}-\d{2}", p["meta"]), p["meta"]
+        assert re.search(r"sources checked \d{4}-\d{2}-\d{2}", p["meta"]), p["meta"]
 
 
 @pytest.mark.parametrize("doc", [d for d in DOCS if d.startswith("notebooks/") or (ROOT / f"{d}.ipynb").exists()])

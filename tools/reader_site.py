@@ -9,8 +9,9 @@
 - **Figures.** Under each ``{glue:figure}``: SVG and PNG downloads (written by
   ``analysis.plotting.glue_figure`` beside the figure's data CSV), a provenance link and a
   "cite this figure" line.
-- **Dates and downloads.** Each page shows the report's version and its "evidence as of" date
-  (the page's glued ``*evidence_as_of`` value; the landing page shows the latest of all
+- **Dates and downloads.** Each page shows the report's version and the date its sources were
+  last checked (the page's glued ``*evidence_as_of`` value, from :mod:`analysis.freshness`; the
+  page's own text states its newest evidence; the landing page shows the latest of all
   chapters), and notebook pages offer their executed ``.ipynb``. The build date ("Last updated")
   is removed. The version and release date come from ``CITATION.cff``.
 - **Data downloads.** ``analysis/data/*.csv`` and ``*.schema.yml`` are copied to ``data/``.
@@ -438,7 +439,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
         evidence = max(dates.values())
     bits = [f'Version {html.escape(cfg.reader_version)} ({html.escape(cfg.reader_release_date)})']
     if evidence:
-        bits.append(f"evidence as of {html.escape(evidence)}")
+        bits.append(f"sources checked {html.escape(evidence)}")
     nb = Path(_exec_folder(app)) / f"{pagename}.ipynb"  # written by myst-nb for notebooks only
     if nb.exists() and pagename != PROVENANCE_DOC:
         bits.append(f'<a href="{Path(pagename).name}.ipynb" download>executed notebook (.ipynb)</a>')

@@ -1,7 +1,7 @@
 """Check that every place states the same version and date, then tag the release.
 
 Usage:
-    python tools/release.py check   # list disagreements (exit 1 if any)
+    python tools/release.py check   # list disagreements and pages with stale evidence and no searched record (exit 1 if any)
     python tools/release.py sync    # rewrite CITATION.cff, pyproject.toml, footer, cite boxes, README
     python tools/release.py tag     # check, require a clean work tree, then `git tag -a v<version>`
 
@@ -34,6 +34,8 @@ def main(argv: list[str]) -> int:
     if argv[0] == "sync":
         print("rewrote:", ", ".join(release.sync()) or "nothing")
     problems = release.check()
+    # a release whose pages rest on stale evidence must say what was searched (analysis.freshness)
+    problems += [f"stale evidence: {p}" for p in release.check_evidence()]
     for p in problems:
         print("MISMATCH", p, file=sys.stderr)
     if problems:
