@@ -41,6 +41,7 @@ import contextlib
 import dataclasses
 import math
 import numbers
+import threading
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -99,20 +100,31 @@ def _categorical_columns(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
 
 
+#: Held while a generator draws from numpy's or torch's global RNG. A Dask worker runs several
+#: tasks at once in threads of one process, and they share that global state: unguarded, one
+#: task's draws interleaved with another's and a replicate came out differently on a cluster
+#: than locally (found by tests/test_sweep_infra.py). Re-entrant: a fit may sample.
+_GLOBAL_RNG_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def _global_seed(seed):
-    """Seed numpy's (and, if loaded, torch's) global RNG inside the block; restore numpy's after."""
+    """Seed numpy's (and, if loaded, torch's) global RNG inside the block; restore numpy's after.
+
+    One thread at a time per process holds the global RNG (:data:`_GLOBAL_RNG_LOCK`).
+    """
     import sys
 
-    state = np.random.get_state()
-    np.random.seed(None if seed is None else int(seed) % 2**32)
-    torch = sys.modules.get("torch")
-    if torch is not None and seed is not None:
-        torch.manual_seed(int(seed) % 2**63)
-    try:
-        yield
-    finally:
-        np.random.set_state(state)
+    with _GLOBAL_RNG_LOCK:
+        state = np.random.get_state()
+        np.random.seed(None if seed is None else int(seed) % 2**32)
+        torch = sys.modules.get("torch")
+        if torch is not None and seed is not None:
+            torch.manual_seed(int(seed) % 2**63)
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
 
 
 def _restore_dtypes(out: pd.DataFrame, dtypes: dict, low: dict, high: dict) -> pd.DataFrame:
