@@ -71,13 +71,13 @@ class Provenance:
     python: str
     #: FINGERPRINT_METHOD, or LEGACY_METHOD for files written before it (their JSON has no such key)
     code_method: str = LEGACY_METHOD
-    #: entry points ("module:function") whose reachable code the fingerprint covers
+    #: The entry points, each written module, colon, function, whose reachable code the fingerprint covers.
     code_roots: tuple[str, ...] = ()
-    #: this file is one chunk: {"start": first replicate, "stop": one past the last, "keys": [count, start]}
+    #: Set when this file is one chunk, as a dict of "start" (first replicate), "stop" (one past the last) and "keys".
     chunk: dict[str, Any] | None = None
-    #: a merged file: the provenance of every chunk it was merged from, in replicate order
+    #: For a merged file, the provenance of every chunk it was merged from, in replicate order.
     chunks: tuple[dict[str, Any], ...] = ()
-    #: re-fingerprinted files: when, from which hash, and the reduced-rerun check that passed first
+    #: For re-fingerprinted files, when, from which hash, and the reduced-rerun check that passed first.
     refingerprinted: dict[str, Any] | None = None
 
 
