@@ -17,8 +17,6 @@ hand with ``tools/glue_dump.py`` (README, "What reproduces exactly").
 from __future__ import annotations
 
 import decimal
-import importlib
-import importlib.util
 import math
 import os
 import sys
@@ -117,46 +115,29 @@ def test_gower_distances_equal_the_direct_sum():
 # --------------------------------------------------------------------------------------------
 
 
-def _reduced(name: str):
-    """A reduced run of the registered sweep ``name`` (seconds), with the generators that use BLAS or JAX."""
-    if name == "bias_fairness":
-        from analysis import bias_fairness_sweep as m
-
-        return lambda: m.run(generations=2, replicates=2, tables=("hearts",), n_jobs=1)
-    if name == "bias_generators":
-        from analysis import bias_sweep as m
-
-        specs = tuple(s for s in m.GENERATOR_SPECS if s.key in ("copula", "mst_eps1"))
-        return lambda: m.run(generations=1, replicates=1, generators=specs, tables=m.TABLES[1:], n_jobs=1)
-    if name == "privacy_utility":
-        from analysis import privacy_sweep as m
-
-        specs = tuple(s for s in m.GENERATOR_SPECS if s.key in ("copula", "mst_eps1"))
-        return lambda: m.run(replicates=1, generators=specs, tables=("hearts",), n_jobs=1)
-    if name == "privacy_deep":
-        if importlib.util.find_spec("torch") is None:
-            pytest.skip("privacy_deep needs torch (the optional 'deep' extra), which this environment lacks")
-        from analysis import privacy_deep_sweep as m
-
-        return lambda: m.run(replicates=1, tables=("hearts",), n_jobs=1, epochs=2)
-    raise AssertionError(f"sweep {name!r} has no reduced run here: add one, so its thread independence is tested")
-
-
 def _registered() -> list[str]:
     import run_sweeps
 
-    return list(run_sweeps.SWEEPS)
+    return sorted(run_sweeps.SWEEPS)
 
 
 @pytest.mark.parametrize("name", _registered())
-def test_a_reduced_sweep_gives_the_same_numbers_with_one_and_two_blas_threads(name):
+def test_a_reduced_sweep_gives_the_same_numbers_with_one_and_two_blas_threads(name, tmp_path):
+    """Each registered sweep's reduced run (``run_sweeps.REDUCED``, as the cluster tests use it), in this process."""
+    import run_sweeps
     from threadpoolctl import threadpool_limits
 
-    run = _reduced(name)
-    with threadpool_limits(limits=1):
-        one = run()
-    with threadpool_limits(limits=2):
-        two = run()
+    reason = run_sweeps.unavailable(name)
+    if reason:
+        pytest.skip(reason)
+    frames = []
+    for threads in (1, 2):
+        out = tmp_path / f"threads{threads}"
+        with threadpool_limits(limits=threads):
+            assert run_sweeps.main([name, *run_sweeps.REDUCED[name][0], "--results-dir", str(out), "--n-jobs", "1",
+                                    "--progress-every", "0"]) == 0
+        frames.append(pd.read_csv(out / f"{name}.csv"))
+    one, two = frames
     assert list(one.columns) == list(two.columns) and len(one) == len(two)
     for col in one.columns:
         if pd.api.types.is_float_dtype(one[col]):
