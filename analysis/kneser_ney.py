@@ -116,9 +116,12 @@ def kn_discounts(counts: np.ndarray) -> np.ndarray:
     """Chen & Goodman's discounts ``[0, D1, D2, D3+]`` from one order's counts.
 
     With :math:`n_j` the number of n-grams counted exactly ``j`` times and :math:`Y = n_1/(n_1+2n_2)`:
-    :math:`D_j = j - (j+1) Y n_{j+1}/n_j`. Where a count-of-counts is zero (tiny texts) the
-    discount falls back to ``Y`` (or 0.5 if that too is undefined); each :math:`D_j` is clipped to
-    :math:`[0, j]` so no probability is negative.
+    :math:`D_j = j - (j+1) Y n_{j+1}/n_j`. Where that estimate is undefined or outside
+    :math:`(0, j]` (a count-of-counts that is zero, or that does not decrease, as in text sampled
+    from a model many generations on), :math:`D_j` falls back to ``Y``, Ney's absolute-discount
+    estimate (or 0.5 if ``Y`` too is undefined). So every discount is positive and at most its
+    count: each seen context passes some mass to the lower order and no probability is zero or
+    negative.
 
     References
     ----------
@@ -131,9 +134,9 @@ def kn_discounts(counts: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         y = n[0] / (n[0] + 2 * n[1])
         d = np.array([j - (j + 1) * y * n[j] / n[j - 1] for j in (1, 2, 3)])
-    fallback = y if np.isfinite(y) else 0.5
-    d = np.where(np.isfinite(d), d, fallback)
-    return np.concatenate([[0.0], np.clip(d, 0.0, [1.0, 2.0, 3.0])])
+    fallback = y if np.isfinite(y) and y > 0 else 0.5
+    d = np.where(np.isfinite(d) & (d > 0) & (d <= [1.0, 2.0, 3.0]), d, fallback)
+    return np.concatenate([[0.0], d])
 
 
 def _level(keys: np.ndarray, counts: np.ndarray, vocab_size: int) -> KneserNeyLevel:

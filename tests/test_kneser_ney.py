@@ -58,6 +58,7 @@ class ReferenceKN:
             assert min(n1, n2, n3, n4) > 0, "the test text must not need the fallback discounts"
             y = n1 / (n1 + 2 * n2)
             self.disc[k] = (0.0, 1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3)
+            assert all(0 < d <= j for j, d in enumerate(self.disc[k]) if j), "nor the out-of-range fallback"
             tot, nj = defaultdict(int), defaultdict(lambda: [0, 0, 0])
             for gram, x in c.items():
                 tot[gram[:-1]] += x
@@ -140,6 +141,16 @@ def test_sample_sentences_meets_the_token_budget_and_is_seeded():
     # sampled sentences are about as long as the training sentences (the end token is learnt)
     mean_train = np.mean([len(s) for s in TRAIN])
     assert 0.7 * mean_train < np.mean([len(s) for s in a]) < 1.3 * mean_train
+
+
+def test_discounts_fall_back_to_the_absolute_discount_when_out_of_range():
+    # count-of-counts n1..n4 = 4, 2, 1, 5: D3+ = 3 - 4 Y n4/n3 is negative, so it becomes Y = n1/(n1 + 2 n2)
+    counts = np.array([1] * 4 + [2] * 2 + [3] + [4] * 5)
+    d = kn.kn_discounts(counts)
+    y = 4 / (4 + 2 * 2)
+    np.testing.assert_allclose(d, [0, 1 - 2 * y * 2 / 4, 2 - 3 * y * 1 / 2, y], atol=1e-15)
+    # only counts of 3 and more: n1 = n2 = 0 leaves Y undefined, every discount is 0.5
+    np.testing.assert_allclose(kn.kn_discounts(np.array([3, 5, 7])), [0, 0.5, 0.5, 0.5])
 
 
 def test_unigram_order_and_bad_inputs():
