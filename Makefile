@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test notebooks nbval serve bench chromium clean venv lock release release-check sweeps pdf
+.PHONY: help book test notebooks nbval serve bench chromium corpus clean venv lock release release-check sweeps pdf
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -86,7 +86,25 @@ chromium:
 	  exit 1; \
 	fi
 
-test: $(STAMP) chromium node_modules/.package-lock.json
+# The real English corpus of the language-model collapse experiment: GCIDE, from Debian's package
+# dict-gcide (GPL-2+), unpacked into .cache/dict-gcide (no root needed); a machine with the package
+# installed system-wide (/usr/share/dictd) uses that. Elsewhere the tests that need it are skipped.
+GCIDE_DEB := dict-gcide=0.48.5+nmu2
+corpus:
+	@if [ -f .cache/dict-gcide/usr/share/dictd/gcide.dict.dz ] || [ -f /usr/share/dictd/gcide.dict.dz ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then \
+	  echo "unpacking Debian's $(GCIDE_DEB) into .cache/dict-gcide"; \
+	  tmp=$$(mktemp -d); \
+	  if ! (cd $$tmp && apt-get download -qq $(GCIDE_DEB) >/dev/null 2>&1); then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq; \
+	    (cd $$tmp && apt-get download -qq $(GCIDE_DEB) >/dev/null); \
+	  fi; \
+	  mkdir -p .cache/dict-gcide && dpkg-deb -x $$tmp/dict-gcide_*.deb .cache/dict-gcide && rm -rf $$tmp; \
+	else \
+	  echo "no apt-get here: the language-model collapse tests will be skipped (install Debian's dict-gcide, or set GCIDE_DIR)"; \
+	fi
+
+test: $(STAMP) chromium corpus node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # axe-core for the accessibility audit, pinned in package-lock.json, from the npm registry (no browser download)
@@ -98,11 +116,11 @@ pdf: $(STAMP) chromium
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python tools/make_pdf.py
 
-bench: $(STAMP)
+bench: $(STAMP) corpus
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)
 
 # heavy sweeps (privacy_utility, bias_*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one
-sweeps: $(STAMP)
+sweeps: $(STAMP) corpus
 	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(SWEEP_ARGS)
 
 clean:

@@ -8,7 +8,7 @@ import pandas as pd
 from analysis.collapse_lm import METRICS, REGIMES
 from analysis.validation import InstanceOf, Integral, Interval, Options, Real, validate_params
 
-__all__ = ["summarise", "paired_change"]
+__all__ = ["CORPUS_WORDS", "summarise", "paired_change", "change_table"]
 
 
 @validate_params({"frame": [InstanceOf(pd.DataFrame)], "level": [Interval(Real, 0, 1, closed="neither")]})
@@ -52,3 +52,35 @@ def paired_change(frame: pd.DataFrame, *, metric: str, regime: str, generation: 
         raise ValueError("frame: fewer than two paired replicates for this comparison")
     half = stats.t.ppf(0.5 + level / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+
+
+@validate_params({"frame": [InstanceOf(pd.DataFrame)], "model": [InstanceOf(str)],
+                  "level": [Interval(Real, 0, 1, closed="neither")]})
+def change_table(frame: pd.DataFrame, *, model: str = "ngram", level: float = 0.95) -> pd.DataFrame:
+    """For each regime and metric: the paired change from generation 0 to the last generation, with its interval.
+
+    One row per (regime, metric) with columns ``start``, ``end`` (means over replicates),
+    ``change``, ``lo``, ``hi`` (the paired mean difference and its Student-t interval) and
+    ``vs_replace``, ``vs_lo``, ``vs_hi`` (the regime's last generation minus replace's, paired).
+    """
+    f = frame[frame["model"] == model]
+    if f.empty:
+        raise ValueError(f"model: no rows for {model!r}")
+    last = int(f["generation"].max())
+    rows = []
+    for regime in [r for r in REGIMES if r in set(f["regime"])]:
+        for metric in METRICS:
+            d, lo, hi = paired_change(frame, metric=metric, regime=regime, generation=last, model=model, level=level)
+            vs = (paired_change(frame, metric=metric, regime=regime, generation=last, baseline_regime="replace",
+                                model=model, level=level) if regime != "replace" else (0.0, 0.0, 0.0))
+            g = f[f["regime"] == regime]
+            rows.append({"regime": regime, "metric": metric, "generation": last,
+                         "start": g.loc[g["generation"] == 0, metric].mean(),
+                         "end": g.loc[g["generation"] == last, metric].mean(), "change": d, "lo": lo, "hi": hi,
+                         "vs_replace": vs[0], "vs_lo": vs[1], "vs_hi": vs[2]})
+    return pd.DataFrame(rows)
+
+
+#: words (not punctuation) in the cleaned GCIDE text, training and held-out parts together
+#: (checked against the corpus by tests/test_collapse_lm.py where it is installed)
+CORPUS_WORDS = 3_592_604
