@@ -106,3 +106,44 @@ def test_paired_change_matches_a_hand_computation():
     d, _, _ = collapse_lm_report.paired_change(frame, metric="ppl_mean", regime="accumulate", generation=1,
                                                baseline_regime="replace")
     assert d == pytest.approx(-2.5)
+
+
+def test_every_statement_chapter_3_makes_about_the_stored_results_holds():
+    """Each verbal claim of chapter 3's language-model section, from results/collapse_lm.csv (no corpus needed)."""
+    stored, prov = _stored()
+    last, half = int(prov.settings["generations"]), int(prov.settings["generations"]) // 2
+    chg = collapse_lm_report.change_table(stored).set_index(["regime", "metric"])
+
+    def pair(metric, regime, generation=last, **kw):
+        return collapse_lm_report.paired_change(stored, metric=metric, regime=regime, generation=generation, **kw)
+
+    # replace: mean perplexity and its 99th percentile both rise (CIs exclude zero)
+    assert chg.loc[("replace", "ppl_mean"), "lo"] > 0 and chg.loc[("replace", "ppl_p99"), "lo"] > 0
+    # accumulate: rises, but less than replace; still rising in the second half, more slowly than in the first
+    assert chg.loc[("accumulate", "ppl_mean"), "lo"] > 0 and chg.loc[("accumulate", "ppl_mean"), "vs_hi"] < 0
+    late, early = pair("ppl_mean", "accumulate", baseline_generation=half), pair("ppl_mean", "accumulate", generation=half)
+    assert late[1] > 0 and late[2] < early[1]
+    # accumulate's samples stay nearly as varied: distinct trigrams move by less than a percentage point
+    assert abs(chg.loc[("accumulate", "distinct_3"), ["lo", "hi"]]).max() < 0.01
+    # top-up: worse than generation 0, better than replace, worse than accumulate
+    assert chg.loc[("top_up", "ppl_mean"), "lo"] > 0 and chg.loc[("top_up", "ppl_mean"), "vs_hi"] < 0
+    assert pair("ppl_mean", "top_up", baseline_regime="accumulate")[1] > 0
+    # verify: mean perplexity indistinguishable from replace's; worse tail; least variety and vocabulary
+    assert chg.loc[("verify", "ppl_mean"), "vs_lo"] < 0 < chg.loc[("verify", "ppl_mean"), "vs_hi"]
+    assert chg.loc[("verify", "ppl_p99"), "vs_lo"] > 0
+    assert chg.loc[("verify", "distinct_3"), "vs_hi"] < 0 and chg.loc[("verify", "coverage"), "vs_hi"] < 0
+    ends = chg.xs("distinct_3", level="metric")["end"]
+    assert ends.idxmin() == "verify"
+    # the verifier accepts more candidates as the samples become repetitive
+    accept = stored[stored["regime"] == "verify"].groupby("generation")["accept_rate"].mean().dropna()
+    assert accept.iloc[-1] > accept.iloc[1]
+    # the rarest tenth of words gains probability under every regime, least under accumulate;
+    # replace's samples lose distinct trigrams
+    rare = chg.xs("rare_mass", level="metric")
+    assert (rare["lo"] > 0).all() and rare["change"].idxmin() == "accumulate"
+    assert chg.loc[("replace", "distinct_3"), "hi"] < 0
+    # the figure's order at the last generation: accumulate < top-up < replace, verify
+    end = chg.xs("ppl_mean", level="metric")["end"]
+    assert end["accumulate"] < end["top_up"] < min(end["replace"], end["verify"])
+    p99 = chg.xs("ppl_p99", level="metric")["end"]
+    assert p99["verify"] > p99["replace"] > max(p99["top_up"], p99["accumulate"])
