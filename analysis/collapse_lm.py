@@ -68,6 +68,17 @@ def load_lm_data(vocab_size: int = 20_000, directory: str | Path | None = None) 
 
     The cache (``.cache/collapse_lm``) is keyed by the corpus file's SHA-256 and the vocabulary
     size; a parse of the full text takes about ten seconds, a cache read well under one.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Vocabulary size, special tokens included.
+    directory : str, Path or None
+        Directory of the dictd files (default: :func:`analysis.lm_corpus.corpus_path`).
+
+    Returns
+    -------
+    LMData
     """
     place = str(lm_corpus.corpus_path(directory))
     return _load_lm_data(int(vocab_size), place)
@@ -100,6 +111,18 @@ def rare_words(train_counts: np.ndarray, fraction: float = 0.1) -> np.ndarray:
 
     Words are ranked by their count in the real training text (ties by id, i.e. alphabetically as
     :func:`analysis.lm_corpus.encode_corpus` orders them); the last ``fraction`` of the ranks are rare.
+
+    Parameters
+    ----------
+    train_counts : int array
+        Count of each vocabulary id in the real training text (specials first).
+    fraction : float
+        Share of the real vocabulary called rare.
+
+    Returns
+    -------
+    ndarray
+        Boolean mask over the vocabulary.
     """
     n_special = len(lm_corpus.SPECIALS)
     if train_counts.ndim != 1 or len(train_counts) <= n_special:
@@ -114,7 +137,20 @@ def rare_words(train_counts: np.ndarray, fraction: float = 0.1) -> np.ndarray:
 @validate_params({"sentences": [InstanceOf((list, tuple), "a list of integer arrays")],
                   "n": [Interval(Integral, 1, 6, closed="both")]})
 def distinct_ngrams(sentences: list[np.ndarray], n: int) -> float:
-    """Distinct-n: the number of distinct n-grams within sentences divided by the number of n-grams."""
+    """Distinct-n: the number of distinct n-grams within sentences divided by the number of n-grams.
+
+    Parameters
+    ----------
+    sentences : list of int arrays
+        Token ids.
+    n : int
+        The n-gram length.
+
+    Returns
+    -------
+    float
+        In (0, 1]; NaN if no sentence has n tokens.
+    """
     grams = [np.lib.stride_tricks.sliding_window_view(np.asarray(s, np.int64), n) for s in sentences if len(s) >= n]
     if not grams:
         return float("nan")
@@ -128,7 +164,20 @@ def distinct_ngrams(sentences: list[np.ndarray], n: int) -> float:
 @validate_params({"sentences": [InstanceOf((list, tuple), "a list of integer arrays")],
                   "vocab_size": [Interval(Integral, 4, 10**7, closed="both")]})
 def vocabulary_coverage(sentences: list[np.ndarray], vocab_size: int) -> float:
-    """Share of the real vocabulary's words (ids from 3 on: specials excluded) that occur in ``sentences``."""
+    """Share of the real vocabulary's words (ids from 3 on: specials excluded) that occur in ``sentences``.
+
+    Parameters
+    ----------
+    sentences : list of int arrays
+        Token ids.
+    vocab_size : int
+        Size of the vocabulary.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
     n_special = len(lm_corpus.SPECIALS)
     seen = np.zeros(vocab_size, dtype=bool)
     if sentences:
@@ -176,6 +225,29 @@ def ngram_path(regime: str, replicate: int, *, generations: int = 10, budget_tok
     Generation 0's training draw, and so its model and metrics, depend on ``seed`` and
     ``replicate`` only, so the four regimes of a replicate share it. The random streams of
     generation ``g`` are fixed by (seed, replicate, regime, g).
+
+    Parameters
+    ----------
+    regime : str
+        One of ``REGIMES``.
+    replicate : int
+        Index of the replicate (fixes its random streams).
+    generations : int
+        Generations after generation 0.
+    budget_tokens : int
+        Tokens sampled (and trained on, except by accumulate) per generation.
+    order : int
+        The n of the n-gram model.
+    seed : int
+        Root seed.
+    vocab_size : int
+        Vocabulary size.
+    real_fraction : float
+        Real share of top-up's budget.
+    verify_band : (float, float)
+        Quantiles of real sentences' log-likelihood between which the verifier accepts.
+    n_samples : int
+        Sampled sentences kept per generation.
 
     Returns
     -------
@@ -256,6 +328,28 @@ def run(*, generations: int = 10, replicates: int = 5, seed: int = SEED, regimes
 
     Replicate 0 also keeps three sampled sentences per generation (columns ``sample_1..3``).
     ``n_jobs=None`` defers to the caller's joblib context (e.g. a Dask backend).
+
+    Parameters
+    ----------
+    generations, replicates : int
+        Generations after generation 0, and replicates per regime.
+    seed : int
+        Root seed.
+    regimes : sequence of str
+        Regimes to run (a subset of ``REGIMES``).
+    budget_tokens : int
+        Tokens per generation.
+    order : int
+        The n of the n-gram model.
+    first_replicate : int
+        Index of the first replicate (a reduced rerun of replicates k..k+replicates-1).
+    n_jobs : int or None
+        joblib workers.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`ngram_path`, with a ``model`` column.
 
     References
     ----------

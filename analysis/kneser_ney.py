@@ -81,6 +81,20 @@ def padded_ngrams(sentences: list[np.ndarray], *, order: int, vocab_size: int) -
 
     Each sentence contributes its tokens and the end token, each predicted from the ``order - 1``
     tokens before it (start tokens before the sentence's beginning).
+
+    Parameters
+    ----------
+    sentences : list of int arrays
+        Token ids in ``[1, vocab_size)``, one array per sentence.
+    order : int
+        The n of the n-gram.
+    vocab_size : int
+        Size of the vocabulary.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The contexts, shape (m, order - 1), and the m predicted words.
     """
     _check_sentences(sentences, vocab_size)
     n = order - 1
@@ -123,13 +137,24 @@ def kn_discounts(counts: np.ndarray) -> np.ndarray:
     count: each seen context passes some mass to the lower order and no probability is zero or
     negative.
 
+    Parameters
+    ----------
+    counts : array of positive ints
+        The counts of one order's n-grams (raw or continuation counts).
+
+    Returns
+    -------
+    ndarray
+        ``[0, D1, D2, D3+]``, indexed by ``min(count, 3)``.
+
     References
     ----------
     chen1999empirical
     """
     c = np.asarray(counts)
-    if c.ndim != 1 or (c.size and (not np.issubdtype(c.dtype, np.integer) or c.min() < 1)):
+    if c.ndim != 1 or (c.size and (c.min() < 1 or np.any(np.mod(c, 1) != 0))):
         raise ValueError("counts: expected a 1-D array of positive integer counts")
+    c = c.astype(np.int64)
     n = np.array([np.count_nonzero(c == j) for j in range(1, 5)], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         y = n[0] / (n[0] + 2 * n[1])
@@ -215,7 +240,22 @@ def _check_ctx(model, contexts, words=None):
 @validate_params({"model": [InstanceOf(KneserNeyModel)], "contexts": [ArrayLike(ndim=2, integer=True, lo=0)],
                   "words": [ArrayLike(integer=True, lo=1)]})
 def token_log_probs(model: KneserNeyModel, contexts: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Natural log of :math:`p(w \\mid h)` for each row of ``contexts`` (shape (m, order - 1)) and word."""
+    """Natural log of :math:`p(w \\mid h)` for each row of ``contexts`` and word.
+
+    Parameters
+    ----------
+    model : KneserNeyModel
+        A fitted model.
+    contexts : int array, shape (m, order - 1)
+        The ``order - 1`` preceding token ids of each position (0 for the start padding).
+    words : int array, shape (m,)
+        The predicted token ids, in ``[1, vocab_size)``.
+
+    Returns
+    -------
+    ndarray
+        m natural-log probabilities.
+    """
     ctx, w = _check_ctx(model, contexts, words)
     v = model.vocab_size
     p = np.full(len(w), 1.0 / (v - 1))  # uniform over every id but the start token
@@ -235,6 +275,18 @@ def sentence_perplexities(model: KneserNeyModel, sentences: list[np.ndarray]) ->
     """Per-sentence perplexity :math:`\\exp(-\\frac{1}{n}\\sum \\log p)` (end token included) and the pooled one.
 
     The pooled perplexity is :math:`\\exp(-\\sum_{\\text{all tokens}} \\log p / N)`, the usual corpus perplexity.
+
+    Parameters
+    ----------
+    model : KneserNeyModel
+        A fitted model.
+    sentences : list of int arrays
+        The sentences to score.
+
+    Returns
+    -------
+    (ndarray, float)
+        Per-sentence perplexities and the pooled perplexity.
     """
     ctx, words = padded_ngrams(sentences, order=model.order, vocab_size=model.vocab_size)
     lp = token_log_probs(model, ctx, words)
@@ -250,6 +302,20 @@ def set_mass(model: KneserNeyModel, contexts: np.ndarray, members: np.ndarray) -
 
     ``members`` is a boolean array over the vocabulary (the start token is never predicted and
     does not count). The same recursion as :func:`token_log_probs`, summed over the set.
+
+    Parameters
+    ----------
+    model : KneserNeyModel
+        A fitted model.
+    contexts : int array, shape (m, order - 1)
+        The contexts.
+    members : bool array, shape (vocab_size,)
+        The set of words.
+
+    Returns
+    -------
+    ndarray
+        m probabilities in [0, 1].
     """
     ctx, _ = _check_ctx(model, contexts)
     m = np.asarray(members)
@@ -278,6 +344,24 @@ def sample_sentences(model: KneserNeyModel, *, n_tokens: int, seed: int | np.ran
     Each sentence starts from the start context and stops at the end token (not stored) or after
     ``max_length`` tokens. Sentences are drawn ``batch`` at a time; the returned ones are the first
     whose running token count reaches ``n_tokens``.
+
+    Parameters
+    ----------
+    model : KneserNeyModel
+        A fitted model.
+    n_tokens : int
+        Tokens to draw (each sentence's end token counted).
+    seed : int, Generator or None
+        Random seed or generator.
+    max_length : int
+        Longest sentence, in tokens.
+    batch : int
+        Sentences drawn in parallel.
+
+    Returns
+    -------
+    list of int32 arrays
+        The sentences, without their end tokens.
     """
     rng = np.random.default_rng(seed)
     v, n = model.vocab_size, model.order - 1

@@ -86,6 +86,16 @@ def corpus_path(directory: str | Path | None = None) -> Path:
     Looks in ``directory`` if given, else ``$GCIDE_DIR``, ``.cache/dict-gcide/usr/share/dictd`` (what
     ``make corpus`` unpacks) and ``/usr/share/dictd``; raises :class:`CorpusMissingError` naming
     ``make corpus`` if none has the files.
+
+    Parameters
+    ----------
+    directory : str, Path or None
+        Where to look first.
+
+    Returns
+    -------
+    Path
+        The directory.
     """
     places = [Path(directory)] if directory is not None else (
         ([Path(os.environ["GCIDE_DIR"])] if os.environ.get("GCIDE_DIR") else []) + list(_CANDIDATES))
@@ -102,6 +112,16 @@ def read_entries(directory: str | Path | None = None) -> tuple[list[str], str]:
 
     One entry per distinct (offset, length) of the dictd index; the database's own header entries
     (``00-database-*``) are left out. Raises ``ValueError`` if the file is not the pinned version.
+
+    Parameters
+    ----------
+    directory : str, Path or None
+        Directory of the dictd files (default: :func:`corpus_path`).
+
+    Returns
+    -------
+    (list of str, str)
+        The entries and the file's SHA-256.
     """
     place = corpus_path(directory)
     raw = (place / "gcide.dict.dz").read_bytes()
@@ -130,7 +150,18 @@ _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]")
 
 @validate_params({"entry": [InstanceOf(str)]})
 def clean_entry(entry: str) -> str:
-    """An entry's prose without its headword line's markup, etymologies, source tags and attributions."""
+    """An entry's prose without its headword line's markup, etymologies, source tags and attributions.
+
+    Parameters
+    ----------
+    entry : str
+        One raw dictionary entry.
+
+    Returns
+    -------
+    str
+        The cleaned text.
+    """
     text = entry.split("\n", 1)[1] if "\n" in entry else ""
     # the headword line carries the pronunciation and grammar labels; its definition starts on the next line
     for _ in range(3):  # brackets nest (etymologies hold cross-references in brackets)
@@ -148,6 +179,20 @@ def tokenize_sentences(text: str, *, min_words: int = 3, max_tokens: int = 60) -
 
     A sentence keeps its final punctuation; sentences with fewer than ``min_words`` word tokens
     (abbreviation fragments such as "v. t.") or more than ``max_tokens`` tokens are dropped.
+
+    Parameters
+    ----------
+    text : str
+        Cleaned text.
+    min_words : int
+        Fewest word tokens a kept sentence has.
+    max_tokens : int
+        Most tokens a kept sentence has.
+
+    Returns
+    -------
+    list of list of str
+        The sentences.
     """
     out, cur = [], []
     for tok in _TOKEN.findall(text.lower()):
@@ -167,6 +212,21 @@ def load_corpus(directory: str | Path | None = None, *, heldout_fraction: float 
 
     The split is a permutation of the entries with a fixed seed (``SPLIT_SEED``): the held-out
     text is ``heldout_fraction`` of the entries, never a sentence of a training entry.
+
+    Parameters
+    ----------
+    directory : str, Path or None
+        Directory of the dictd files (default: :func:`corpus_path`).
+    heldout_fraction : float
+        Share of the entries held out.
+
+    Returns
+    -------
+    Corpus
+
+    References
+    ----------
+    gcide2022
     """
     return _load_corpus(str(corpus_path(directory)), float(heldout_fraction))
 
@@ -196,6 +256,17 @@ def encode_corpus(corpus: Corpus, *, vocab_size: int = 20_000) -> EncodedCorpus:
     Ties in frequency are broken alphabetically, so the vocabulary is the same on every machine;
     every other token becomes ``<unk>``. The vocabulary is fixed once from the real training text
     and every generation's model predicts over it.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The loaded corpus.
+    vocab_size : int
+        Vocabulary size, the three special tokens included.
+
+    Returns
+    -------
+    EncodedCorpus
     """
     from collections import Counter
 

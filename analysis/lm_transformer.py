@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis import collapse_lm
 from analysis.collapse_lm import REGIMES, distinct_ngrams, load_lm_data, vocabulary_coverage
-from analysis.validation import InstanceOf, Integral, Interval, Real, Seed, Options, validate_params
+from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, Options, Real, Seed, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "Tokenizer", "make_tokenizer", "encode", "decode",
            "TransformerConfig", "transformer_path", "run"]
@@ -77,6 +77,7 @@ def make_tokenizer(vocab: tuple[str, ...], whole_words: int = 4000) -> Tokenizer
     return Tokenizer(whole_words, letter_ids, end, end + 1, spell, {w: i for i, w in enumerate(vocab)})
 
 
+@validate_params({"tok": [InstanceOf(Tokenizer)], "sentence": [ArrayLike(integer=True, lo=0)]})
 def encode(tok: Tokenizer, sentence: np.ndarray) -> list[int]:
     """Token ids of one sentence of word ids, with the start and end tokens."""
     out = [BOS]
@@ -86,6 +87,8 @@ def encode(tok: Tokenizer, sentence: np.ndarray) -> list[int]:
     return out
 
 
+@validate_params({"tok": [InstanceOf(Tokenizer)], "tokens": [ArrayLike(integer=True, lo=0)],
+                  "vocab": [InstanceOf(tuple, "the corpus vocabulary")]})
 def decode(tok: Tokenizer, tokens, vocab: tuple[str, ...]) -> np.ndarray:
     """Word ids of a token sequence (start and end tokens dropped; an unknown spelling becomes ``<unk>``)."""
     letters = {v: k for k, v in tok.letter_ids.items()}
