@@ -13,7 +13,21 @@ __all__ = ["CORPUS_WORDS", "summarise", "paired_change", "change_table"]
 
 @validate_params({"frame": [InstanceOf(pd.DataFrame)], "level": [Interval(Real, 0, 1, closed="neither")]})
 def summarise(frame: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Mean and Student-t confidence interval over replicates of each metric, per model, regime and generation."""
+    """Mean and Student-t confidence interval over replicates of each metric, per model, regime and generation.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of the collapse_lm sweep.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        One row per (model, regime, generation): ``replicates`` and, per metric, its mean and the
+        interval bounds ``<metric>_lo`` and ``<metric>_hi``.
+    """
     from scipy import stats
 
     rows = []
@@ -39,7 +53,29 @@ def paired_change(frame: pd.DataFrame, *, metric: str, regime: str, generation: 
 
     The baseline is the same regime at ``baseline_generation`` unless ``baseline_regime`` is given
     (then that regime at ``generation``); replicates are paired by their index (they share
-    generation 0). Returns (mean, lower, upper).
+    generation 0).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of the collapse_lm sweep.
+    metric, regime : str
+        What is compared, and for which regime.
+    generation : int
+        The generation compared.
+    baseline_regime : str or None
+        Compare with this regime at the same generation instead of the same regime earlier.
+    baseline_generation : int
+        The generation of the baseline (when ``baseline_regime`` is None).
+    model : str
+        ``"ngram"`` or ``"transformer"``.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (float, float, float)
+        The mean paired difference and its interval.
     """
     from scipy import stats
 
@@ -62,6 +98,19 @@ def change_table(frame: pd.DataFrame, *, model: str = "ngram", level: float = 0.
     One row per (regime, metric) with columns ``start``, ``end`` (means over replicates),
     ``change``, ``lo``, ``hi`` (the paired mean difference and its Student-t interval) and
     ``vs_replace``, ``vs_lo``, ``vs_hi`` (the regime's last generation minus replace's, paired).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of the collapse_lm sweep.
+    model : str
+        ``"ngram"`` or ``"transformer"``.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
     """
     f = frame[frame["model"] == model]
     if f.empty:

@@ -67,7 +67,19 @@ class TransformerConfig(NamedTuple):
 @validate_params({"vocab": [InstanceOf(tuple, "the corpus vocabulary")],
                   "whole_words": [Interval(Integral, 1, 200_000, closed="both")]})
 def make_tokenizer(vocab: tuple[str, ...], whole_words: int = 4000) -> Tokenizer:
-    """The fixed tokenizer: the ``whole_words`` most frequent training words whole, the rest spelled."""
+    """The fixed tokenizer: the ``whole_words`` most frequent training words whole, the rest spelled.
+
+    Parameters
+    ----------
+    vocab : tuple of str
+        The corpus vocabulary, most frequent first after the specials.
+    whole_words : int
+        Words kept as single tokens.
+
+    Returns
+    -------
+    Tokenizer
+    """
     if whole_words + 3 > len(vocab):
         raise ValueError(f"whole_words: at most {len(vocab) - 3} for this vocabulary, got {whole_words}")
     base = whole_words + 3
@@ -79,7 +91,19 @@ def make_tokenizer(vocab: tuple[str, ...], whole_words: int = 4000) -> Tokenizer
 
 @validate_params({"tok": [InstanceOf(Tokenizer)], "sentence": [ArrayLike(integer=True, lo=0)]})
 def encode(tok: Tokenizer, sentence: np.ndarray) -> list[int]:
-    """Token ids of one sentence of word ids, with the start and end tokens."""
+    """Token ids of one sentence of word ids, with the start and end tokens.
+
+    Parameters
+    ----------
+    tok : Tokenizer
+        The tokenizer.
+    sentence : int array
+        Word ids.
+
+    Returns
+    -------
+    list of int
+    """
     out = [BOS]
     for w in sentence:
         out.extend(tok.spell[int(w)])
@@ -89,8 +113,23 @@ def encode(tok: Tokenizer, sentence: np.ndarray) -> list[int]:
 
 @validate_params({"tok": [InstanceOf(Tokenizer)], "tokens": [ArrayLike(integer=True, lo=0)],
                   "vocab": [InstanceOf(tuple, "the corpus vocabulary")]})
-def decode(tok: Tokenizer, tokens, vocab: tuple[str, ...]) -> np.ndarray:
-    """Word ids of a token sequence (start and end tokens dropped; an unknown spelling becomes ``<unk>``)."""
+def decode(tok: Tokenizer, tokens: np.ndarray | list[int], vocab: tuple[str, ...]) -> np.ndarray:
+    """Word ids of a token sequence (start and end tokens dropped; an unknown spelling becomes ``<unk>``).
+
+    Parameters
+    ----------
+    tok : Tokenizer
+        The tokenizer.
+    tokens : int array
+        Token ids.
+    vocab : tuple of str
+        The corpus vocabulary.
+
+    Returns
+    -------
+    ndarray
+        Word ids.
+    """
     letters = {v: k for k, v in tok.letter_ids.items()}
     words, spelled = [], []
     for t in tokens:
@@ -261,6 +300,32 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
     generation-0 model), here the generation-0 transformer. Perplexity is measured on the first
     ``eval_sentences`` held-out sentences that fit the context.
 
+    Parameters
+    ----------
+    regime : str
+        One of ``REGIMES``.
+    replicate : int
+        Index of the replicate.
+    generations : int
+        Generations after generation 0.
+    budget_tokens : int
+        Words per generation.
+    seed : int
+        Root seed.
+    config : TransformerConfig
+        Model size and training.
+    eval_sentences : int
+        Held-out sentences scored.
+    real_fraction : float
+        Real share of top-up's budget.
+    n_samples : int
+        Sampled sentences kept per generation.
+
+    Returns
+    -------
+    DataFrame
+        One row per generation, the columns of :func:`analysis.collapse_lm.ngram_path`.
+
     References
     ----------
     shumailov2024ai, gerstgrasser2024model, feng2024beyond
@@ -342,6 +407,25 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
 def run(*, generations: int = 5, replicates: int = 3, seed: int = SEED, regimes: tuple[str, ...] = REGIMES,
         budget_tokens: int = 40_000, first_replicate: int = 0, n_jobs: int | None = None) -> pd.DataFrame:
     """The transformer sweep: every (regime, replicate) path through joblib, one row per generation.
+
+    Parameters
+    ----------
+    generations, replicates : int
+        Generations after generation 0, and replicates per regime.
+    seed : int
+        Root seed.
+    regimes : sequence of str
+        Regimes to run.
+    budget_tokens : int
+        Words per generation.
+    first_replicate : int
+        Index of the first replicate.
+    n_jobs : int or None
+        joblib workers.
+
+    Returns
+    -------
+    DataFrame
 
     References
     ----------

@@ -292,6 +292,24 @@ NOT_COVERED: dict[str, str] = {
     "analysis.bias_report.generator_bands": "reads the stored generator sweep; notebooks/04_bias_amplification",
     "analysis.bias_report.results_table": "reads a summarise() frame of the fairness sweep; notebooks/04_bias_amplification",
     "analysis.bias_summary.summarise": "needs a replicate frame with config/generation columns; tests/test_bias.py",
+    # language-model collapse (chapter 3): the GCIDE corpus and the loops that train on it
+    "analysis.lm_corpus.load_corpus": "parses the whole GCIDE corpus (seconds); tests/test_collapse_lm.py",
+    "analysis.lm_corpus.read_entries": "reads the whole GCIDE corpus; tests/test_collapse_lm.py",
+    "analysis.collapse_lm.load_lm_data": "encodes the whole GCIDE corpus; tests/test_collapse_lm.py",
+    "analysis.collapse_lm.ngram_path": "trains a model per generation (seconds each); tests/test_collapse_lm.py",
+    "analysis.collapse_lm.run": "the n-gram sweep (minutes); reduced rerun in tests/test_collapse_lm.py",
+    "analysis.lm_transformer.transformer_path": "trains a transformer per generation (torch); tests/test_lm_transformer.py",
+    "analysis.lm_transformer.run": "the transformer sweep (torch, an hour); reduced loop in tests/test_lm_transformer.py",
+    "analysis.lm_transformer.encode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
+    "analysis.lm_transformer.decode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
+    "analysis.lm_transformer.make_tokenizer": "needs the corpus vocabulary; tests/test_lm_transformer.py",
+    "analysis.kneser_ney.token_log_probs": "needs a fitted model; tests/test_kneser_ney.py (against the reference)",
+    "analysis.kneser_ney.set_mass": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.kneser_ney.sample_sentences": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.kneser_ney.sentence_perplexities": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.collapse_lm_report.summarise": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse_lm_report.paired_change": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse_lm_report.change_table": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
 }
 
 
