@@ -33,10 +33,11 @@ __all__ = ["CorpusMissingError", "Corpus", "EncodedCorpus", "corpus_path", "read
 ROOT = Path(__file__).resolve().parent.parent
 DEBIAN_PACKAGE = "dict-gcide"
 DEBIAN_VERSION = "0.48.5+nmu2"
-#: SHA-256 of gcide.dict.dz in that package version: results are reproducible only from this text
+#: SHA-256 of gcide.dict.dz in that package version (results are reproducible only from this text)
 SHA256 = "3e6b2cdcbc1b3664c2f1466e3c8e44012e815c4c67fa83fa61f39777cd6e8517"
 _CANDIDATES = (ROOT / ".cache" / "dict-gcide" / "usr" / "share" / "dictd", Path("/usr/share/dictd"))
-#: token ids 0, 1, 2: sentence start (context padding only, never predicted), sentence end, out of vocabulary
+#: the special tokens, ids 0 to 2 in this order, are the sentence start (context padding only, never
+#: predicted), the sentence end and the out-of-vocabulary word
 SPECIALS = ("<s>", "</s>", "<unk>")
 SPLIT_SEED = 20261206
 HELDOUT_FRACTION = 0.1
