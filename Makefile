@@ -27,6 +27,7 @@ help:
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one)"
+	@echo "make corpus     unpack Debian's dict-gcide (the English text of chapter 3's language models) into .cache"
 	@echo "make pdf        print the PDF edition of the built site (_build/html/synthetic-data-report.pdf)"
 	@echo "make clean      remove _build (keeps .venv)"
 	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
