@@ -15,7 +15,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 CHROMIUM ?=
 export CHROMIUM
 
-.PHONY: help book test quick notebooks nbval serve bench chromium clean venv lock release release-check sweeps sweeps-merge pdf refresh
+.PHONY: help book test quick notebooks nbval serve bench chromium corpus clean venv lock release release-check sweeps sweeps-merge pdf refresh
 
 help:
 	@echo "make venv       create .venv from uv.lock (Python >= 3.11 and make are all you need)"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench      run the speed benchmarks"
 	@echo "make sweeps     run the heavy sweeps into results/ with provenance (SWEEP=name for one,"
 	@echo "                SCHEDULER=tcp://host:8786 on a Dask cluster, CHUNK=i/n for one chunk; make sweeps-merge SWEEP=name)"
+	@echo "make corpus     unpack Debian's dict-gcide (the English text of chapter 3's language models) into .cache"
 	@echo "make pdf        print the PDF edition of the built site (_build/html/synthetic-data-report.pdf)"
 	@echo "make clean      remove _build (keeps .venv)"
 	@echo "make release    check version/date everywhere, then git-tag v<version> (see README)"
@@ -91,7 +92,25 @@ chromium:
 	  exit 1; \
 	fi
 
-test: $(STAMP) chromium node_modules/.package-lock.json
+# The real English corpus of the language-model collapse experiment: GCIDE, from Debian's package
+# dict-gcide (GPL-2+), unpacked into .cache/dict-gcide (no root needed); a machine with the package
+# installed system-wide (/usr/share/dictd) uses that. Elsewhere the tests that need it are skipped.
+GCIDE_DEB := dict-gcide=0.48.5+nmu2
+corpus:
+	@if [ -f .cache/dict-gcide/usr/share/dictd/gcide.dict.dz ] || [ -f /usr/share/dictd/gcide.dict.dz ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then \
+	  echo "unpacking Debian's $(GCIDE_DEB) into .cache/dict-gcide"; \
+	  tmp=$$(mktemp -d); \
+	  if ! (cd $$tmp && apt-get download -qq $(GCIDE_DEB) >/dev/null 2>&1); then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq; \
+	    (cd $$tmp && apt-get download -qq $(GCIDE_DEB) >/dev/null); \
+	  fi; \
+	  mkdir -p .cache/dict-gcide && dpkg-deb -x $$tmp/dict-gcide_*.deb .cache/dict-gcide && rm -rf $$tmp; \
+	else \
+	  echo "no apt-get here: the language-model collapse tests will be skipped (install Debian's dict-gcide, or set GCIDE_DIR)"; \
+	fi
+
+test: $(STAMP) chromium corpus node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The quick lane: the tests not marked slow (slow = builds the book or drives a browser), spread
@@ -109,16 +128,16 @@ pdf: $(STAMP) chromium
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python tools/make_pdf.py
 
-bench: $(STAMP)
+bench: $(STAMP) corpus
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" benchmarks -q --benchmark-columns=min,median,max,rounds --benchmark-sort=name $(BENCH_ARGS)
 
-# heavy sweeps (privacy_utility, bias_*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one,
+# heavy sweeps (privacy_*, bias_*, collapse_lm*): results/NAME.csv + NAME.provenance.json; SWEEP=name to run one,
 # SCHEDULER=tcp://host:8786 to run it on a Dask cluster, CHUNK=2/5 to run one chunk of its replicates
-sweeps: $(STAMP)
+sweeps: $(STAMP) corpus
 	$(BIN)/python tools/run_sweeps.py $(SWEEP) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(CHUNK),--chunk $(CHUNK)) $(SWEEP_ARGS)
 
 # merge the chunks of results/chunks/SWEEP into results/SWEEP.csv (refuses chunks of other code or settings)
-sweeps-merge: $(STAMP)
+sweeps-merge: $(STAMP) corpus
 	@test -n "$(SWEEP)" || { echo "make sweeps-merge SWEEP=name" >&2; exit 1; }
 	$(BIN)/python tools/run_sweeps.py merge $(SWEEP)
 

@@ -149,9 +149,26 @@ def test_generated_bad_input_gets_a_named_error_quickly(qualname, param):
     check()
 
 
+def _built_examples():
+    """Valid instances of classes that cannot be built without arguments (fitted models, arrays, corpora)."""
+    from analysis import kneser_ney, lm_corpus, lm_transformer
+
+    sents = [np.array([3, 4, 5, 3], dtype=np.int32), np.array([4, 5], dtype=np.int32)]
+    vocab = lm_corpus.SPECIALS + ("a", "b", "c", "d")
+    corpus = lm_corpus.Corpus([["a", "b"]], [["c", "d"]], np.array([0]), np.array([1]), 2, "")
+    return {kneser_ney.KneserNeyModel: kneser_ney.fit_kneser_ney(sents, order=2, vocab_size=7),
+            np.ndarray: np.arange(10), lm_corpus.Corpus: corpus,
+            lm_transformer.Tokenizer: lm_transformer.make_tokenizer(vocab, whole_words=2)}
+
+
 def _valid_example(constraints):
     """A value satisfying the first constraint that can produce one (used for earlier parameters)."""
+    built = _built_examples()
     for c in constraints:
+        if isinstance(c, v.InstanceOf):
+            for cls in (c.cls if isinstance(c.cls, tuple) else (c.cls,)):
+                if cls in built:
+                    return built[cls]
         if hasattr(c, "example"):  # a constraint may carry its own valid example
             return c.example
         if isinstance(c, v.Interval):
@@ -173,6 +190,7 @@ def _valid_example(constraints):
             lo = 0.0 if c.lo is None else c.lo
             hi = lo + 1.0 if c.hi is None else c.hi
             arr = np.linspace(lo, hi, max(3, c.min_size))
+            arr = arr.reshape(-1, 1) if c.ndim == 2 else arr
             return np.round(arr) if c.integer else arr
         if isinstance(c, v.Frame):
             cols = c.required or ("x",)

@@ -50,7 +50,26 @@ def _data_name():
 
 
 # Functions whose valid inputs the declared constraints cannot produce: kwargs strategies.
+def _sentences(vocab_size=20):
+    return st.lists(st.lists(st.integers(3, vocab_size - 1), min_size=1, max_size=8).map(
+        lambda s: np.array(s, dtype=np.int32)), min_size=1, max_size=6)
+
+
 STRATEGIES: dict[str, st.SearchStrategy] = {
+    "analysis.collapse_lm.distinct_ngrams": st.fixed_dictionaries({"sentences": _sentences(), "n": st.integers(1, 3)}),
+    "analysis.collapse_lm.vocabulary_coverage": st.fixed_dictionaries({"sentences": _sentences(),
+                                                                      "vocab_size": st.just(20)}),
+    "analysis.collapse_lm.rare_words": st.fixed_dictionaries({
+        "train_counts": st.lists(st.integers(0, 50), min_size=4, max_size=30).map(lambda c: np.array(c, dtype=np.int64)),
+        "fraction": st.floats(0.05, 0.95)}),
+    "analysis.kneser_ney.fit_kneser_ney": st.fixed_dictionaries({"sentences": _sentences(), "order": st.integers(1, 3),
+                                                                 "vocab_size": st.just(20)}),
+    "analysis.kneser_ney.padded_ngrams": st.fixed_dictionaries({"sentences": _sentences(), "order": st.integers(1, 3),
+                                                                "vocab_size": st.just(20)}),
+    "analysis.lm_corpus.clean_entry": st.fixed_dictionaries({"entry": st.text(max_size=200)}),
+    "analysis.lm_corpus.tokenize_sentences": st.fixed_dictionaries({"text": st.text(max_size=200),
+                                                                    "min_words": st.integers(1, 5),
+                                                                    "max_tokens": st.integers(2, 60)}),
     "analysis.data.load": st.fixed_dictionaries({"name": _data_name()}),
     "analysis.data.load_schema": st.fixed_dictionaries({"name": _data_name()}),
     "analysis.data.describe": st.fixed_dictionaries({"name": _data_name()}),
@@ -233,6 +252,7 @@ PAPER_GRID_LO, PAPER_GRID_HI = 2015.0, 2039.0
 
 # Results that may be NaN by documented design.
 NAN_DOCUMENTED = {
+    "analysis.collapse_lm.distinct_ngrams": "NaN when no sentence is n tokens long (no n-gram to count)",
     "analysis.cost.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
     "analysis.collapse.smallest_sufficient_fraction": "NaN when no fraction of the grid keeps every larger one within 1 + tolerance",
 }
@@ -317,6 +337,25 @@ NOT_COVERED: dict[str, str] = {
     "analysis.bias_report.generator_bands": "reads the stored generator sweep; notebooks/04_bias_amplification",
     "analysis.bias_report.results_table": "reads a summarise() frame of the fairness sweep; notebooks/04_bias_amplification",
     "analysis.bias_summary.summarise": "needs a replicate frame with config/generation columns; tests/test_bias.py",
+    # language-model collapse (chapter 3): the GCIDE corpus and the loops that train on it
+    "analysis.lm_corpus.encode_corpus": "needs a loaded Corpus; tests/test_collapse_lm.py and the sweep",
+    "analysis.lm_corpus.load_corpus": "parses the whole GCIDE corpus (seconds); tests/test_collapse_lm.py",
+    "analysis.lm_corpus.read_entries": "reads the whole GCIDE corpus; tests/test_collapse_lm.py",
+    "analysis.collapse_lm.load_lm_data": "encodes the whole GCIDE corpus; tests/test_collapse_lm.py",
+    "analysis.collapse_lm.ngram_path": "trains a model per generation (seconds each); tests/test_collapse_lm.py",
+    "analysis.collapse_lm.run": "the n-gram sweep (minutes); reduced rerun in tests/test_collapse_lm.py",
+    "analysis.lm_transformer.transformer_path": "trains a transformer per generation (torch); tests/test_lm_transformer.py",
+    "analysis.lm_transformer.run": "the transformer sweep (torch, an hour); reduced loop in tests/test_lm_transformer.py",
+    "analysis.lm_transformer.encode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
+    "analysis.lm_transformer.decode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
+    "analysis.lm_transformer.make_tokenizer": "needs the corpus vocabulary; tests/test_lm_transformer.py",
+    "analysis.kneser_ney.token_log_probs": "needs a fitted model; tests/test_kneser_ney.py (against the reference)",
+    "analysis.kneser_ney.set_mass": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.kneser_ney.sample_sentences": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.kneser_ney.sentence_perplexities": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.collapse_lm_report.summarise": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse_lm_report.paired_change": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse_lm_report.change_table": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
 }
 
 

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 SWEEPS = {"bias_generators": "analysis.bias_sweep", "bias_fairness": "analysis.bias_fairness_sweep",
           "privacy_utility": "analysis.privacy_sweep", "privacy_deep": "analysis.privacy_deep_sweep"}
+SWEEPS |= {"collapse_lm": "analysis.collapse_lm", "collapse_lm_deep": "analysis.lm_transformer"}
 
 #: per sweep: the tests whose reduced rerun checks its stored file (``refingerprint`` runs them first)
 REPRODUCE_TESTS = {
