@@ -55,6 +55,7 @@ REPRODUCE_TESTS = {
     "bias_fairness": ["tests/test_bias_sweep.py::test_fairness_sweep_is_current_and_reproduces"],
     "privacy_utility": ["tests/test_privacy_sweep.py::test_reduced_rerun_reproduces_the_file"],
     "privacy_deep": ["tests/test_privacy_deep_sweep.py::test_reduced_rerun_reproduces_the_file"],
+    "collapse_lm": ["tests/test_collapse_lm.py::test_reduced_rerun_reproduces_the_stored_sweep"],
 }
 
 #: per sweep: the number of joblib tasks (one replicate of one grid cell) of a run with keyword
