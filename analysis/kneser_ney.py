@@ -364,7 +364,7 @@ def sample_sentences(model: KneserNeyModel, *, n_tokens: int, seed: int | np.ran
         The sentences, without their end tokens.
     """
     rng = np.random.default_rng(seed)
-    v, n = model.vocab_size, model.order - 1
+    n = model.order - 1
     out: list[np.ndarray] = []
     total = 0
     while total < n_tokens:

@@ -25,7 +25,7 @@ SLICE = Path(__file__).parent / "data" / "gcide_slice.txt"
 def _slice():
     lines = SLICE.read_text().splitlines()
     cut = lines.index("#heldout")
-    train, heldout = [l.split() for l in lines[:cut]], [l.split() for l in lines[cut + 1:]]
+    train, heldout = [line.split() for line in lines[:cut]], [line.split() for line in lines[cut + 1:]]
     words = sorted({t for s in train for t in s})
     vocab = ["<s>", "</s>", "<unk>"] + words
     index = {w: i for i, w in enumerate(vocab)}

@@ -16,7 +16,7 @@ SLICE = Path(__file__).parent / "data" / "gcide_slice.txt"
 
 
 def _slice_vocab():
-    lines = [l.split() for l in SLICE.read_text().splitlines() if l != "#heldout"]
+    lines = [line.split() for line in SLICE.read_text().splitlines() if line != "#heldout"]
     from collections import Counter
 
     counts = Counter(t for s in lines for t in s)
