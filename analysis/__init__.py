@@ -8,8 +8,8 @@ import os as _os
 from pathlib import Path as _Path
 
 # The single source of truth for the release; analysis.release checks every other place against it.
-__version__ = "0.3.0"
-__release_date__ = "2026-11-27"
+__version__ = "0.4.0"
+__release_date__ = "2026-12-06"
 
 # The build (tools/build_book.py, tools/run_notebooks.py) sets SDR_BUILD_ROOT to the checkout it
 # executes. Importing another copy of this package (a second clone's editable install, a
