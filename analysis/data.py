@@ -289,10 +289,11 @@ def load(
     >>> specs = load("gpu_specs")
     >>> "peak_flop_per_s" in specs.columns and bool((specs["peak_flop_per_s"].dropna() > 0).all())
     True
-    >>> load("gpu_specs", data_dir="/nonexistent")
-    Traceback (most recent call last):
-        ...
-    ValueError: data_dir: must be the path of an existing directory (str or pathlib.Path) or None, got '/nonexistent' (no such directory)
+    >>> try:
+    ...     load("gpu_specs", data_dir="/nonexistent")
+    ... except ValueError as err:
+    ...     print(err)
+    data_dir: must be the path of an existing directory (str or pathlib.Path) or None, got '/nonexistent' (no such directory)
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     schema = load_schema(name, data_dir=data_dir)

@@ -49,10 +49,14 @@ def decimal_year(dates: list | tuple | pd.Series | pd.Index | np.ndarray) -> np.
     --------
     >>> decimal_year(["2024-01-01", "2024-07-02"])
     array([2024. , 2024.5])
-    >>> decimal_year([2024])
-    Traceback (most recent call last):
-        ...
-    ValueError: dates: must be a non-empty sequence of dates (timestamps or ISO 8601 strings YYYY, YYYY-MM or YYYY-MM-DD), got [2024] (holds 2024 (int), which is not a date)
+
+    A bare number is not a date, and is refused by name:
+
+    >>> try:
+    ...     decimal_year([2024])
+    ... except ValueError as err:
+    ...     print(err)
+    dates: must be a non-empty sequence of dates (timestamps or ISO 8601 strings YYYY, YYYY-MM or YYYY-MM-DD), got [2024] (holds 2024 (int), which is not a date)
     """
     # the declaration (DateSequence) has checked every date: here they are only converted
     series = pd.Series(dates)
