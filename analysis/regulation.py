@@ -54,9 +54,9 @@ TOPICS = (
 MATRIX_LEVELS = {"none": 0, "guidance": 1, "binding": 2}
 EVIDENCE_LABELS = {
     "seen_primary": "primary text",
-    "seen_secondary": "secondary only - not checked against the primary text",
+    "seen_secondary": "secondary source only (not checked against the primary text)",
     "computed": "computed",
-    "recalled_unverified": "UNVERIFIED - recalled, not checked",
+    "recalled_unverified": "unverified (recalled, not checked)",
 }
 # Row ids become HTML id attributes and URL fragments: lower-case letters, digits and hyphens only.
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -454,3 +454,216 @@ def html_table(rows: pd.DataFrame, columns: Iterable[str], *, anchors: bool = Fa
         '<div class="reg-table" style="overflow-x:auto"><table class="table">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Status on a date, and the words a reader sees (issue 24: no ids, codes or field names on the page)
+
+#: A provision's status on a date, in the order the page lists them.
+STATUSES = ("in_force", "adopted", "proposed", "ended", "undated")
+#: What each status means, in the words of the page's filter.
+STATUS_LABELS = {
+    "in_force": "In force",
+    "adopted": "Adopted, not yet applying",
+    "proposed": "Proposed, not yet adopted",
+    "ended": "Ended (revoked, repealed or struck down)",
+    "undated": "Date not known",
+}
+#: The same, short, for the badge on each rule.
+STATUS_BADGES = {
+    "in_force": "In force",
+    "adopted": "Not yet applying",
+    "proposed": "Proposed",
+    "ended": "Ended",
+    "undated": "Undated",
+}
+JURISDICTION_LABELS = {
+    "EU": "European Union", "FI": "Finland", "UK": "United Kingdom", "US": "United States (federal)",
+    "US-CA": "California", "US-NY": "New York", "CN": "China", "IN": "India", "KR": "South Korea",
+    "JP": "Japan", "SG": "Singapore", "OECD": "OECD (international)",
+}
+#: Short forms for the one-line view of a rule and the timeline's lanes.
+JURISDICTION_SHORT = {
+    "EU": "EU", "FI": "Finland", "UK": "UK", "US": "US federal", "US-CA": "California", "US-NY": "New York",
+    "CN": "China", "IN": "India", "KR": "South Korea", "JP": "Japan", "SG": "Singapore", "OECD": "OECD",
+}
+TOPIC_LABELS = {
+    "labelling": "Labelling AI-generated content",
+    "training_data_transparency": "Training-data transparency",
+    "data_governance_bias": "Data governance and bias",
+    "privacy_anonymity": "Privacy and anonymity",
+    "prohibited_content": "Prohibited content",
+    "frontier_transparency": "Frontier-model safety reports",
+    "framework": "Framework law",
+    "enforcement": "Enforcement and fines",
+    "sandbox": "Regulatory sandboxes",
+    "timeline": "Timetable of other rules",
+}
+BINDING_LABELS = {"yes": "Binding", "no": "Guidance (not binding)"}
+#: Short names of the instruments (the full name is shown when a rule is opened).
+INSTRUMENT_LABELS = {
+    "Regulation (EU) 2024/1689 (AI Act)": "AI Act",
+    "Commission template for the GPAI training-content summary": "Training-content summary template",
+    "General-Purpose AI Code of Practice": "General-Purpose AI Code of Practice",
+    "Commission guidelines on the scope of obligations for GPAI models, C(2025) 5045 final":
+        "Commission guidelines on general-purpose AI",
+    "Regulation (EU) 2026/1744 (Digital Omnibus on AI)": "Digital Omnibus",
+    "Code of Practice on marking and labelling of AI-generated content (AI Office)": "Labelling Code of Practice",
+    "Regulation (EU) 2016/679 (GDPR)": "GDPR",
+    "EDPB Opinion 28/2024": "EDPB Opinion 28/2024",
+    "Findata FAQ": "Findata guidance",
+    "ICO guidance on privacy-enhancing technologies": "ICO guidance",
+    "FCA Synthetic Data Expert Group, final report": "FCA expert group report",
+    "Executive Order 14110": "Executive Order 14110",
+    "Executive Order 14148": "Executive Order 14148",
+    "Executive Order 14179": "Executive Order 14179",
+    "NIST AI 100-4": "NIST AI 100-4",
+    "AB 2013, Cal. Civ. Code 3110-3111": "AB 2013",
+    "SB 942 California AI Transparency Act, as amended by AB 853": "AI Transparency Act (SB 942)",
+    "AB 853 (amending the AI Transparency Act)": "AB 853",
+    "SB 53, Transparency in Frontier Artificial Intelligence Act (Stats. 2025, ch. 138)": "SB 53",
+    "RAISE Act, N.Y. Gen. Bus. Law art. 44-B (S.8828, ch. 96 of 2026)": "RAISE Act",
+    "Deep Synthesis Provisions (CAC Order No. 12)": "Deep Synthesis Provisions",
+    "Interim Measures for Generative AI Services (CAC Order No. 15)": "Generative AI Measures",
+    "Measures for Labeling AI-Generated Synthetic Content; GB 45438-2025": "Labelling Measures",
+    "IT (Intermediary Guidelines and Digital Media Ethics Code) Amendment Rules, 2026, G.S.R. 120(E)":
+        "IT Rules amendment",
+    "Framework Act on the Development of Artificial Intelligence and the Establishment of a Foundation "
+    "for Trust (AI Basic Act)": "AI Basic Act",
+    "Act on Promotion of Research, Development and Utilization of AI-Related Technologies (Act No. 53 of 2025)":
+        "AI Promotion Act",
+    "PDPC Proposed Guide on Synthetic Data Generation v1.0": "PDPC synthetic-data guide",
+    "AI, data governance and privacy (OECD AI Papers)": "OECD paper on AI and privacy",
+}
+#: Short forms of long provision references ("" for a whole document: the instrument says it).
+PROVISION_LABELS = {
+    "Transparency, Copyright, and Safety and Security chapters": "",
+    "Whole guidelines": "", "Whole report": "", "Whole measures": "", "Whole guide": "",
+    "Whole Act; Supplementary Provisions Art. 1": "",
+    "Art. 10(1)-(4), stand-alone high-risk systems (Annex III)": "Art. 10, stand-alone high-risk",
+    "Art. 10(1)-(4), high-risk systems in regulated products (Art. 6(1), Annex I)": "Art. 10, high-risk in products",
+    "Art. 111(4) of the AI Act (inserted by Art. 1(39)(b))": "marking grace period",
+    "Sections 1 (providers, Art. 50(2)) and 2 (deployers, Art. 50(4))": "",
+    "Art. 5(1)(ba), (bb), (1a), (1b) of the AI Act (inserted)": "new bans in Art. 5",
+    "Art. 57(1) national AI regulatory sandboxes": "Art. 57(1)",
+    "Art. 1(40) (amends Art. 113) and others": "new dates",
+    "Question 1, anonymity of AI models": "anonymous models",
+    "Sec. 4.5 Reducing the risks posed by synthetic content": "Sec. 4.5",
+    "Sec. 3110(e); Sec. 3111(a)(12)": "item 12 (synthetic data)",
+    "Sec. 3111(a)": "documentation",
+    "Bus. & Prof. Code 22757.2-22757.4": "",
+    "Bus. & Prof. Code ch. 25.1 (22757.10 ff.)": "",
+    "GBL 1420-1429": "",
+    "Rule 2(1)(wa) and the due-diligence rules on synthetically generated information": "",
+    "Art. 31 (transparency obligations for generative and high-impact AI)": "Art. 31",
+    "Art. 4a (replaces Art. 10(5))": "Art. 4a",
+    "Art. 4(1); Recital 26": "personal data (Recital 26)",
+    "Synthetic result materials": "", "Synthetic data": "", "Governance principles": "",
+    "Large online platforms": "large platforms", "Capture-device manufacturers": "capture devices",
+}
+_STATUS_ROWS = [Frame(required=_REQUIRED, min_rows=0), None]
+
+
+def _codes_on(t: pd.DataFrame, day: np.datetime64) -> np.ndarray:
+    """The status code of every row of ``t`` on ``day`` (vectorised; see :func:`status`)."""
+    adopted, applies, ends = _days(t, "adopted"), _days(t, "applies"), _days(t, "ends")
+    out = np.full(len(t), "undated", dtype=object)
+    out[~np.isnat(adopted) | ~np.isnat(applies)] = "proposed"
+    out[~np.isnat(adopted) & (adopted <= day)] = "adopted"
+    out[_applying(t, day)] = "in_force"
+    out[~np.isnat(ends) & (ends <= day)] = "ended"
+    return out
+
+
+@validate_params({"rows": _STATUS_ROWS, "as_of": _DATE})
+def status(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.datetime64) -> pd.Series:
+    """Each provision's status on the day ``as_of``: one of :data:`STATUSES`.
+
+    With ``d = as_of``, checked in this order (the last that holds wins):
+
+    * ``undated``: no adoption and no application date is known;
+    * ``proposed``: a date is known but the provision is not adopted by ``d`` (``d < adopted``);
+    * ``adopted``: adopted on or before ``d`` (``adopted <= d``) but not applying;
+    * ``in_force``: it applies, ``applies <= d < ends`` (exactly the rows of :func:`in_force`);
+    * ``ended``: ``ends <= d`` (revoked, repealed or struck down; also when it ended before it
+      ever applied).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame, optional
+        Rows of the regulation table (default: :func:`provisions`); they need the columns ``id``,
+        ``jurisdiction``, ``topic``, ``binding``, ``evidence`` and the ``date_*`` columns.
+    as_of : str, datetime.date or numpy.datetime64
+        The day asked about (ISO 8601; a partial date is the last day of its period).
+
+    Returns
+    -------
+    pandas.Series
+        The status codes, indexed by the rows' ``id``, in the rows' order.
+    """
+    day = _day(as_of, name="as_of")
+    t = _table(rows)
+    return pd.Series(_codes_on(t, day), index=pd.Index(t["id"].to_numpy(str), name="id"), name="status")
+
+
+@validate_params({"rows": _STATUS_ROWS})
+def status_changes(rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every change of status of every provision: ``status(as_of=d)`` as a step function of ``d``.
+
+    A status only changes on an adoption, application or end date, so the status on any day is
+    the status of the last change on or before it (the first change of each row has no date: it
+    holds from the year 1). The page's filter reads these steps to show the status on a date the
+    reader picks, without repeating the rules of :func:`status` in JavaScript.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame, optional
+        Rows of the regulation table (default: :func:`provisions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``since`` (``datetime64``; NaT for the first step) and ``status``, in the
+        rows' order and by date within a row.
+    """
+    t = _table(rows)
+    dates = np.concatenate([_days(t, c) for c in ("adopted", "applies", "ends")])
+    steps = [np.datetime64("0001-01-01", "D"), *np.unique(dates[~np.isnat(dates)])]
+    codes = np.stack([_codes_on(t, d) for d in steps], axis=1)  # rows x steps
+    ids = t["id"].to_numpy(str)
+    out = []
+    for i in range(len(t)):
+        changed = np.r_[True, codes[i, 1:] != codes[i, :-1]]
+        for j in np.flatnonzero(changed):
+            out.append((ids[i], np.datetime64("NaT", "D") if j == 0 else steps[j], codes[i, j]))
+    frame = pd.DataFrame(out, columns=["id", "since", "status"])
+    frame["since"] = frame["since"].astype("datetime64[s]")
+    return frame
+
+
+@validate_params({"rows": _STATUS_ROWS})
+def rule_labels(rows: pd.DataFrame | None = None) -> pd.Series:
+    """A short name in words for each provision: instrument and provision, e.g. "AI Act, Art. 53(1)(d)".
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame, optional
+        Rows of the regulation table (default: :func:`provisions`); they need ``instrument`` and
+        ``provision`` besides the usual columns.
+
+    Returns
+    -------
+    pandas.Series
+        The labels, indexed by ``id``. Instruments and provisions without a short form in
+        :data:`INSTRUMENT_LABELS` / :data:`PROVISION_LABELS` keep their own (human) wording.
+    """
+    t = _table(rows)
+    missing = [c for c in ("instrument", "provision") if c not in t.columns]
+    if missing:
+        raise ValueError(f"rows: missing column(s) {missing}")
+    labels = []
+    for inst, prov in zip(t["instrument"], t["provision"], strict=True):
+        name = INSTRUMENT_LABELS.get(inst, inst)
+        part = PROVISION_LABELS.get(prov, prov) if isinstance(prov, str) else ""
+        labels.append(f"{name}, {part}" if part else name)
+    return pd.Series(labels, index=pd.Index(t["id"].to_numpy(str), name="id"), name="label")
