@@ -503,7 +503,7 @@ BINDING_LABELS = {"yes": "Binding", "no": "Guidance (not binding)"}
 #: Short names of the instruments (the full name is shown when a rule is opened).
 INSTRUMENT_LABELS = {
     "Regulation (EU) 2024/1689 (AI Act)": "AI Act",
-    "Commission template for the GPAI training-content summary": "Training-content summary template",
+    "Commission template for the GPAI training-content summary": "Training-content template",
     "General-Purpose AI Code of Practice": "General-Purpose AI Code of Practice",
     "Commission guidelines on the scope of obligations for GPAI models, C(2025) 5045 final":
         "Commission guidelines on general-purpose AI",
@@ -535,7 +535,7 @@ INSTRUMENT_LABELS = {
     "PDPC Proposed Guide on Synthetic Data Generation v1.0": "PDPC synthetic-data guide",
     "AI, data governance and privacy (OECD AI Papers)": "OECD paper on AI and privacy",
 }
-#: Short forms of long provision references ("" for a whole document: the instrument says it).
+#: Short forms of long provision references; an empty string for a whole document, which the instrument names.
 PROVISION_LABELS = {
     "Transparency, Copyright, and Safety and Security chapters": "",
     "Whole guidelines": "", "Whole report": "", "Whole measures": "", "Whole guide": "",
@@ -550,6 +550,7 @@ PROVISION_LABELS = {
     "Question 1, anonymity of AI models": "anonymous models",
     "Sec. 4.5 Reducing the risks posed by synthetic content": "Sec. 4.5",
     "Sec. 3110(e); Sec. 3111(a)(12)": "item 12 (synthetic data)",
+    "Section 2.5 'Synthetic data'": "Section 2.5",
     "Sec. 3111(a)": "documentation",
     "Bus. & Prof. Code 22757.2-22757.4": "",
     "Bus. & Prof. Code ch. 25.1 (22757.10 ff.)": "",

@@ -210,7 +210,7 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
     ----------
     rows : pandas.DataFrame, optional
         Rows of the regulation table (default: :func:`analysis.regulation.provisions`); listed by
-        jurisdiction (in the order of :data:`analysis.regulation.JURISDICTIONS`), application
+        jurisdiction (in the order of ``analysis.regulation.JURISDICTIONS``), application
         date and id, as :func:`analysis.regulation.in_force` orders them.
     as_of : str, datetime.date or numpy.datetime64
         The date the statuses are shown for (the report's "as of" date).
@@ -346,7 +346,7 @@ def overview_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | n
     -------
     str
         An HTML table, one row per jurisdiction in the order of
-        :data:`analysis.regulation.JURISDICTIONS`; every cell in words or a count.
+        ``analysis.regulation.JURISDICTIONS``; every cell in words or a count.
     """
     day = regulation.parse_date(as_of)
     t = regulation._table(rows)

@@ -362,3 +362,251 @@ def test_summary_is_typed():
     assert s.on == dt.date(2026, 11, 26)
     with pytest.raises(ValueError, match="^on: "):
         regulation.summary("26/11/2026")
+
+
+# --- issue 24: status on a date, words instead of codes, the rule cards ----------------------
+
+from analysis import regulation_html  # noqa: E402
+
+AS_OF = regulation.last_verified()
+
+
+def _status_by_definition(r, day):
+    """The status of one row on ``day``, written out from the documented rules (not the vectorised code)."""
+    def d(x):
+        return None if pd.isna(x) else x.date()
+    adopted, applies, ends = d(r.adopted), d(r.applies), d(r.ends)
+    if ends is not None and ends <= day:
+        return "ended"
+    if applies is not None and applies <= day:
+        return "in_force"
+    if adopted is not None and adopted <= day:
+        return "adopted"
+    if adopted is not None or applies is not None:
+        return "proposed"
+    return "undated"
+
+
+def _lookup(steps: pd.DataFrame, row_id: str, day: dt.date) -> str:
+    """What the page's script does: the last step on or before ``day``."""
+    out = None
+    for since, code in steps.loc[steps["id"] == row_id, ["since", "status"]].itertuples(index=False):
+        if pd.isna(since) or since.date() <= day:
+            out = code
+        else:
+            break
+    return out
+
+
+def test_status_in_force_is_exactly_the_in_force_query(table):
+    s = regulation.status(table, as_of=AS_OF)
+    assert list(s.index) == list(table["id"])
+    assert set(s[s == "in_force"].index) == ids(regulation.in_force(AS_OF, table=table))
+    assert set(s) <= set(regulation.STATUSES)
+
+
+def test_status_of_known_rows(table):
+    def at(day, row_id):
+        return regulation.status(table, as_of=day)[row_id]
+    assert at("2024-06-12", "eu-aia-113") == "proposed"
+    assert at("2024-06-13", "eu-aia-113") == "adopted"
+    assert at("2024-08-01", "eu-aia-113") == "in_force"
+    assert at("2024-06-01", "us-eo14110") == "in_force"
+    assert at("2025-01-20", "us-eo14110") == "ended"          # revoked that day
+    # deleted before it ever applied: ended from the deletion, never in force
+    assert at("2026-07-26", "eu-aia-10-5a") == "adopted"
+    assert at("2026-07-27", "eu-aia-10-5a") == "ended"
+    assert at("2030-01-01", "eu-aia-10-5a") == "ended"
+    assert at("2026-11-27", "eu-aia-10") == "adopted"         # postponed to December 2027
+    assert at("2026-11-27", "fi-findata") == "undated"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2031, 12, 31)))
+def test_status_matches_its_definition_and_the_page_steps_for_any_date(day):
+    t = _TABLE
+    got = regulation.status(t, as_of=day)
+    steps = regulation.status_changes(t)
+    for r in t.itertuples():
+        assert got[r.id] == _status_by_definition(r, day), (r.id, day)
+        assert _lookup(steps, r.id, day) == got[r.id], (r.id, day)
+
+
+def test_status_changes_only_on_the_rows_dates(table):
+    steps = regulation.status_changes(table)
+    first = steps.groupby("id", sort=False).head(1)
+    assert first["since"].isna().all() and len(first) == len(table)
+    for r in table.itertuples():
+        dates = {x for x in (r.adopted, r.applies, r.ends) if pd.notna(x)}
+        later = steps[(steps["id"] == r.id) & steps["since"].notna()]
+        assert set(later["since"]) <= dates
+        assert (later["status"].to_numpy()[1:] != later["status"].to_numpy()[:-1]).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "name"),
+    [
+        ({"as_of": "2026-13-01"}, ValueError, "as_of"),
+        ({"as_of": "27/11/2026"}, ValueError, "as_of"),
+        ({"as_of": 2026}, TypeError, "as_of"),
+        ({"as_of": None}, TypeError, "as_of"),
+        ({"rows": "regulation.csv", "as_of": "2026-11-27"}, TypeError, "rows"),
+        ({"rows": pd.DataFrame({"id": ["x"]}), "as_of": "2026-11-27"}, ValueError, "rows"),
+    ],
+)
+def test_status_and_the_cards_refuse_bad_input_naming_the_parameter(kwargs, exc, name):
+    for func in (regulation.status, regulation_html.rules_html, regulation_html.overview_html):
+        with pytest.raises(exc, match=f"^{name}: "):
+            func(**kwargs)
+
+
+def test_labels_cover_every_code_of_the_table(table):
+    assert set(regulation.JURISDICTION_LABELS) == set(regulation.JURISDICTIONS) == set(regulation.JURISDICTION_SHORT)
+    assert set(regulation.TOPIC_LABELS) == set(regulation.TOPICS)
+    assert set(regulation.STATUS_LABELS) == set(regulation.STATUSES) == set(regulation.STATUS_BADGES)
+    assert set(table["binding"]) <= set(regulation.BINDING_LABELS)
+    assert set(table["evidence"]) <= set(regulation.EVIDENCE_LABELS)
+    assert set(table["instrument"]) <= set(regulation.INSTRUMENT_LABELS), set(table["instrument"]) - set(regulation.INSTRUMENT_LABELS)
+    # a provision without a short form must already be short enough for the one-line view
+    long = [p for p in table["provision"] if p not in regulation.PROVISION_LABELS and len(p) > 30]
+    assert not long, long
+    every = [*regulation.JURISDICTION_LABELS.values(), *regulation.TOPIC_LABELS.values(),
+             *regulation.STATUS_LABELS.values(), *regulation.EVIDENCE_LABELS.values(), *regulation.BINDING_LABELS.values()]
+    assert not [w for w in every if "_" in w or w in regulation.TOPICS]
+
+
+def test_rule_labels_are_words_and_tell_the_rules_apart(table):
+    labels = regulation.rule_labels(table)
+    assert labels["eu-aia-53-1d"] == "AI Act, Art. 53(1)(d)"
+    assert not labels.duplicated().any(), labels[labels.duplicated(keep=False)]
+    known = ids(table)
+    assert not [x for x in labels if x in known or "_" in x]
+    assert (labels.str.len() <= 45).all(), labels[labels.str.len() > 45]
+
+
+def test_short_citations_read_as_author_year():
+    cites = regulation_html.short_citations()
+    assert set(cites) == set(data.bib_keys())
+    assert cites["euaiact2024"] == "European Parliament and Council of the European Union 2024"
+    assert cites["blankvoort2026quality"] == "Blankvoort et al. 2026"           # three authors
+    assert cites["cac2023interim"] == "Cyberspace Administration of China et al. 2023"  # "and others"
+    assert cites["xai2026bonta"] == "X.AI LLC v. Bonta 2026"                  # no author: the title
+    assert not [c for c in cites.values() if "{" in c or "\\" in c]
+
+
+def test_bibliography_anchors_match_sphinx():
+    import yaml
+    from docutils.nodes import make_id
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    template = config["sphinx"]["config"]["bibtex_cite_id"]
+    for key in data.bib_keys():
+        assert regulation_html._anchor(key) == make_id(template.format(key=key, bibliography_count=1)), key
+
+
+def _visible_text(fragment: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts = []
+
+        def handle_data(self, d):
+            self.parts.append(d)
+
+    p = Text()
+    p.feed(fragment)
+    return " ".join(p.parts)
+
+
+def _codes_shown(text: str) -> list[str]:
+    """Row ids, snake_case field names and codes, and BibTeX keys that appear as words in ``text``."""
+    events = data.load("regulation_events")
+    usage = data.load("synthetic_data_usage")
+    words = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_.:-]*[A-Za-z0-9]", text))
+    codes = set(_TABLE["id"]) | set(events["id"]) | set(data.bib_keys())
+    codes |= {c for c in [*_TABLE.columns, *events.columns, *usage.columns] if "_" in c}
+    # codes with an underscore (single-word topics such as "labelling" are ordinary words)
+    codes |= {c for c in [*regulation.TOPICS, *regulation.EVIDENCE_LABELS] if "_" in c}
+    codes |= {"regulation_events", "synthetic_data_usage"}
+    codes |= {v for v in pd.unique(usage[["stage", "kind", "disclosure_channel"]].to_numpy().ravel()) if "_" in str(v)}
+    return sorted(words & codes)
+
+
+def test_cards_one_per_rule_with_status_labels_and_linked_sources(table):
+    out = regulation_html.rules_html(table, as_of=AS_OF)
+    s = regulation.status(table, as_of=AS_OF)
+    for row_id in table["id"]:
+        m = re.search(rf'<li class="reg-item"[^>]*data-status="(\w+)"[^>]*><details class="reg-card" id="reg-{row_id}">', out)
+        assert m, row_id
+        assert m.group(1) == s[row_id]
+    assert out.count('<details class="reg-card"') == len(table)
+    # sources: a short citation linked to the bibliography entry, never the key as text
+    cites = regulation_html.short_citations()
+    for key in {k for src in table["source"] for k in src.split(";")}:
+        assert f'href="../book/bibliography.html#cite-{key}">{cites[key]}</a>' in out.replace("&#x27;", "'"), key
+    assert _codes_shown(_visible_text(out)) == []
+    # the filter offers every jurisdiction and topic by name, with its count
+    assert '<option value="EU">European Union (' in out
+    assert '<option value="training_data_transparency">Training-data transparency (' in out
+
+
+def test_every_table_of_the_chapter_shows_words_not_codes(table):
+    for fragment in (
+        regulation_html.overview_html(table, as_of=AS_OF),
+        regulation_html.changes_html(AS_OF, "2027-11-27", rows=table),
+        regulation_html.events_html(),
+        regulation_html.disclosures_html(),
+        regulation_html.unverified_html(table),
+    ):
+        assert _codes_shown(_visible_text(fragment)) == []
+        assert "nan" not in _visible_text(fragment).split() and "NaT" not in fragment
+
+
+def test_cards_escape_the_data(table):
+    rows = table.head(3).copy()
+    rows.loc[rows.index[0], "requirement"] = 'a <script>alert(1)</script> & "b"'
+    out = regulation_html.rules_html(rows, as_of=AS_OF)
+    assert "<script>" not in out and "a &lt;script&gt;alert(1)&lt;/script&gt; &amp;" in out
+    bad = table.head(2).copy()
+    bad.loc[bad.index[0], "id"] = 'x" onmouseover="alert(1)'
+    with pytest.raises(ValueError, match="^rows: "):
+        regulation_html.rules_html(bad, as_of=AS_OF)
+    twice = pd.concat([table.head(1), table.head(1)])
+    with pytest.raises(ValueError, match="^rows: duplicate"):
+        regulation_html.rules_html(twice, as_of=AS_OF)
+
+
+def test_ids_in_notes_become_linked_rule_names(table):
+    out = regulation_html.rules_html(table, as_of=AS_OF)
+    # the omnibus row's note names the sandbox row by id; the card names it in words, linked
+    assert '<a href="#reg-eu-aia-57">AI Act, Art. 57(1)</a>' in out
+
+
+def test_overview_counts_add_up(table):
+    out = regulation_html.overview_html(table, as_of=AS_OF)
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>", out)
+    assert [r[0] for r in rows] == [regulation.JURISDICTION_LABELS[j] for j in regulation.JURISDICTIONS]
+    assert sum(int(r[1]) for r in rows) == len(table)
+    assert sum(int(r[2]) for r in rows) == len(regulation.in_force(AS_OF, table=table))
+    s = regulation.status(table, as_of=AS_OF)
+    assert sum(int(r[4]) for r in rows) == int((s == "adopted").sum())
+    assert sum(int(r[5]) for r in rows) == int((s == "ended").sum())
+
+
+@pytest.mark.parametrize(("value", "words"), [("2024-06-13", "13 June 2024"), ("2025-08", "August 2025"),
+                                             ("2025", "2025"), (dt.date(2026, 1, 1), "1 January 2026")])
+def test_format_date(value, words):
+    assert regulation_html.format_date(value) == words
+
+
+@pytest.mark.parametrize("bad", ["2025-13", "13/06/2024", "2024-02-30"])
+def test_format_date_refuses_bad_dates(bad):
+    with pytest.raises(ValueError, match="^value: "):
+        regulation_html.format_date(bad)
+
+
+def test_changes_window_must_not_be_reversed(table):
+    with pytest.raises(ValueError, match="^end: "):
+        regulation_html.changes_html("2027-01-01", "2026-01-01", rows=table)
