@@ -488,12 +488,12 @@ JURISDICTION_SHORT = {
     "CN": "China", "IN": "India", "KR": "South Korea", "JP": "Japan", "SG": "Singapore", "OECD": "OECD",
 }
 TOPIC_LABELS = {
-    "labelling": "Labelling AI-generated content",
-    "training_data_transparency": "Training-data transparency",
+    "labelling": "Labelling AI output",
+    "training_data_transparency": "Training-data disclosure",
     "data_governance_bias": "Data governance and bias",
     "privacy_anonymity": "Privacy and anonymity",
     "prohibited_content": "Prohibited content",
-    "frontier_transparency": "Frontier-model safety reports",
+    "frontier_transparency": "Frontier-model reports",
     "framework": "Framework law",
     "enforcement": "Enforcement and fines",
     "sandbox": "Regulatory sandboxes",

@@ -314,7 +314,7 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
             f'<details class="reg-card" id="{e(regulation.anchor(row_id), quote=True)}">'
             f'<summary><span class="reg-badge reg-s-{code}">{e(regulation.STATUS_BADGES[code])}</span>'
             f'<span class="reg-where">{e(regulation.JURISDICTION_SHORT.get(jur, jur))}</span>'
-            f'<span class="reg-name">{e(names[row_id])}{flag}</span>'
+            f'<span class="reg-name" title="{e(names[row_id], quote=True)}">{e(names[row_id])}{flag}</span>'
             f'<span class="reg-topic">{e(regulation.TOPIC_LABELS.get(topic, str(topic).replace("_", " ")))}</span></summary>'
             f'<div class="reg-body"><p class="reg-req">{_linked_text(r["requirement"], labels=labels, shown=shown)}</p>'
             f'<dl class="reg-facts">{dl}</dl></div></details></li>'
@@ -333,7 +333,7 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
 
 @validate_params({"rows": _ROWS, "as_of": _DATE})
 def overview_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.datetime64) -> str:
-    """A table by jurisdiction: how many rules, in force, adopted but not yet applying, ended, and on what topics.
+    """A table by jurisdiction: how many rules, in force (and binding), adopted but not yet applying, ended.
 
     Parameters
     ----------
@@ -353,18 +353,16 @@ def overview_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | n
     codes = regulation.status(t, as_of=day).to_numpy()
     t = t.assign(_status=codes)
     e = html.escape
-    head = ["Jurisdiction", "Rules", "In force", "of them binding", "Not yet applying", "Ended",
-            "Topics of the rules in force"]
+    head = ["Jurisdiction", "Rules", "In force", "Binding, in force", "Not yet applying", "Ended"]
     body = []
     juris = [j for j in regulation.JURISDICTIONS if j in set(t["jurisdiction"])]
     for j in juris:
         g = t[t["jurisdiction"] == j]
         now = g[g["_status"] == "in_force"]
-        topics = [regulation.TOPIC_LABELS.get(k, k) for k in regulation.TOPICS if k in set(now["topic"])]
         cells = [
             e(regulation.JURISDICTION_LABELS.get(j, j)), str(len(g)), str(len(now)),
             str(int((now["binding"] == "yes").sum())), str(int((g["_status"] == "adopted").sum())),
-            str(int((g["_status"] == "ended").sum())), e(", ".join(topics) if topics else "none"),
+            str(int((g["_status"] == "ended").sum())),
         ]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return (

@@ -138,23 +138,16 @@ def test_regulation_table_filters_to_the_eu_rows(browser, site_url):
 
     n_eu = int((pd.read_csv(ROOT / "analysis" / "data" / "regulation.csv")["jurisdiction"] == "EU").sum())
     context, page = _open(browser, site_url, "notebooks/05_regulation")
-    table = page.locator("table:has(tr[id^='reg-'])").first
-    rows = table.locator("tbody tr")
-    total = rows.count()
+    page.wait_for_selector(".reg-rules[data-ready]", timeout=20000)
+    cards = page.locator(".reg-item")
+    total = cards.count()
     assert total > n_eu
-    wrapper = table.locator("xpath=ancestor::div[contains(@class,'reader-table-wrap')]")
-    box = wrapper.locator("xpath=preceding-sibling::div[contains(@class,'reader-table-bar')][1]").get_by_role("searchbox")
-    box.fill("EU")
-    page.wait_for_timeout(300)
-    jurisdictions = table.evaluate(
-        """t => { const i = [...t.tHead.rows[0].cells].findIndex(c => c.textContent.trim() === 'jurisdiction');
-                  return [...t.tBodies[0].rows].map(r => r.cells[i].textContent.trim()); }"""
-    )
-    assert len(jurisdictions) == n_eu, jurisdictions
-    assert set(jurisdictions) == {"EU"}
-    box.fill("")
-    page.wait_for_timeout(300)
-    assert rows.count() == total
+    page.get_by_label("Jurisdiction", exact=True).select_option("EU")
+    shown = page.eval_on_selector_all(".reg-item:not([hidden])", "els => els.map(e => e.dataset.jurisdiction)")
+    assert len(shown) == n_eu, shown
+    assert set(shown) == {"EU"}
+    page.get_by_label("Jurisdiction", exact=True).select_option("")
+    assert page.locator(".reg-item:not([hidden])").count() == total
     context.close()
 
 

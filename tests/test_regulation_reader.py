@@ -71,7 +71,7 @@ def _expected(*, on=AS_OF, jurisdiction=None, topic=None, status=None) -> set[st
 
 
 def test_eu_in_force_gives_the_rows_of_the_package_query(chapter):
-    chapter.get_by_label("Jurisdiction").select_option("EU")
+    chapter.get_by_label("Jurisdiction", exact=True).select_option("EU")
     chapter.get_by_label("Status", exact=True).select_option("in_force")
     shown = set(_shown(chapter))
     query = regulation.in_force(AS_OF, table=TABLE)
@@ -106,7 +106,7 @@ def test_each_filter_gives_the_package_rows(chapter, control, value, expected):
                                              ("2025-01-20", "ended"), ("2026-03-01", "in_force"),
                                              ("2028-12-31", "in_force"), ("2022-01-01", "proposed")])
 def test_the_date_shows_each_status_on_that_day(chapter, day, status):
-    chapter.get_by_label("Status on").fill(day)
+    chapter.get_by_label("Status on", exact=True).fill(day)
     chapter.get_by_label("Status", exact=True).select_option(status)
     assert set(_shown(chapter)) == _expected(on=day, status=status)
     # every card's badge, shown or not, says its status on that day, as the package computes it
@@ -156,7 +156,7 @@ def test_cards_open_and_close_by_keyboard(chapter):
     # the controls are reached by Tab and named by their labels
     for name in ("Jurisdiction", "Topic", "Status on"):
         assert chapter.get_by_label(name, exact=True).count() == 1
-    chapter.get_by_label("Jurisdiction").focus()
+    chapter.get_by_label("Jurisdiction", exact=True).focus()
     chapter.keyboard.press("Tab")
     assert chapter.evaluate("() => document.activeElement.id") == "reg-f-topic"
 
