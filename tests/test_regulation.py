@@ -549,7 +549,7 @@ def test_cards_one_per_rule_with_status_labels_and_linked_sources(table):
     assert _codes_shown(_visible_text(out)) == []
     # the filter offers every jurisdiction and topic by name, with its count
     assert '<option value="EU">European Union (' in out
-    assert '<option value="training_data_transparency">Training-data transparency (' in out
+    assert '<option value="training_data_transparency">Training-data disclosure (' in out
 
 
 def test_every_table_of_the_chapter_shows_words_not_codes(table):
