@@ -269,8 +269,6 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
         f'<select id="reg-f-status" data-filter="status"><option value="">Any status</option>{stat_opts}</select></div>'
         '<div class="reg-field"><label for="reg-f-date">Status on</label>'
         f'<input type="date" id="reg-f-date" data-filter="date" value="{iso_day}" min="1990-01-01" max="2099-12-31" required></div>'
-        '<div class="reg-field reg-buttons"><button type="button" class="reg-reset">Reset</button>'
-        '<button type="button" class="reg-expand" aria-pressed="false">Open all</button></div>'
         "</form>"
     )
     items = []
@@ -326,7 +324,10 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
     return (
         f'<div class="reg-rules reader-skip" data-as-of="{iso_day}" data-meta="{e(json.dumps(meta), quote=True)}">'
         f"{filters}"
+        '<div class="reg-bar">'
         f'<p class="reg-count" role="status" aria-live="polite">{len(t)} rules, statuses on {e(format_date(iso_day))}.</p>'
+        '<div class="reg-buttons" hidden><button type="button" class="reg-reset">Reset filters</button>'
+        '<button type="button" class="reg-expand" aria-pressed="false">Open all</button></div></div>'
         f'<ul class="reg-list">{"".join(items)}</ul></div>'
     )
 

@@ -98,7 +98,7 @@ def test_each_filter_gives_the_package_rows(chapter, control, value, expected):
     shown = _shown(chapter)
     assert set(shown) == _expected(**expected)
     assert shown, f"{control}={value} shows nothing"
-    chapter.get_by_role("button", name="Reset").click()
+    chapter.get_by_role("button", name="Reset filters").click()
     assert len(_shown(chapter)) == len(TABLE)
 
 

@@ -35,7 +35,8 @@
     const asOf = root.dataset.asOf;
     const field = (name) => form.querySelector(`[data-filter="${name}"]`);
     const statusOptions = [...field("status").options].filter((o) => o.value);
-    const expand = form.querySelector(".reg-expand");
+    const buttons = root.querySelector(".reg-buttons");
+    const expand = buttons.querySelector(".reg-expand");
 
     function apply() {
       const j = field("jurisdiction").value, t = field("topic").value, wanted = field("status").value;
@@ -63,7 +64,7 @@
 
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
-    form.querySelector(".reg-reset").addEventListener("click", () => {
+    buttons.querySelector(".reg-reset").addEventListener("click", () => {
       for (const name of ["jurisdiction", "topic", "status"]) field(name).value = "";
       field("date").value = asOf;
       apply();
@@ -75,6 +76,7 @@
       expand.textContent = open ? "Close all" : "Open all";
     });
     form.hidden = false;
+    buttons.hidden = false;
     apply();
 
     // a link to a rule (#reg-<id>, also from other chapters) opens its card, showing it if hidden
@@ -82,7 +84,7 @@
       const id = decodeURIComponent(location.hash.slice(1));
       const card = id ? document.getElementById(id) : null;
       if (!card || !root.contains(card)) return;
-      if (card.closest(".reg-item").hidden) form.querySelector(".reg-reset").click();
+      if (card.closest(".reg-item").hidden) buttons.querySelector(".reg-reset").click();
       card.open = true;
       card.scrollIntoView();
     }
