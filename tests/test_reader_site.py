@@ -194,6 +194,8 @@ def pages(browser, site_url):
     out = {}
     for doc in DOCS:
         page.goto(f"{site_url}/{doc}.html", wait_until="domcontentloaded")
+        # figures may sit in collapsed sections (chapter 5): open them, as printing does (reader.js)
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         out[doc] = {
             "meta": page.locator(".reader-meta").first.inner_text() if page.locator(".reader-meta").count() else "",
             "text": page.locator("body").inner_text(),
