@@ -165,11 +165,12 @@ def test_print_media_opens_every_card(chapter):
     chapter.emulate_media(media="print")
     cards = chapter.locator("details.reg-card")
     assert cards.count() == len(TABLE)
-    assert chapter.eval_on_selector_all("details.reg-card", "els => els.every(d => d.open)")
+    # the media-query change reaches the page's script as an event: wait for it (up to 5 s)
+    chapter.wait_for_function("() => [...document.querySelectorAll('details.reg-card')].every(d => d.open)", timeout=5000)
     assert chapter.locator(".reg-req").first.is_visible() and chapter.locator(".reg-req").last.is_visible()
     assert not chapter.locator(".reg-filters").is_visible()
     chapter.emulate_media(media="screen")
-    assert not chapter.eval_on_selector_all("details.reg-card", "els => els.some(d => d.open)")
+    chapter.wait_for_function("() => ![...document.querySelectorAll('details.reg-card')].some(d => d.open)", timeout=5000)
 
 
 def test_a_link_to_a_rule_opens_its_card(browser, site_url):
