@@ -181,6 +181,13 @@ def test_a_link_to_a_rule_opens_its_card(browser, site_url):
     context.close()
 
 
+def test_a_link_to_a_figure_opens_its_section(browser, site_url):
+    context, page, problems = _open(browser, site_url, fragment="#fig-regulation-timeline")
+    assert page.locator("#fig-regulation-timeline img").is_visible()
+    assert not problems, problems
+    context.close()
+
+
 def test_sources_link_to_their_bibliography_entries(chapter, site_url):
     chapter.get_by_role("button", name="Open all").click()
     links = chapter.eval_on_selector_all("a.reg-cite", "els => els.map(e => [e.href, e.textContent])")

@@ -102,10 +102,20 @@
     }
   }
 
+  // a link into a collapsed section of the chapter (a figure, the checklist) opens that section
+  function openSection() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id ? document.getElementById(id) : null;
+    for (let d = target && target.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+  }
+
   function init() {
     const roots = document.querySelectorAll(".reg-rules");
     roots.forEach(setup);
-    if (roots.length) window.matchMedia("print").addEventListener("change", printOpen);
+    if (!roots.length) return;
+    window.matchMedia("print").addEventListener("change", printOpen);
+    window.addEventListener("hashchange", openSection);
+    openSection();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
