@@ -37,7 +37,7 @@ from analysis.validation import Boolean, Frame, InstanceOf, ISODate, validate_pa
 
 DATASET = "regulation"
 EVENTS_DATASET = "regulation_events"
-JURISDICTIONS = ("EU", "FI", "UK", "US", "US-CA", "US-NY", "CN", "IN", "KR", "JP", "SG", "OECD")
+JURISDICTIONS = ("EU", "FI", "UK", "US", "US-CA", "US-CO", "US-NY", "US-TX", "CN", "IN", "KR", "JP", "SG", "OECD")
 TOPICS = (
     "labelling",
     "training_data_transparency",
