@@ -362,3 +362,9 @@ def test_summary_is_typed():
     assert s.on == dt.date(2026, 11, 26)
     with pytest.raises(ValueError, match="^on: "):
         regulation.summary("26/11/2026")
+
+
+def test_the_schema_and_the_package_list_the_same_jurisdictions():
+    # a jurisdiction added to one list and not the other would be refused on load or left off the heat map
+    allowed = data.load_schema("regulation")["columns"]["jurisdiction"]["allowed"]
+    assert list(allowed) == list(regulation.JURISDICTIONS)
