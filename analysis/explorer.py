@@ -33,7 +33,7 @@ from analysis import cost as _cost
 from analysis import data as _data
 from analysis import energy as _energy
 from analysis import exhaustion as _ex
-from analysis.validation import ArrayLike, InstanceOf, Integral, Interval, Real, Seed, validate_params
+from analysis.validation import ArrayLike, Integral, Interval, Options, Real, Seed, validate_params
 
 __all__ = [
     "RunoutGrid", "runout_grid", "CostInputs", "cost_inputs", "training_run_cost",
@@ -156,6 +156,7 @@ class CostInputs(NamedTuple):
 _CHIPS = ("V100", "A100", "H100")
 
 
+@validate_params({})
 def cost_inputs() -> CostInputs:
     """The inputs chapter 2 uses for "the same GPT-3-sized job on 2024 hardware", read from the curated tables.
 
@@ -164,9 +165,15 @@ def cost_inputs() -> CostInputs:
     reports for Llama 3.1 405B. The chapter draws both lognormally over these 90% intervals, so the
     median cost is the cost at the two geometric midpoints.
 
+    Returns
+    -------
+    CostInputs
+        The run's compute, the peak FLOP/s of each GPU generation, the price and utilisation ranges
+        and their midpoints.
+
     References
     ----------
-    li2020openai, deepseekai2024v3, llama3herd2024, cottier2024rising
+    li2020openai, deepseek2024v3, llama3herd2024, cottier2024rising
     """
     specs = _data.load("gpu_specs").set_index("chip")
     runs = _data.load("training_runs").set_index("id")
@@ -185,7 +192,7 @@ def cost_inputs() -> CostInputs:
                       _ex.geometric_midpoint(low=p_low, high=p_high), _ex.geometric_midpoint(low=ds_util, high=u_high), "H100")
 
 
-@validate_params({"chip": [InstanceOf(str, "a chip name (str)")],
+@validate_params({"chip": [Options(str, _CHIPS)],
                   "usd_per_gpu_hour": [Interval(Real, 0, 1000, closed="both")],
                   "utilization": [Interval(Real, 0, 1, closed="right")]})
 def training_run_cost(*, chip: str, usd_per_gpu_hour: float, utilization: float) -> _cost.RunCost:
@@ -193,6 +200,20 @@ def training_run_cost(*, chip: str, usd_per_gpu_hour: float, utilization: float)
 
     ``hours = C / (F u 3600)`` and ``usd = hours p`` with C the run's compute, F the chip's peak, u the
     utilisation and p the price per GPU-hour.
+
+    Parameters
+    ----------
+    chip : {"V100", "A100", "H100"}
+        GPU generation.
+    usd_per_gpu_hour : float
+        Rental price in US dollars per GPU-hour, in [0, 1000].
+    utilization : float
+        Share of the chip's peak speed the run achieves, in (0, 1].
+
+    Returns
+    -------
+    analysis.cost.RunCost
+        GPU-hours and US dollars.
 
     References
     ----------
@@ -223,7 +244,7 @@ class CollapseGrid(NamedTuple):
     "sample_sizes": [ArrayLike(ndim=1, min_size=1, max_size=20, lo=2, hi=10_000, integer=True)],
     "generations": [Interval(Integral, 1, 1000, closed="both", cap_reason="time: one step per generation")],
     "chains": [Interval(Integral, 1, 100_000, closed="both", cap_reason="time and memory")],
-    "tolerances": [ArrayLike(ndim=1, min_size=1, max_size=_MAX_GRID_SIDE, lo=0.0, hi=10.0, closed="right")],
+    "tolerances": [ArrayLike(ndim=1, min_size=1, max_size=_MAX_GRID_SIDE, lo=0.001, hi=10.0)],
     "seed": [Interval(Integral, 0, 4000, closed="both")],
 })
 def collapse_grid(*, fractions: npt.ArrayLike, sample_sizes: npt.ArrayLike, generations: int, chains: int,
@@ -233,6 +254,27 @@ def collapse_grid(*, fractions: npt.ArrayLike, sample_sizes: npt.ArrayLike, gene
     The threshold for sample size M and tolerance tau is the smallest real share f on the grid from
     which every larger share keeps E W2^2 after ``generations`` within (1 + tau) of the first
     generation's exact value (:func:`analysis.collapse.smallest_sufficient_fraction`).
+
+    Parameters
+    ----------
+    fractions : array of float
+        Strictly increasing real shares in [0, 1].
+    sample_sizes : array of int
+        Points per generation, each in [2, 10,000].
+    generations : int
+        Generations of recursive training, 1..1000.
+    chains : int
+        Simulated chains per cell, 1..100,000.
+    tolerances : array of float
+        Allowed relative increases of the error, each in [0.001, 10].
+    seed : int
+        Base seed of ``real_fraction_grid``, 0..4000.
+
+    Returns
+    -------
+    CollapseGrid
+        Ratios and their standard errors per (size, share); thresholds per (size, tolerance), NaN
+        where no share of the grid suffices; the large-sample threshold per tolerance.
 
     References
     ----------
@@ -265,8 +307,15 @@ class BreakEvenInputs(NamedTuple):
     default_grid: str
 
 
+@validate_params({})
 def break_even_inputs() -> BreakEvenInputs:
     """Phi-4's synthetic corpus, its size and training tokens, the chapter's generators and the grids' carbon intensities.
+
+    Returns
+    -------
+    BreakEvenInputs
+        Read from ``synthetic_data_usage``, ``llm_training_tokens``, ``inference_energy`` and
+        ``grid_intensity``, as chapter 7 reads them.
 
     References
     ----------
@@ -316,6 +365,29 @@ def break_even_grid(*, generator_params: npt.ArrayLike, kg_per_kwh: npt.ArrayLik
     times the intensity: the share to save does not depend on the grid, because generation and
     training are assumed to run in the same data centre.
 
+    Parameters
+    ----------
+    generator_params : array of float
+        Active parameters of the generating model, each in [1e6, 1e13].
+    kg_per_kwh : array of float
+        Carbon intensities of the grid, kg CO2e per kWh, each in [0, 1.5].
+    synthetic_tokens : float
+        Synthetic tokens generated, in [0, 1e15].
+    student_params : float
+        Parameters of the model trained on them, in [1e6, 1e13].
+    student_tokens : float
+        Its training tokens, in [1e6, 1e15].
+    n : int
+        Monte Carlo draws per simulation, 1..10^6.
+    seed : int or None
+        Seed of each simulation.
+
+    Returns
+    -------
+    BreakEvenGrid
+        Median, low and high end of the saving needed and of the generation's energy per generator,
+        and of its emissions per generator and intensity.
+
     References
     ----------
     abdin2024phi4, mlenergy2025longitudinal, llama31modelcard2024
@@ -354,6 +426,20 @@ def value_list(*, start: float, stop: float, step: float, include: npt.ArrayLike
 
     The values in ``include`` (a chapter's defaults) are kept bit for bit, so the control can be set
     to exactly the chapter's value.
+
+    Parameters
+    ----------
+    start, stop, step : float
+        First value, last value (inclusive, within rounding) and step (> 0) of the regular part.
+    include : array of float
+        Values added exactly; a regular value within rounding of one of them is dropped.
+    decimals : int
+        Decimals the regular values are rounded to, 0..12.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted, distinct settings (at most 10,000 regular ones).
     """
     if stop < start:
         raise ValueError(f"stop: must be at least start ({start}), got {stop}")
