@@ -195,7 +195,7 @@ def plain_number(value: float) -> str:
     -------
     str
         Numbers from one million up in millions, billions or trillions (``1,000 trillion`` for
-        1e15); smaller ones with thousands separators; below 0.0001 in scientific notation.
+        1e15); smaller ones with thousands separators; below 0.0001 in scientific notation (``1e-6``).
     """
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"value: must be a finite number, got {value!r}")
@@ -205,7 +205,7 @@ def plain_number(value: float) -> str:
             return f"{value / unit:,.6g} {name}"
     if size == 0 or size >= 1e-4:
         return f"{value:,.6g}"
-    return f"{value:.3g}"
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{value:.3g}")  # 1e-6, not 1e-06
 
 
 @validate_params({"axis": [InstanceOf(matplotlib.axis.Axis, "a matplotlib Axis (ax.xaxis or ax.yaxis)")]})
