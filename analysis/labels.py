@@ -56,12 +56,22 @@ COLUMN_LABELS = {
     "date_ends": "ends",
     "n_rows": "rows",
     "total": "total",
+    # the ranges of chapter 7's energy model (analysis.energy)
+    "mfu": "model FLOP utilisation",
+    "power_fraction": "share of the chips' rated power drawn",
+    "host_factor": "server overhead factor (host, network)",
+    "efficiency": "energy efficiency",
+    # the data tables of chapters 4 and 6
+    "hearts": "heart disease",
 }
 
 # unit suffixes of field names, shown in brackets after the words
 _UNITS = {"usd": "USD", "pct": "%", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "kg": "kg", "t": "t",
           "tco2e": "t CO₂e", "flop": "FLOP", "h": "hours", "hours": "hours", "w": "W", "kw": "kW", "gb": "GB"}
-_SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+_SNAKE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
+# statistics at the end of a field name, shown in brackets
+_STATS = {"p5": "5th percentile", "p05": "5th percentile", "p10": "10th percentile", "p90": "90th percentile",
+          "p95": "95th percentile", "median": "median", "mean": "mean", "low": "low", "high": "high", "se": "standard error"}
 
 
 @validate_params({"tag": [str]})
@@ -104,11 +114,13 @@ def column_label(name: str) -> str:
     if not _SNAKE.match(name):
         return name
     words = name.split("_")
-    unit = None
-    if len(words) > 1 and words[-1] in _UNITS:
-        unit = _UNITS[words.pop()]
+    notes = []
+    if len(words) > 1 and words[-1] in _STATS:
+        notes.append(_STATS[words.pop()])
+    if len(words) > 1 and words[-1].lower() in _UNITS and words[-1] not in ("t",):
+        notes.insert(0, _UNITS[words.pop().lower()])
     text = " ".join(words)
-    return f"{text} ({unit})" if unit else text
+    return f"{text} ({', '.join(notes)})" if notes else text
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +250,7 @@ def display_table(frame: pd.DataFrame, *, href: str = "../book/bibliography.html
         values = df[col]
         if name == "evidence":
             shown = [evidence_label(v) if isinstance(v, str) and v in EVIDENCE_LABELS else _text(v) for v in values]
-        elif name in _SOURCE_COLUMNS:
+        elif name in _SOURCE_COLUMNS or _all_keys(values):
             shown = [citations_html(v, href=href) if isinstance(v, str) else _text(v) for v in values]
         else:
             shown = [html.escape(_text(v)) for v in values]
@@ -248,6 +260,13 @@ def display_table(frame: pd.DataFrame, *, href: str = "../book/bibliography.html
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cells)
     rows = "".join("<tr>" + "".join(f"<td>{cells[c][i]}</td>" for c in cells) + "</tr>" for i in range(len(df)))
     return f'<table class="table reader-labelled"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _all_keys(values) -> bool:
+    """Whether every non-empty cell is one or more BibTeX keys (a column of sources, whatever its name)."""
+    entries = _bib_entries()
+    parts = [p for v in values if isinstance(v, str) for p in re.split(r"[;,\s]+", v.strip()) if p]
+    return bool(parts) and all(p in entries for p in parts) and all(isinstance(v, str) or v is None for v in values)
 
 
 def _text(value) -> str:
