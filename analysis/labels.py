@@ -138,12 +138,28 @@ def _bib_entries() -> dict[str, dict[str, str]]:
     return entries
 
 
+_ACCENTS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+            ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "r": "\u030a"}
+_LETTERS = {"o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "l": "ł", "L": "Ł", "i": "ı", "aa": "å", "AA": "Å"}
+
+
+def _plain_latex(text: str) -> str:
+    """BibTeX's LaTeX accents as Unicode (``Rold\\'an`` -> ``Roldán``), braces removed."""
+    import unicodedata
+
+    text = re.sub(r"\\([a-zA-Z]{1,2})\b(?![a-zA-Z{])\s*", lambda m: _LETTERS.get(m.group(1), m.group(0)), text)
+    text = re.sub(r"\{\\([a-zA-Z]{1,2})\}", lambda m: _LETTERS.get(m.group(1), m.group(0)), text)
+    text = re.sub(r"\\([\'`\"^~=.]|[cvuHr](?=[{ ]))\s*\{?\s*([A-Za-z])\}?",
+                  lambda m: m.group(2) + _ACCENTS[m.group(1)], text)
+    return unicodedata.normalize("NFC", text.replace("{", "").replace("}", ""))
+
+
 def _last_name(author: str) -> str:
     author = author.strip()
     if author.startswith("{") and author.endswith("}"):  # an organisation, {Epoch AI}
-        return author[1:-1]
+        return _plain_latex(author[1:-1])
     name = author.split(",")[0] if "," in author else author.split()[-1]
-    return name.replace("{", "").replace("}", "").strip()
+    return _plain_latex(name).strip()
 
 
 @validate_params({"key": [str]})
@@ -169,7 +185,7 @@ def short_citation(key: str) -> str:
     who = e.get("author") or e.get("editor") or e.get("organization") or e.get("institution") or e.get("publisher")
     year = e.get("year") or e.get("date", "")[:4] or "n.d."
     if not who:
-        title = e.get("title", key).replace("{", "").replace("}", "")
+        title = _plain_latex(e.get("title", key))
         words = title.split()
         who = " ".join(words[:4]) + ("…" if len(words) > 4 else "")
         return f"{who} {year}"

@@ -13,6 +13,12 @@ tables and code blocks) count from 1 behind the document's chapter label:
   a page with none numbers its figures 1, 2, ... without a prefix.
 
 The caption prefixes are spelled out ("Figure", not "Fig."), as readers cite them.
+
+Most of the report's tables are not Sphinx tables but the HTML of executed cells (DataFrames,
+``analysis.labels.display_table``), which Sphinx never numbers. On the pages with a chapter label,
+every such table (and every Sphinx table without a caption) gets a caption "Table N.M" in
+document order and, when it has none, the anchor ``table-N-M``; tables folded inside
+``<details>`` (the data appendix's schemas) and tables nested in tables are left unnumbered.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 _CHAPTER = re.compile(r"^(\d\d)_")
@@ -80,6 +87,57 @@ def _env_updated(app: Sphinx, env) -> list[str]:
     return changed
 
 
+_TAGS = re.compile(r"<(/?)(table|details)\b([^>]*)>", flags=re.I)
+
+
+def number_html_tables(html_text: str, label: str, start: int) -> tuple[str, int]:
+    """Caption each top-level table of ``html_text`` outside ``<details>`` "Table {label}.{n}", from ``start``.
+
+    Returns the new HTML and the next number.
+    """
+    out, pos, depth, folded, n = [], 0, 0, 0, start
+    for m in _TAGS.finditer(html_text):
+        closing, tag, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        if tag == "details":
+            folded += -1 if closing else 1
+            continue
+        if closing:
+            depth -= 1
+            continue
+        depth += 1
+        if depth == 1 and folded == 0:
+            anchor = "" if re.search(r"\bid=", attrs) else f' id="table-{label.lower()}-{n}"'
+            out.append(html_text[pos:m.end()].replace(m.group(0), f"<table{attrs}{anchor}>", 1) if anchor else html_text[pos:m.end()])
+            out.append(f'<caption class="reader-table-number"><span class="caption-number">Table {label}.{n} </span></caption>')
+            pos = m.end()
+            n += 1
+    out.append(html_text[pos:])
+    return "".join(out), n
+
+
+def _number_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    labels = dict(DEFAULT_LABELS)
+    labels.update(app.config.chapter_number_labels or {})
+    label = chapter_label(docname, labels)
+    if label is None or app.builder.format != "html":
+        return
+    n = 1
+    for node in list(doctree.findall(lambda x: isinstance(x, (nodes.raw, nodes.table)))):
+        if isinstance(node, nodes.table):
+            if any(isinstance(c, nodes.title) for c in node.children) or node.next_node(nodes.table, include_self=False):
+                continue
+            title = nodes.title("", "")
+            title += nodes.inline("", f"Table {label}.{n} ", classes=["caption-number"])
+            node.insert(0, title)
+            if not node["ids"]:
+                node["ids"].append(f"table-{label.lower()}-{n}")
+            n += 1
+        elif "html" in node.get("format", "").split() and "<table" in node.astext().lower():
+            text, n = number_html_tables(node.astext(), label, n)
+            node.children = []
+            node += nodes.Text(text)
+
+
 def _config_inited(app: Sphinx, config) -> None:
     fmt = dict(config.numfig_format or {})
     fmt.update(NUMFIG_FORMAT)
@@ -92,4 +150,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _config_inited)
     # after the toctree collector (priority 500) has assigned Sphinx's report-wide numbers
     app.connect("env-get-updated", _env_updated, priority=900)
+    app.connect("doctree-resolved", _number_tables)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
