@@ -63,6 +63,13 @@ COLUMN_LABELS = {
     "efficiency": "energy efficiency",
     # the data tables of chapters 4 and 6
     "hearts": "heart disease",
+    # values of the synthetic-data usage table (claims page, chapter 2)
+    "llm_generated_text": "text written by a model",
+    "model_predicted_labels": "labels predicted by an earlier model",
+    "teacher_distillation": "distillation from a teacher model",
+    "post_training": "post-training",
+    "legal_template_eu": "EU training-content summary",
+    "legal_template_ca_ab2013": "California AB 2013",
 }
 
 # unit suffixes of field names, shown in brackets after the words
@@ -242,7 +249,8 @@ def display_table(frame: pd.DataFrame, *, href: str = "../book/bibliography.html
 
     Columns are renamed with :func:`column_label`; an ``evidence`` column shows
     :func:`evidence_label`; a ``source``/``sources`` column of BibTeX keys shows
-    :func:`citations_html`; every other cell is escaped text. A named or non-default index is
+    :func:`citations_html`; a snake_case cell value is shown in words (:func:`column_label`);
+    every other cell is escaped text. A named or non-default index is
     shown as the first column (under its label), a default 0..n-1 index not at all.
 
     Parameters
@@ -269,7 +277,8 @@ def display_table(frame: pd.DataFrame, *, href: str = "../book/bibliography.html
         elif name in _SOURCE_COLUMNS or _all_keys(values):
             shown = [citations_html(v, href=href) if isinstance(v, str) else _text(v) for v in values]
         else:
-            shown = [html.escape(_text(v)) for v in values]
+            # a code-like value (snake_case, such as a boundary "gpu_only") is shown in words
+            shown = [html.escape(column_label(v) if isinstance(v, str) and _SNAKE.match(v) else _text(v)) for v in values]
         if name == "evidence":
             shown = [html.escape(s) for s in shown]
         cells[column_label(name)] = shown

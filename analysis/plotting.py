@@ -40,13 +40,13 @@ DIVERGING_CMAP = "cividis"
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-#: Width, in CSS pixels, of the column in which the site shows a figure on a desktop (a 1280 x 900
-#: window: pydata-sphinx-theme's article column less its padding, measured in Chromium;
-#: tests/test_readable_charts.py measures it again on the built site).
+#: Width in CSS pixels of the column in which the site shows a figure on a desktop, a 1280 x 900
+#: window (pydata-sphinx-theme's article column less its padding, measured in Chromium, and
+#: measured again on the built site by tests/test_readable_charts.py).
 FIGURE_COLUMN_PX = 672
-#: The smallest text a figure may show at that width, in CSS pixels (issue 24: at least 11 px).
+#: The smallest text a figure may show in that column, in CSS pixels (11 px, issue 24).
 MIN_TEXT_PX = 11.0
-#: Resolution of the PNG the page shows (rcParams "savefig.dpi" set by set_theme): a figure
+#: Resolution of the PNG the page shows (rcParams "savefig.dpi" set by set_theme). A figure
 #: narrower than FIGURE_COLUMN_PX / PNG_DPI inches is shown at its own size, not enlarged.
 PNG_DPI = 150
 
