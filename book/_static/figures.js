@@ -48,11 +48,17 @@ function setUpFigures() {
     hint.setAttribute("aria-hidden", "true");
     hint.textContent = "⤢ enlarge";
     link.appendChild(hint);
-    link.addEventListener("click", (e) => {
+    // a visible word beside the downloads too: a phone has no hover to reveal the badge
+    const downloads = fig.querySelector(".figure-downloads");
+    const word = document.createElement("a");
+    word.href = svg;
+    word.className = "figure-enlarge-text";
+    word.textContent = "enlarge";
+    downloads.append(" · ", word);
+    const open = (e) => {
       if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;  // new tab as the reader asked
       e.preventDefault();
       dialog = dialog || makeDialog();
-      opener = link;
       const big = dialog.querySelector(".figure-lightbox-body img");
       big.src = svg;
       big.alt = img.alt;
@@ -63,7 +69,9 @@ function setUpFigures() {
       dialog.addEventListener("close", () => { if (opener) opener.focus(); }, { once: true });
       dialog.showModal();
       dialog.querySelector(".figure-lightbox-close").focus();
-    });
+    };
+    link.addEventListener("click", (e) => { opener = link; open(e); });
+    word.addEventListener("click", (e) => { open(e); opener = word; });
   });
 }
 
