@@ -164,7 +164,11 @@ def summary_text(browser, site_url):
     context, page = _open(browser, site_url, SUMMARY)
     texts = page.evaluate(
         """() => ({
-            headlines: [...document.querySelectorAll('.findings-panel .finding')].map(f => f.innerText),
+            // the headline's sentence, without its trailing "Chapter N ›" link (not a sentence)
+            headlines: [...document.querySelectorAll('.findings-panel .finding')].map(f => {
+                const c = f.cloneNode(true);
+                c.querySelectorAll('a').forEach(a => { if (a.textContent.trim().endsWith('›')) a.remove(); });
+                return c.textContent; }),
             details: [...document.querySelectorAll('.finding-detail')].map(f => f.innerText),
             ids: [...document.querySelectorAll('[id^=finding-]')].map(e => e.id),
             links: [...document.querySelectorAll('a[href*="#finding-"]')].map(a => a.getAttribute('href')),
