@@ -679,7 +679,7 @@ def synthetic_need(*, years: npt.ArrayLike, overtraining: float = 1.0, restricte
     """Synthetic tokens a frontier run in each year would need if the dataset trend continues past the stock: max(D - S, 0) and its share of D.
 
     Returns, per year, the median and 10th/90th percentiles of the synthetic tokens and of the
-    synthetic share, the probability that any synthetic data is needed, and the Monte Carlo SE of
+    synthetic share (and its 5th/95th percentiles), the probability that any synthetic data is needed, and the Monte Carlo SE of
     the median share (exact bootstrap over draws).
 
     References: villalobos2024will.
@@ -700,6 +700,8 @@ def synthetic_need(*, years: npt.ArrayLike, overtraining: float = 1.0, restricte
     q = [0.1, 0.5, 0.9]
     tq = np.quantile(synthetic, q, axis=1)
     sq = np.quantile(share, q, axis=1)
+    # the landing page states every range as a 90% interval
+    sq90 = np.quantile(share, [0.05, 0.95], axis=1)
     any_syn = (synthetic > 0).mean(axis=1)
     return pd.DataFrame(
         {
@@ -711,6 +713,8 @@ def synthetic_need(*, years: npt.ArrayLike, overtraining: float = 1.0, restricte
             "synthetic_share_p10": sq[0],
             "synthetic_share_median": sq[1],
             "synthetic_share_p90": sq[2],
+            "synthetic_share_p05": sq90[0],
+            "synthetic_share_p95": sq90[1],
             "synthetic_share_median_se": [quantile_bootstrap_se(row, 0.5) for row in share],
             "prob_any_synthetic": any_syn,
             "prob_any_synthetic_se": np.sqrt(any_syn * (1 - any_syn) / share.shape[1]),

@@ -16,6 +16,7 @@ import matplotlib
 # text; a figure left open is never displayed by accident.
 matplotlib.use("Agg")
 
+import matplotlib.axis  # noqa: E402
 import matplotlib.figure  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -39,7 +40,18 @@ DIVERGING_CMAP = "cividis"
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "set_theme", "glue_figure", "save_figure", "overlapping_labels"]
+#: Width in CSS pixels of the column in which the site shows a figure on a desktop, a 1280 x 900
+#: window (pydata-sphinx-theme's article column less its padding, measured in Chromium, and
+#: measured again on the built site by tests/test_readable_charts.py).
+FIGURE_COLUMN_PX = 672
+#: The smallest text a figure may show in that column, in CSS pixels (11 px, issue 24).
+MIN_TEXT_PX = 11.0
+#: Resolution of the PNG the page shows (rcParams "savefig.dpi" set by set_theme). A figure
+#: narrower than FIGURE_COLUMN_PX / PNG_DPI inches is shown at its own size, not enlarged.
+PNG_DPI = 150
+
+__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "FIGURE_COLUMN_PX", "MIN_TEXT_PX", "set_theme",
+           "glue_figure", "save_figure", "overlapping_labels", "rendered_text_sizes", "plain_number", "plain_log_ticks"]
 
 
 class AltText(_Constraint):
@@ -76,7 +88,7 @@ def set_theme() -> None:
         {
             "figure.figsize": (7.0, 4.0),
             "figure.dpi": 100,
-            "savefig.dpi": 150,
+            "savefig.dpi": PNG_DPI,
             "svg.fonttype": "none",  # text stays text in the SVG download: searchable, selectable
             "savefig.bbox": "tight",
             "axes.titleweight": "bold",
@@ -135,13 +147,24 @@ def glue_figure(key: str, fig: matplotlib.figure.Figure, *, alt: str, data: pd.D
     csv_path = _write_data(key, data, data_dir)
     # Render the PNG here rather than through IPython's figure formatter, so the output does not
     # depend on the kernel's matplotlib backend and carries the alt text in its metadata.
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", metadata={"Description": alt, "Date": None})
+    sizes = rendered_text_sizes(svg.getvalue())
+    if sizes and sizes[0][1] < MIN_TEXT_PX:
+        text, px = sizes[0]
+        plt.close(fig)
+        raise ValueError(
+            f"fig: figure {key!r} shows text {text!r} at {px:.1f} px in the site's {FIGURE_COLUMN_PX} px figure "
+            f"column; every text must be at least {MIN_TEXT_PX:g} px there: use a larger font size or a narrower figure "
+            f"(font px = font pt x {FIGURE_COLUMN_PX} / figure width in pt)"
+        )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Description": alt, "Software": None})
     overlaps = overlapping_labels(fig)
     out = Path(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{key}.png").write_bytes(buffer.getvalue())
-    fig.savefig(out / f"{key}.svg", format="svg", metadata={"Description": alt, "Date": None})
+    (out / f"{key}.svg").write_text(svg.getvalue(), encoding="utf-8")
     plt.close(fig)
     # PNG bytes vary with fonts and platforms, so the output comparison of committed and fresh
     # notebooks compares what the figure says instead: its alt text and a digest of its data.
@@ -150,6 +173,118 @@ def glue_figure(key: str, fig: matplotlib.figure.Figure, *, alt: str, data: pd.D
         meta["data_sha256"] = data_digest(csv_path.read_text(encoding="utf-8"))
     glue_with_provenance(key, Image(data=buffer.getvalue(), format="png", metadata=meta), checks={"overlapping_labels": overlaps})
     return csv_path
+
+
+_LARGE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+@validate_params({"value": [Real]})
+def plain_number(value: float) -> str:
+    """A tick value in words a reader knows: ``0.001``, ``1,000``, ``10 million``, ``3 trillion``.
+
+    Log-scale axes otherwise label their ticks as powers of ten whose exponent is drawn at 70% of
+    the text size (too small to read where the site shows the figure); these labels are text of
+    one size.
+
+    Parameters
+    ----------
+    value : float
+        The tick value.
+
+    Returns
+    -------
+    str
+        Numbers from one million up in millions, billions or trillions (``1,000 trillion`` for
+        1e15); smaller ones with thousands separators; below 0.0001 in scientific notation (``1e-6``).
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"value: must be a finite number, got {value!r}")
+    size = abs(value)
+    for unit, name in _LARGE:
+        if size >= unit:
+            return f"{value / unit:,.6g} {name}"
+    if size == 0 or size >= 1e-4:
+        return f"{value:,.6g}"
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{value:.3g}")  # 1e-6, not 1e-06
+
+
+@validate_params({"axis": [InstanceOf(matplotlib.axis.Axis, "a matplotlib Axis (ax.xaxis or ax.yaxis)")]})
+def plain_log_ticks(axis: matplotlib.axis.Axis) -> None:
+    """Label a log-scale axis with :func:`plain_number` at its major ticks, leaving minor ticks unlabelled.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis``.
+
+    Returns
+    -------
+    None
+    """
+    import matplotlib.ticker as mticker
+
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: plain_number(float(v))))
+    axis.set_minor_formatter(mticker.NullFormatter())
+
+
+_SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
+_FONT_SIZE = re.compile(r"font-size:\s*([0-9.]+)px")
+
+
+@validate_params({"svg": [str], "display_width_px": [Interval(Real, 1, 10_000, closed="both")],
+                  "dpi": [Interval(Real, 1, 2400, closed="both")]})
+def rendered_text_sizes(svg: str, *, display_width_px: float = FIGURE_COLUMN_PX,
+                        dpi: float = PNG_DPI) -> list[tuple[str, float]]:
+    """Each text of a matplotlib SVG and its size in CSS pixels where the site shows the figure, smallest first.
+
+    The page shows the figure's PNG (``dpi`` pixels per inch of the SVG's width) scaled down to fit
+    ``display_width_px`` and never up, so a text of ``s`` SVG units in a figure ``W`` units wide is
+    drawn at
+
+    .. math:: s \\cdot \\min(D,\\ W \\cdot \\mathrm{dpi} / 72) / W
+
+    CSS pixels, with ``D`` the displayed width (a matplotlib SVG measures in points, 72 to the inch).
+    Texts are read from ``<text>`` and ``<tspan>`` elements (svg.fonttype "none"), so a superscript
+    drawn smaller than its base counts at its own size.
+
+    Parameters
+    ----------
+    svg : str
+        The SVG text, as ``Figure.savefig(format="svg")`` writes it with text kept as text.
+    display_width_px : float
+        Width of the column the figure is shown in, in CSS pixels.
+    dpi : float
+        Resolution of the PNG shown on the page.
+
+    Returns
+    -------
+    list of (str, float)
+        ``(text, pixels)`` for every non-blank text, smallest first; empty when the SVG has no text.
+    """
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(svg.encode("utf-8"))
+    except ET.ParseError as err:
+        raise ValueError(f"svg: not a well-formed SVG document ({err})") from None
+    m = _SVG_LENGTH.match(root.get("width", ""))
+    if m is None or float(m.group(1)) <= 0:
+        raise ValueError("svg: the root element needs a positive width in pt (as matplotlib writes it)")
+    width = float(m.group(1))
+    scale = min(display_width_px, width * dpi / 72.0) / width
+    out = []
+
+    def walk(el, inherited: float | None) -> None:
+        size = _FONT_SIZE.search(el.get("style", ""))
+        size = float(size.group(1)) if size else inherited
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag in ("text", "tspan") and (el.text or "").strip() and size is not None:
+            out.append((el.text.strip(), size * scale))
+        for child in el:
+            walk(child, size)
+
+    walk(root, None)
+    return sorted(out, key=lambda t: t[1])
 
 
 @validate_params({"fig": _FIG, "tolerance_px": [Interval(Real, 0, 50, closed="both")]})

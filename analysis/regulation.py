@@ -37,7 +37,7 @@ from analysis.validation import Boolean, Frame, InstanceOf, ISODate, validate_pa
 
 DATASET = "regulation"
 EVENTS_DATASET = "regulation_events"
-JURISDICTIONS = ("EU", "FI", "UK", "US", "US-CA", "US-NY", "CN", "IN", "KR", "JP", "SG", "OECD")
+JURISDICTIONS = ("EU", "FI", "UK", "US", "US-CA", "US-CO", "US-NY", "US-TX", "CN", "IN", "KR", "JP", "SG", "OECD")
 TOPICS = (
     "labelling",
     "training_data_transparency",
@@ -480,12 +480,13 @@ STATUS_BADGES = {
 JURISDICTION_LABELS = {
     "EU": "European Union", "FI": "Finland", "UK": "United Kingdom", "US": "United States (federal)",
     "US-CA": "California", "US-NY": "New York", "CN": "China", "IN": "India", "KR": "South Korea",
-    "JP": "Japan", "SG": "Singapore", "OECD": "OECD (international)",
+    "JP": "Japan", "SG": "Singapore", "OECD": "OECD (international)", "US-CO": "Colorado", "US-TX": "Texas",
 }
 #: Short forms for the one-line view of a rule and the timeline's lanes.
 JURISDICTION_SHORT = {
     "EU": "EU", "FI": "Finland", "UK": "UK", "US": "US federal", "US-CA": "California", "US-NY": "New York",
     "CN": "China", "IN": "India", "KR": "South Korea", "JP": "Japan", "SG": "Singapore", "OECD": "OECD",
+    "US-CO": "Colorado", "US-TX": "Texas",
 }
 TOPIC_LABELS = {
     "labelling": "Labelling AI output",
@@ -534,6 +535,24 @@ INSTRUMENT_LABELS = {
         "AI Promotion Act",
     "PDPC Proposed Guide on Synthetic Data Generation v1.0": "PDPC synthetic-data guide",
     "AI, data governance and privacy (OECD AI Papers)": "OECD paper on AI and privacy",
+    "AI Basic Plan (Cabinet decision under the AI Promotion Act)": "AI Basic Plan",
+    "Colorado SB 26-189 (automated decision-making technology), repealing and re-enacting the Colorado AI Act "
+    "(SB 24-205)": "SB 26-189 (automated decisions)",
+    "Cybersecurity Law of the PRC, as amended by the NPC Standing Committee decision of 28 Oct 2025":
+        "Cybersecurity Law (2025)",
+    "Data (Use and Access) Act 2025 (c. 18)": "Data (Use and Access) Act",
+    "Executive Order 14365 (Ensuring a National Policy Framework for Artificial Intelligence)": "Executive Order 14365",
+    "GB/T 45652-2025 Cybersecurity technology - Security specification for generative AI pre-training and "
+    "fine-tuning data": "GB/T 45652-2025 (training data)",
+    "GB/T 45654-2025 Cybersecurity technology - Basic safety requirements for generative AI services":
+        "GB/T 45654-2025 (service safety)",
+    "General-Purpose AI Code of Practice: list of signatories (AI Office)": "Code of Practice signatories",
+    "India AI Governance Guidelines (MeitY, IndiaAI Mission)": "AI Governance Guidelines",
+    "Proposal for a Digital Omnibus amending the GDPR (COM(2025) 837, procedure 2025/0360(COD))":
+        "GDPR omnibus proposal",
+    "Report on Copyright and Artificial Intelligence, with economic impact assessment (DSIT and DCMS)":
+        "Copyright and AI report",
+    "Texas Responsible Artificial Intelligence Governance Act (HB 149, 89th Legislature)": "TRAIGA (HB 149)",
 }
 #: Short forms of long provision references; an empty string for a whole document, which the instrument names.
 PROVISION_LABELS = {
@@ -561,6 +580,12 @@ PROVISION_LABELS = {
     "Art. 4(1); Recital 26": "personal data (Recital 26)",
     "Synthetic result materials": "", "Synthetic data": "", "Governance principles": "",
     "Large online platforms": "large platforms", "Capture-device manufacturers": "capture devices",
+    "Signatory list (first published 1 Aug 2025)": "", "Whole Act": "", "Whole document": "", "Whole order": "",
+    "Whole plan": "", "Whole standard": "",
+    "Whole Act (amends Bus. & Com. Code s. 503.001; definitions in s. 551.001)": "",
+    "Whole report (laid under DUAA s. 136)": "",
+    "Whole standard (corpus, model and safety-measure requirements)": "",
+    "ss. 135-137 (copyright works and AI systems)": "ss. 135-137",
 }
 _STATUS_ROWS = [Frame(required=_REQUIRED, min_rows=0), None]
 

@@ -99,10 +99,10 @@ def short_citations() -> dict[str, str]:
 def _anchor(key: str) -> str:
     """The id of a source's entry on the bibliography page.
 
-    ``_config.yml`` sets ``bibtex_cite_id: "cite-{key}"``; Sphinx turns that into an HTML id as
-    ``docutils.nodes.make_id`` does (lower case, every run of other characters a hyphen).
+    The site gives every bibliography entry the id ``ref-KEY`` (``tools/cite_anchors.py``), as
+    :func:`analysis.labels.citations_html` links it.
     """
-    return re.sub(r"[^a-z0-9]+", "-", f"cite-{key}".lower()).strip("-")
+    return f"ref-{key}"
 
 
 @validate_params({"value": _DATE})

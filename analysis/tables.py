@@ -58,7 +58,8 @@ def dataset_section_html(name: str, *, href_prefix: str = "../data/") -> str:
         if "unit" in spec:
             constraint.append(f"unit: {spec['unit']}")
         if "allowed" in spec:
-            constraint.append("one of " + ", ".join(str(a) for a in spec["allowed"]))
+            # the values exactly as the CSV file holds them, so shown as code
+            constraint.append("one of " + ", ".join(f"<code>{e(str(a))}</code>" for a in spec["allowed"]))
         for bound in ("min", "max"):
             if bound in spec:
                 constraint.append(f"{bound} {spec[bound]}")
@@ -66,7 +67,7 @@ def dataset_section_html(name: str, *, href_prefix: str = "../data/") -> str:
             constraint.append("optional")
         rows.append(
             f"<tr><td><code>{e(col)}</code></td><td>{e(str(spec['type']))}</td>"
-            f"<td>{e('; '.join(constraint))}</td><td>{e(' '.join(str(spec.get('description', '')).split()))}</td></tr>"
+            f"<td>{'; '.join(c if c.startswith('one of ') else e(c) for c in constraint)}</td><td>{e(' '.join(str(spec.get('description', '')).split()))}</td></tr>"
         )
     pk = schema.get("primary_key")
     return (

@@ -494,14 +494,13 @@ def test_short_citations_read_as_author_year():
     assert not [c for c in cites.values() if "{" in c or "\\" in c]
 
 
-def test_bibliography_anchors_match_sphinx():
-    import yaml
-    from docutils.nodes import make_id
+def test_bibliography_anchors_follow_the_sites_convention():
+    # the site gives every bibliography entry the id ref-KEY (tools/cite_anchors.py); analysis.labels links the same way
+    from analysis import labels
 
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    template = config["sphinx"]["config"]["bibtex_cite_id"]
-    for key in data.bib_keys():
-        assert regulation_html._anchor(key) == make_id(template.format(key=key, bibliography_count=1)), key
+    for key in sorted(data.bib_keys())[:20]:
+        assert regulation_html._anchor(key) == f"ref-{key}"
+        assert f"#ref-{key}" in labels.citations_html(key)
 
 
 def _visible_text(fragment: str) -> str:
@@ -545,7 +544,7 @@ def test_cards_one_per_rule_with_status_labels_and_linked_sources(table):
     # sources: a short citation linked to the bibliography entry, never the key as text
     cites = regulation_html.short_citations()
     for key in {k for src in table["source"] for k in src.split(";")}:
-        assert f'href="../book/bibliography.html#cite-{key}">{cites[key]}</a>' in out.replace("&#x27;", "'"), key
+        assert f'href="../book/bibliography.html#ref-{key}">{cites[key]}</a>' in out.replace("&#x27;", "'"), key
     assert _codes_shown(_visible_text(out)) == []
     # the filter offers every jurisdiction and topic by name, with its count
     assert '<option value="EU">European Union (' in out
@@ -610,3 +609,7 @@ def test_format_date_refuses_bad_dates(bad):
 def test_changes_window_must_not_be_reversed(table):
     with pytest.raises(ValueError, match="^end: "):
         regulation_html.changes_html("2027-01-01", "2026-01-01", rows=table)
+def test_the_schema_and_the_package_list_the_same_jurisdictions():
+    # a jurisdiction added to one list and not the other would be refused on load or left off the heat map
+    allowed = data.load_schema("regulation")["columns"]["jurisdiction"]["allowed"]
+    assert list(allowed) == list(regulation.JURISDICTIONS)

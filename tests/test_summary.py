@@ -41,8 +41,14 @@ def _section(text: str, title: str) -> str:
     return match.group(1)
 
 
+# A container directive (the findings panel, each finding) holds prose: its fences and options go,
+# its text stays and is checked like any other.
+CONTAINER_FENCE = re.compile(r"^:{3,}(\{container\}[^\n]*)?\n(:(name|class): [^\n]*\n)*", re.M)
+
+
 def _prose(text: str) -> str:
-    """The page without fenced blocks (code, directives with their options), roles and literals."""
+    """The page without fenced blocks (code, directives with their options), roles and literals; containers keep their prose."""
+    text = CONTAINER_FENCE.sub("", text)
     text = re.sub(r"^(`{3,}|:{3,})[^\n]*\n.*?^\1\s*$", "", text, flags=re.M | re.S)
     text = re.sub(r"^(`{3,}|:{3,})[^\n]*\n.*?^\1\s*$", "", text, flags=re.M | re.S)  # nested fences
     text = ROLE.sub("", text)
@@ -55,6 +61,18 @@ def _prose(text: str) -> str:
 
 def _numbered_items(section: str) -> list[str]:
     return [m.group(1) for m in re.finditer(r"^\d+\. (.*?)(?=^\d+\. |\Z)", section, flags=re.M | re.S)]
+
+
+def _containers(text: str, cls: str) -> list[tuple[str, str]]:
+    """(name, body) of each ``{container} cls`` block, in page order."""
+    pattern = rf"^(:{{3,}})\{{container\}} {re.escape(cls)}\n:name: (\S+)\n(.*?)^\1\s*$"
+    return [(m.group(2), m.group(3)) for m in re.finditer(pattern, text, flags=re.M | re.S)]
+
+
+def _panel(text: str) -> str:
+    match = re.search(r"^(:{4,})\{container\} findings-panel\n(.*?)^\1\s*$", text, flags=re.M | re.S)
+    assert match, "summary.md has no findings panel"
+    return match.group(2)
 
 
 def _bullets(section: str) -> list[str]:
@@ -83,19 +101,33 @@ def test_the_check_catches_a_typed_number():
 
 
 def test_between_six_and_ten_findings_each_glued_and_linked():
-    findings = _numbered_items(_section(_text(), "Key findings"))
+    findings = _containers(_section(_text(), "Key findings"), "finding-detail")
     assert 6 <= len(findings) <= 10, f"{len(findings)} key findings (6 to 10 expected)"
-    for i, finding in enumerate(findings, start=1):
+    for i, (name, finding) in enumerate(findings, start=1):
+        assert name == f"finding-{i}-detail", f"detailed finding {i} has the anchor {name!r}"
         assert GLUE_REF.search(finding), f"finding {i} carries no number glued from a chapter"
         assert re.search(r"\{(ref|numref|doc)\}`|\]\(", finding), f"finding {i} links to no figure or section"
+
+
+def test_the_panel_comes_first_with_one_headline_per_finding():
+    text = _text()
+    panel = _panel(text)
+    assert text.index(panel) < text.index("\n## "), "the findings panel is not above the first section"
+    headlines = _containers(panel, "finding")
+    assert [n for n, _ in headlines] == [f"finding-{i}" for i in range(1, len(headlines) + 1)]
+    assert len(headlines) == len(_containers(_section(text, "Key findings"), "finding-detail"))
+    for name, body in headlines:
+        assert GLUE_REF.search(body), f"{name}: the headline carries no glued number"
+        assert re.search(r"\{doc\}`", body), f"{name}: the headline links to no chapter"
 
 
 def test_four_to_six_recommendations_each_tied_to_a_finding():
     recommendations = _bullets(_section(_text(), "What this means for policy"))
     assert 4 <= len(recommendations) <= 6, f"{len(recommendations)} recommendations (4 to 6 expected)"
-    n_findings = len(_numbered_items(_section(_text(), "Key findings")))
+    n_findings = len(_containers(_section(_text(), "Key findings"), "finding-detail"))
     for rec in recommendations:
-        numbers = [int(n) for n in re.findall(r"\d+", " ".join(re.findall(r"findings? [\d ,and]+", rec)))]
+        # each finding named is a link to its anchor on the panel: {ref}`3 <finding-3>`
+        numbers = [int(n) for n in re.findall(r"\{ref\}`(\d+) <finding-\1>`", rec)]
         assert numbers, f"recommendation not tied to a finding: {rec[:60]!r}"
         assert all(1 <= n <= n_findings for n in numbers), f"no such finding in {rec[:60]!r}"
 
