@@ -226,6 +226,56 @@ for _name in ("claim_paragraphs", "ledger_table", "status_counts", "summarise"):
 STRATEGIES["analysis.regulation.anchor"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
 STRATEGIES["analysis.regulation.check_id"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
 
+
+def _labels_const(name):
+    from analysis import labels
+
+    return st.sampled_from(sorted(getattr(labels, name)))
+
+
+def _bib_key():
+    from analysis import data
+
+    return st.sampled_from(sorted(data.bib_keys()))
+
+
+def _shown_frame(name: str):
+    from analysis import data
+
+    return data.load(name).head(4)
+
+
+def _axis(_):
+    import matplotlib.figure
+
+    return matplotlib.figure.Figure().add_subplot().yaxis
+
+
+def _svg(size_pt: float) -> str:
+    import io
+
+    import matplotlib.figure
+
+    fig = matplotlib.figure.Figure(figsize=(4, 3))
+    fig.add_subplot().set_title("title", fontsize=size_pt)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    return buf.getvalue()
+
+
+STRATEGIES["analysis.labels.evidence_label"] = st.fixed_dictionaries({"tag": st.deferred(lambda: _labels_const("EVIDENCE_LABELS"))})
+STRATEGIES["analysis.labels.column_label"] = st.fixed_dictionaries({"name": _TEXT})
+STRATEGIES["analysis.labels.short_citation"] = st.fixed_dictionaries({"key": st.deferred(_bib_key)})
+STRATEGIES["analysis.labels.citations_html"] = st.fixed_dictionaries({"keys": st.deferred(_bib_sources)})
+STRATEGIES["analysis.labels.display_table"] = st.fixed_dictionaries(
+    {"frame": st.sampled_from(["gpu_prices", "grid_intensity", "regulation", "claims"]).map(_shown_frame)})
+STRATEGIES["analysis.plotting.plain_number"] = st.fixed_dictionaries(
+    {"value": st.floats(min_value=-1e300, max_value=1e300, allow_nan=False)})
+STRATEGIES["analysis.plotting.plain_log_ticks"] = st.fixed_dictionaries({"axis": st.just(None).map(_axis)})
+STRATEGIES["analysis.plotting.rendered_text_sizes"] = st.fixed_dictionaries(
+    {"svg": st.floats(min_value=4, max_value=40).map(_svg),
+     "display_width_px": st.floats(min_value=1, max_value=10_000)})
+
 # Results that may be infinite by documented design (checked: no NaN, and inf only where documented).
 INF_DOCUMENTED = {
     "analysis.exhaustion.crossing_years":
