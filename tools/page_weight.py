@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=5, help="largest responses to list per page")
     args = ap.parse_args(argv)
     toc = yaml.safe_load(args.toc.read_text())
-    docs = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    docs = [toc["root"]] + [f for part in toc["parts"] for c in part["chapters"]
+                            for f in [c["file"], *(s["file"] for s in c.get("sections", []))]]
     exe = next((p for p in CHROMIUM_CANDIDATES if os.path.exists(p)), None)
     server, base = _serve(args.site)
     totals = []

@@ -720,7 +720,7 @@ _HEAVY_SCRIPTS = re.compile(r'\s*<script[^>]*src="[^"]*_static/scripts/fontaweso
 _SEARCH_SCRIPTS = re.compile(
     r'\s*<script[^>]*src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"[^>]*></script>')
 # icons the theme's scripts add or swap in after load (not in the HTML)
-_SCRIPT_ICONS = {"fa-xmark", "fa-compress", "fa-expand", "fa-bars", "fa-magnifying-glass", "fa-sun", "fa-moon",
+_SCRIPT_ICONS = {"fa-xmark", "fa-chevron-down", "fa-angle-left", "fa-angle-right", "fa-outdent", "fa-compress", "fa-expand", "fa-bars", "fa-magnifying-glass", "fa-sun", "fa-moon",
                  "fa-circle-half-stroke", "fa-arrow-up", "fa-list", "fa-download", "fa-file", "fa-file-pdf"}
 ICON_CSS = "reader-icons.css"
 
@@ -752,11 +752,22 @@ def _subset_icons(static: Path, names: set[str]) -> None:
 
     text = css.read_text(encoding="utf-8")
     codepoints = set()
-    for selectors, code in re.findall(r"([^{}]+)\{content:\"\\([0-9a-f]{4,5})\"\}", text):
-        for sel in selectors.split(","):
-            m = re.fullmatch(r"\s*\.(fa-[\w-]+):+before\s*", sel)
-            if m and m.group(1) in names:
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        for code in re.findall(r"content:\s*\"\\([0-9a-f]{4,5})\"", body):
+            icons = [re.fullmatch(r"\s*\.(fa-[\w-]+):+before\s*", sel) for sel in selectors.split(",")]
+            # an icon class: kept when a page uses it; any other rule (the theme's marks on external
+            # links, admonitions, ...) is kept whatever it is
+            if not all(icons) or any(m.group(1) in names for m in icons):
                 codepoints.add(int(code, 16))
+    # icons the theme's and extensions' styles set through variables (--pst-icon-external-link: "\f35d")
+    # or in their own rules (sphinx-design, myst-nb, the book theme)
+    for sheet in [css, *static.glob("*.css"), *(static / "styles").glob("*.css")]:
+        sheet_text = sheet.read_text(encoding="utf-8", errors="replace")
+        if sheet == css:  # outside the icon-class rules read above
+            sheet_text = re.sub(r"[^{}]*\.fa-[\w-]+:+before[^{}]*\{[^{}]*\}", "", sheet_text)
+        found = re.findall(r"\\([ef][0-9a-f]{3})\b", sheet_text)
+        found += [f"{ord(ch):x}" for ch in re.findall("[\ue000-\uf8ff]", sheet_text)]
+        codepoints.update(int(c, 16) for c in found)
     rules = []
     (static / "reader-icons").mkdir(exist_ok=True)
     for family, weight, name in (("Font Awesome 6 Free", 900, "fa-solid-900"), ("Font Awesome 6 Free", 400, "fa-regular-400"),
