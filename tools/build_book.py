@@ -76,12 +76,24 @@ def lost_figure_data(root: Path) -> list[str]:
     ]
 
 
+def _local_extensions(root: Path) -> list[str]:
+    """The local Sphinx extensions of _config.yml and the tools/ modules they import (reader_cite, make_pdf)."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    names = list(((config.get("sphinx") or {}).get("local_extensions") or {}).keys())
+    names += [n for n in ("reader_cite",) if (root / "tools" / f"{n}.py").exists()]
+    return [n for n in names if (root / "tools" / f"{n}.py").exists()]
+
+
 def build_keys(root: Path, probe) -> tuple[str, str]:
     """(execution-cache key, site key): hashes of what the notebooks' outputs and the site are made from."""
     exec_key = hashlib.sha256(
         (tree_hash(root, ["analysis", "uv.lock"]) + probe.key()).encode()
     ).hexdigest()
-    site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
+    # the site's own Sphinx extensions (tools/, listed in _config.yml) shape every page too
+    extensions = [f"tools/{name}.py" for name in _local_extensions(root)]
+    site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml", *extensions]) + exec_key
     return exec_key, site_key
 
 

@@ -406,7 +406,7 @@ def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[
     if data_links:
         src = f" from {_and(data_links[:2])}" + (f" and {len(data_links) - 2} more datasets" if len(data_links) > 2 else "")
         if cite_links:
-            src += f" (sources: {_and(cite_links[:3])}" + (f" and {len(cite_links) - 3} more, listed below" if len(cite_links) > 3 else "") + ")"
+            src += f" (sources: {_and(cite_links[:3])}" + (f" and {len(cite_links) - 3} more, listed at the top" if len(cite_links) > 3 else "") + ")"
     else:
         src = ", from the report's own settings and models (no curated dataset)"
     return f'<p class="prov-lead">{what} {verb}{how}{src}.</p>'
@@ -441,6 +441,10 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
         label, cid = cites.get(k, (k, ""))
         return f'<a href="{bib_page}#{cid}">{html.escape(label)}</a>' if cid else html.escape(label)
 
+    page_cites = sorted({k for e in mine for k in e.get("bibtex", [])}, key=lambda k: cites.get(k, (k, ""))[0].lower())
+    if page_cites:
+        out.append(f'<details class="prov-sources" id="{anchor(doc, "sources")}"><summary>The {len(page_cites)} sources of the data '
+                   "these numbers read</summary><p>" + "; ".join(cite_link(k) for k in page_cites) + ".</p></details>")
     for cell, group in sorted(by_cell.items()):
         code = group[0]["code"]
         where = f"Code cell {cell}" if cell else "Code cell (not found in the executed notebook)"
@@ -452,7 +456,7 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             head.append('<p class="prov-cell-data">Data read by this cell or the cells it uses: ' + ", ".join(
                 f'{data_link(d)} (<a href="{to_root}data/{html.escape(d)}.csv" download>CSV</a>)' for d in cell_data) + ".")
             if cell_cites:
-                head.append(" Their sources: " + ", ".join(cite_link(k) for k in cell_cites) + ".")
+                head.append(f" Their sources: {len(cell_cites)} entries of the list at the top of this page.")
             head.append("</p>")
         out.append("".join(head) + '<ul class="prov-entries">')
         for e in sorted(group, key=lambda e: e["key"]):
@@ -462,8 +466,8 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             ctx = contexts.get(f"{doc}::{e['key']}")
             lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names)
             items = [f"key <code>{html.escape(e['key'])}</code>"]
-            if e["functions"]:
-                items.append("functions " + ", ".join(fn_names))
+            if len(e["functions"]) > 3:  # the lead names the first three
+                items.append("all functions " + ", ".join(fn_names))
             if e["datasets"] and (not e["functions"] or set(e["datasets"]) != set(cell_data)):
                 items.append("datasets " + ", ".join(
                     f'<a href="{data_page}#data-{html.escape(d)}">{html.escape(d)}</a>' for d in e["datasets"]))
