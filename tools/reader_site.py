@@ -401,7 +401,7 @@ def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[
     else:
         what = f"The figure <code>{html.escape(e['key'])}</code> of “{html.escape(page_title)}”"
     verb = "is computed" if e["kind"] == "value" else "is drawn"
-    how = (f" by {_and(function_names[:3])}" + (f" and {len(function_names) - 3} more functions" if len(function_names) > 3 else "")
+    how = (f" by {_and(function_names[:3])}" + (f" and {len(function_names) - 3} more functions (named under the cell's heading)" if len(function_names) > 3 else "")
            if function_names else (f" in code cell {e['cell']}" if e["cell"] else ""))
     if data_links:
         src = f" from {_and(data_links[:2])}" + (f" and {len(data_links) - 2} more datasets" if len(data_links) > 2 else "")
@@ -458,6 +458,10 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             if cell_cites:
                 head.append(f" Their sources: {len(cell_cites)} entries of the list at the top of this page.")
             head.append("</p>")
+        cell_functions = sorted({f for e in group for f in e["functions"]})
+        if any(len(e["functions"]) > 3 for e in group):  # the leads name three: all of them, once per cell
+            head.append('<p class="prov-cell-data">Functions called by this cell or the cells it uses: '
+                        + ", ".join(f"<code>{html.escape(f)}</code>" for f in cell_functions) + ".</p>")
         out.append("".join(head) + '<ul class="prov-entries">')
         for e in sorted(group, key=lambda e: e["key"]):
             fn_names = [f"<code>{html.escape(f)}</code>" for f in e["functions"]]
@@ -466,8 +470,6 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             ctx = contexts.get(f"{doc}::{e['key']}")
             lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names)
             items = [f"key <code>{html.escape(e['key'])}</code>"]
-            if len(e["functions"]) > 3:  # the lead names the first three
-                items.append("all functions " + ", ".join(fn_names))
             if e["datasets"] and (not e["functions"] or set(e["datasets"]) != set(cell_data)):
                 items.append("datasets " + ", ".join(
                     f'<a href="{data_page}#data-{html.escape(d)}">{html.escape(d)}</a>' for d in e["datasets"]))
