@@ -159,6 +159,8 @@ PRINT_CSS = """
   .pdf-part { break-before: page; }
   .pdf-title-page { text-align: center; padding-top: 30vh; }
   .pdf-title-page h1 { font-size: 24pt; }
+  /* the theme's print style hides a heading that is a section's first child */
+  .pdf-title-page h1, .pdf-contents h1 { display: block !important; }
   .pdf-contents table { width: 100%; border-collapse: collapse; font-size: 10.5pt; }
   .pdf-contents td { padding: 3pt 2pt; border-bottom: 1px solid #ddd; }
   .pdf-where { font-size: 8.5pt; color: #555; }

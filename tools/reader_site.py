@@ -327,7 +327,7 @@ def collect_contexts(app: Sphinx, doctree: nodes.document) -> None:
             continue
         sentence = _sentence_around(block.astext(), node.astext())
         if sentence:
-            store[ref] = {"page": docname, "sentence": sentence}
+            store[ref] = {"page": docname, "sentence": sentence, "shown": node.astext().strip()}
 
 
 def purge_contexts(app: Sphinx, env, docname: str) -> None:
@@ -388,14 +388,27 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _keys_to_citations(text: str, cites: dict[str, tuple[str, str]]) -> str:
+    """Citation keys left in a sentence read at parse time ("cottier2024rising,epoch2025x") as short citations."""
+    def repl(m: re.Match) -> str:
+        keys = m.group(0).split(",")
+        if not all(k in cites for k in keys):
+            return m.group(0)
+        return "(" + "; ".join(cites[k][0] for k in keys) + ")"
+
+    return re.sub(r"[\w:.-]+(?:,[\w:.-]+)*", repl, text)
+
+
 def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[str], cite_links: list[str],
-                   function_names: list[str]) -> str:
+                   function_names: list[str], cites: dict[str, tuple[str, str]] | None = None) -> str:
     """One plain sentence: what the number is, from which data and sources, by which function."""
+    cites = cites or {}
     if e["kind"] == "value":
-        value = html.escape(e["value"].strip("'\"")[:80])
+        # the value as the page shows it (formatted by the glue role), else its stored text
+        value = html.escape(((ctx or {}).get("shown") or e["value"].strip("'\""))[:80])
         what = f"<strong>{value}</strong>"
         if ctx and ctx.get("sentence"):
-            what += f", the number in “{html.escape(ctx['sentence'])}”,"
+            what += f", the number in “{html.escape(_keys_to_citations(ctx['sentence'], cites))}”,"
         else:
             what += f" (glued as <code>{html.escape(e['key'])}</code> in “{html.escape(page_title)}”)"
     else:
@@ -468,7 +481,7 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             data_links = [data_link(d) for d in e["datasets"]]
             cite_links = [cite_link(k) for k in e.get("bibtex", [])]
             ctx = contexts.get(f"{doc}::{e['key']}")
-            lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names)
+            lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names, cites)
             items = [f"key <code>{html.escape(e['key'])}</code>"]
             if e["datasets"] and (not e["functions"] or set(e["datasets"]) != set(cell_data)):
                 items.append("datasets " + ", ".join(
