@@ -124,10 +124,8 @@ def is_up_to_date(root: Path) -> bool:
     cache_key = build / ".jupyter_cache" / "analysis-key.txt"
     if read_stamp(root).get("site_key") != site_key or not cache_key.exists() or cache_key.read_text() != exec_key:
         return False
-    # the PDF editions: printed, unless this machine has no Chromium to print them
-    import make_pdf
-
-    return make_pdf.chromium() is None or all((build / "html" / n).exists() for n in pdf_names(root))
+    # the PDF editions, when the last build printed them, are still there
+    return not read_stamp(root).get("pdf") or all((build / "html" / n).exists() for n in pdf_names(root))
 
 
 PDF_LINK = re.compile(r'<span class="reader-pdf-item" data-pdf="([^"]+)">.*?</span><!--/reader-pdf-->', re.S)
@@ -142,7 +140,7 @@ def pdf_names(root: Path) -> list[str]:
     return [meta["pdf_name"], meta["brief_name"]]
 
 
-def print_pdfs(html_dir: Path, root: Path) -> bool:
+def print_pdfs(html_dir: Path, root: Path, skip: bool = False) -> bool:
     """Print the PDF editions into the site when they are missing or older than a page; True if they exist.
 
     They take Chromium (Debian's package; `make test` installs it). Where there is none, or the
@@ -158,7 +156,9 @@ def print_pdfs(html_dir: Path, root: Path) -> bool:
     newest = max((p.stat().st_mtime for p in pages), default=0)
     if all(p.exists() and p.stat().st_mtime >= newest for p in pdfs):
         return True
-    if make_pdf.chromium() is None:
+    if skip:
+        print("[build] --no-pdf: the PDF editions are not printed and the pages do not link them")
+    elif make_pdf.chromium() is None:
         print("[build] no Chromium here (Debian package 'chromium', or CHROMIUM=/path): the PDF editions are not "
               "printed and the pages do not link them; `make pdf` prints them", file=sys.stderr)
     else:
@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="clear the cache and re-execute everything")
     ap.add_argument("--root", type=Path, default=ROOT, help="the book's root (default: this repo)")
+    ap.add_argument("--no-pdf", action="store_true", help="do not print the PDF editions (the pages then do not link them)")
     args = ap.parse_args(argv)
     root: Path = args.root.resolve()
     build = root / "_build"
@@ -240,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return result.returncode
     build.mkdir(exist_ok=True)
-    made_pdf = print_pdfs(build / "html", root)
+    made_pdf = print_pdfs(build / "html", root, skip=args.no_pdf)
     stamp_path.write_text(json.dumps({"site_key": site_key, "pdf": made_pdf}))
     index = build / "html" / "index.html"
     print(f"[build] done in {seconds:.0f} s. Open file://{index} or run `make serve`.")

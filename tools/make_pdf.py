@@ -195,7 +195,9 @@ def _title_html(meta: dict) -> str:
 
 
 def _host(page, base: str) -> None:
-    page.goto(f"{base}/{HOST_DOC}.html", wait_until="networkidle")
+    response = page.goto(f"{base}/{HOST_DOC}.html", wait_until="networkidle")
+    if response is None or response.status != 200:  # a trimmed copy of the book: its landing page
+        page.goto(f"{base}/index.html", wait_until="networkidle")
     _wait_ready(page)
 
 

@@ -246,7 +246,7 @@ class LinkGluedValues(SphinxPostTransform):
                 continue
             src_doc, key = ref.split("::", 1)
             entry = entries.get(ref)
-            uri = f"{app.builder.get_relative_uri(docname, prov_doc(src_doc))}#{anchor(src_doc, key)}"
+            uri = f"{app.builder.get_relative_uri(docname, prov_doc(src_doc, app.env.found_docs))}#{anchor(src_doc, key)}"
             if isinstance(node, nodes.figure):
                 self._figure_footer(node, src_doc, key, uri, entry)
                 continue
@@ -282,9 +282,14 @@ def _visit_skip(self, node):
     raise nodes.SkipNode
 
 
-def prov_doc(src_doc: str) -> str:
-    """The provenance page of the numbers computed in ``src_doc`` (one page per chapter, each well under 300 kB)."""
-    return f"{PROVENANCE_DOC}/{Path(src_doc).name}"
+def prov_doc(src_doc: str, found_docs=None) -> str:
+    """The provenance page of the numbers computed in ``src_doc`` (one page per chapter, each well under 300 kB).
+
+    A page that glues numbers but has no provenance page of its own (``book/provenance/<name>.md``,
+    listed under ``book/provenance`` in ``_toc.yml``) has its entries on the index page instead.
+    """
+    own = f"{PROVENANCE_DOC}/{Path(src_doc).name}"
+    return own if found_docs is None or own in found_docs else PROVENANCE_DOC
 
 
 # -- the sentence a provenance entry opens with: where the number is used, read from the page
@@ -508,9 +513,14 @@ def _render_overview(app: Sphinx, entries: dict[str, dict]) -> str:
     rows = []
     for doc in sorted(counts, key=lambda d: (order.get(d, 99), d)):
         title = env.titles[doc].astext() if doc in env.titles else doc
-        uri = app.builder.get_relative_uri(PROVENANCE_DOC, prov_doc(doc))
+        target = prov_doc(doc, env.found_docs)
+        uri = app.builder.get_relative_uri(PROVENANCE_DOC, target) + ("" if target != PROVENANCE_DOC else f"#{anchor(doc, '')}")
         rows.append(f'<li><a href="{uri}">{html.escape(title)}</a>: {counts[doc]} numbers and figures</li>')
-    return '<ul class="prov-overview">' + "".join(rows) + "</ul>"
+    # pages without a provenance page of their own: their entries here
+    rest = [doc for doc in sorted(counts, key=lambda d: (order.get(d, 99), d)) if prov_doc(doc, env.found_docs) == PROVENANCE_DOC]
+    return '<ul class="prov-overview">' + "".join(rows) + "</ul>" + "".join(
+        f"<h2>{html.escape(env.titles[d].astext() if d in env.titles else d)}</h2>" + _render_doc(app, entries, d, PROVENANCE_DOC)
+        for d in rest)
 
 
 def _to_root(docname: str) -> str:
@@ -555,17 +565,6 @@ def fill_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         enrich(entries, ROOT / "analysis" / "data")
         html_text = _render_doc(app, entries, node["doc"], docname) if node["doc"] else _render_overview(app, entries)
         node.replace_self(nodes.raw("", html_text, format="html"))
-
-
-def check_provenance_pages(app: Sphinx, env) -> None:
-    """Every page that glues numbers has its provenance page (else its numbers would link nowhere)."""
-    entries = getattr(env, "reader_provenance", None)
-    if entries is None:
-        entries = env.reader_provenance = collect(app)
-    for doc in sorted({e["doc"] for e in entries.values()}):
-        if prov_doc(doc) not in env.found_docs:
-            LOG.warning(f"{doc} glues numbers but has no provenance page: add {prov_doc(doc)}.md "
-                        f"(```{{provenance-index}} {doc}```) and list it under book/provenance in _toc.yml")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -843,7 +842,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect_contexts)
     app.connect("env-purge-doc", purge_contexts)
     app.connect("env-merge-info", merge_contexts)
-    app.connect("env-check-consistency", check_provenance_pages)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", finish)
     app.add_css_file("reader.css")
