@@ -111,7 +111,7 @@ def test_every_glued_number_on_the_landing_page_links_to_its_provenance(browser,
             entry = page.locator(f"li#{frag}")
             assert entry.count() == 1, f"no provenance entry {frag} on {base}"
             html = entry.inner_html()
-            names_function = re.search(r"functions <code>analysis\.", html)
+            names_function = re.search(r"(functions|by) <code>analysis\.", html)
             names_dataset = re.search(r'datasets <a href="[^"]*#data-\w+', html)
             assert names_function or names_dataset, f"{frag}: names no dataset and no function: {entry.inner_text()}"
             # the entry sits under the code that computed it
@@ -201,7 +201,8 @@ def pages(browser, site_url):
             "text": page.locator("body").inner_text(),
             "links": page.eval_on_selector_all("a[href]", "els => els.map(e => [e.href, e.textContent.trim()])"),
             "figures": page.eval_on_selector_all(
-                "figure", "els => els.map(f => [!!f.querySelector('img'), f.querySelector('.figure-tools')?.innerText || ''])"
+                "figure", "els => els.map(f => [!!f.querySelector('img'), (f.querySelector('.figure-tools')?.innerText || '')"
+                " + ' ' + (f.querySelector('details.reader-cite')?.textContent || '')])"
             ),
             "url": page.url,
         }
@@ -234,7 +235,7 @@ def test_notebook_pages_offer_their_executed_notebook(pages, doc):
 def test_figures_offer_svg_png_and_a_citation(pages, doc):
     figures = [f for f in pages[doc]["figures"] if f[0]]
     for has_img, tools in figures:
-        assert "SVG" in tools and "PNG" in tools and "Cite this figure" in tools, f"{doc}: {tools!r}"
+        assert "SVG" in tools and "PNG" in tools and "Cite" in tools and "@misc{" in tools, f"{doc}: {tools!r}"
         assert CITATION["version"] in tools
     for href, text in pages[doc]["links"]:
         if text in ("SVG", "PNG"):

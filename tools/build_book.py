@@ -76,12 +76,24 @@ def lost_figure_data(root: Path) -> list[str]:
     ]
 
 
+def _local_extensions(root: Path) -> list[str]:
+    """The local Sphinx extensions of _config.yml and the tools/ modules they import (reader_cite, make_pdf)."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    names = list(((config.get("sphinx") or {}).get("local_extensions") or {}).keys())
+    names += [n for n in ("reader_cite",) if (root / "tools" / f"{n}.py").exists()]
+    return [n for n in names if (root / "tools" / f"{n}.py").exists()]
+
+
 def build_keys(root: Path, probe) -> tuple[str, str]:
     """(execution-cache key, site key): hashes of what the notebooks' outputs and the site are made from."""
     exec_key = hashlib.sha256(
         (tree_hash(root, ["analysis", "uv.lock"]) + probe.key()).encode()
     ).hexdigest()
-    site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml"]) + exec_key
+    # the site's own Sphinx extensions (tools/, listed in _config.yml) shape every page too
+    extensions = [f"tools/{name}.py" for name in _local_extensions(root)]
+    site_key = tree_hash(root, ["book", "notebooks", "_config.yml", "_toc.yml", *extensions]) + exec_key
     return exec_key, site_key
 
 
@@ -110,13 +122,67 @@ def is_up_to_date(root: Path) -> bool:
         return False
     exec_key, site_key = build_keys(root, probe)
     cache_key = build / ".jupyter_cache" / "analysis-key.txt"
-    return read_stamp(root).get("site_key") == site_key and cache_key.exists() and cache_key.read_text() == exec_key
+    if read_stamp(root).get("site_key") != site_key or not cache_key.exists() or cache_key.read_text() != exec_key:
+        return False
+    # the PDF editions, when the last build printed them, are still there
+    return not read_stamp(root).get("pdf") or all((build / "html" / n).exists() for n in pdf_names(root))
+
+
+PDF_LINK = re.compile(r'<span class="reader-pdf-item" data-pdf="([^"]+)">.*?</span><!--/reader-pdf-->', re.S)
+
+
+def pdf_names(root: Path) -> list[str]:
+    """The PDF files the site links to: the full edition and the brief (tools/make_pdf.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import make_pdf
+
+    meta = make_pdf.metadata(root)
+    return [meta["pdf_name"], meta["brief_name"]]
+
+
+def print_pdfs(html_dir: Path, root: Path, skip: bool = False) -> bool:
+    """Print the PDF editions into the site when they are missing or older than a page; True if they exist.
+
+    They take Chromium (Debian's package; `make test` installs it). Where there is none, or the
+    printing fails, every link to a missing PDF is removed from the pages, so that no reader meets a
+    link that leads nowhere, and the build says so.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import make_pdf
+
+    names = pdf_names(root)
+    pdfs = [html_dir / n for n in names]
+    pages = list(html_dir.rglob("*.html"))
+    newest = max((p.stat().st_mtime for p in pages), default=0)
+    if all(p.exists() and p.stat().st_mtime >= newest for p in pdfs):
+        return True
+    if skip:
+        print("[build] --no-pdf: the PDF editions are not printed and the pages do not link them")
+    elif make_pdf.chromium() is None:
+        print("[build] no Chromium here (Debian package 'chromium', or CHROMIUM=/path): the PDF editions are not "
+              "printed and the pages do not link them; `make pdf` prints them", file=sys.stderr)
+    else:
+        t0 = time.perf_counter()
+        try:
+            make_pdf.build_pdf(html_dir, pdfs[0], root, brief=pdfs[1])
+            print(f"[build] PDF editions printed in {time.perf_counter() - t0:.0f} s")
+        except Exception as exc:  # noqa: BLE001 - the site stays usable; its links to the PDF go
+            print(f"[build] the PDF editions could not be printed ({exc}); the pages do not link them", file=sys.stderr)
+    missing = {p.name for p in pdfs if not p.exists()}
+    if missing:
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            new = PDF_LINK.sub(lambda m: "" if m.group(1) in missing else m.group(0), text)
+            if new != text:
+                page.write_text(new, encoding="utf-8")
+    return not missing
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="clear the cache and re-execute everything")
     ap.add_argument("--root", type=Path, default=ROOT, help="the book's root (default: this repo)")
+    ap.add_argument("--no-pdf", action="store_true", help="do not print the PDF editions (the pages then do not link them)")
     args = ap.parse_args(argv)
     root: Path = args.root.resolve()
     build = root / "_build"
@@ -175,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return result.returncode
     build.mkdir(exist_ok=True)
-    stamp_path.write_text(json.dumps({"site_key": site_key}))
+    made_pdf = print_pdfs(build / "html", root, skip=args.no_pdf)
+    stamp_path.write_text(json.dumps({"site_key": site_key, "pdf": made_pdf}))
     index = build / "html" / "index.html"
     print(f"[build] done in {seconds:.0f} s. Open file://{index} or run `make serve`.")
     return 0

@@ -89,7 +89,8 @@ def main(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return 2
     # build_book.py makes the kernels import the copy's own analysis package (and checks it)
-    result = subprocess.run([sys.executable, str(dest / "tools" / "build_book.py"), "--root", str(dest)])
+    # (no PDF editions: `make book` prints them; a trimmed copy does not need them)
+    result = subprocess.run([sys.executable, str(dest / "tools" / "build_book.py"), "--root", str(dest), "--no-pdf"])
     print(f"site: file://{dest}/_build/html/index.html")
     return result.returncode
 

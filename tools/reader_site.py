@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 import re
 import shutil
 from pathlib import Path
@@ -35,6 +36,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader_cite import Meta, add_cite_blocks  # noqa: E402
 
 LOG = logging.getLogger(__name__)
 PROVENANCE_DOC = "book/provenance"
@@ -236,14 +240,13 @@ class LinkGluedValues(SphinxPostTransform):
         if entries is None:
             entries = app.env.reader_provenance = collect(app)
         docname = self.env.docname
-        target = app.builder.get_relative_uri(docname, PROVENANCE_DOC)
         for node in list(self.document.findall(nodes.Element)):
             ref = node.get("reader_glue")
             if not ref or isinstance(node.parent, nodes.reference):
                 continue
             src_doc, key = ref.split("::", 1)
             entry = entries.get(ref)
-            uri = f"{target}#{anchor(src_doc, key)}"
+            uri = f"{app.builder.get_relative_uri(docname, prov_doc(src_doc, app.env.found_docs))}#{anchor(src_doc, key)}"
             if isinstance(node, nodes.figure):
                 self._figure_footer(node, src_doc, key, uri, entry)
                 continue
@@ -253,26 +256,13 @@ class LinkGluedValues(SphinxPostTransform):
                 link.append(node)
 
     def _figure_footer(self, fig: nodes.figure, src_doc: str, key: str, uri: str, entry) -> None:
-        cfg = self.app.config
+        # the figure's cite block (with its anchor) is added to the rendered page by tools/reader_cite.py
         fig_dir = f"figure_data/{key}"
-        title = ""
-        for cap in fig.findall(nodes.caption):
-            title = cap.astext().split(". ")[0]
-            break
-        page_url = (cfg.reader_site_url.rstrip("/") + "/" + src_doc + ".html") if cfg.reader_site_url else f"{src_doc}.html"
-        cite = (
-            f"{html.escape(cfg.reader_author)} ({html.escape(cfg.reader_year)}). Figure “{html.escape(key)}”"
-            + (f", {html.escape(title)}" if title else "")
-            + f". In <em>{html.escape(cfg.reader_title)}</em>, version {html.escape(cfg.reader_version)}"
-            + f", {html.escape(page_url)}. CC-BY-4.0."
-        )
         raw = (
-            '<div class="figure-tools">'
-            f'<span class="figure-downloads">Download: <a href="{fig_dir}.svg" download>SVG</a> · '
-            f'<a href="{fig_dir}.png" download>PNG</a>'
+            '<div class="figure-tools"><span class="figure-downloads">Download: '
+            f'<a href="{fig_dir}.svg" download>SVG</a> · <a href="{fig_dir}.png" download>PNG</a>'
             + (f' · <a href="{fig_dir}.csv" download>data (CSV)</a>' if self._has_csv(src_doc, key) else "")
-            + f' · <a class="glue-prov" href="{uri}">where it comes from</a></span>'
-            f'<span class="figure-cite">Cite this figure: {cite}</span></div>'
+            + f' · <a class="glue-prov" href="{uri}">where it comes from</a></span></div>'
         )
         fig.append(nodes.raw("", raw, format="html"))
 
@@ -292,61 +282,245 @@ def _visit_skip(self, node):
     raise nodes.SkipNode
 
 
-def _render_index(app: Sphinx, entries: dict[str, dict]) -> str:
+def prov_doc(src_doc: str, found_docs=None) -> str:
+    """The provenance page of the numbers computed in ``src_doc`` (one page per chapter, each well under 300 kB).
+
+    A page that glues numbers but has no provenance page of its own (``book/provenance/<name>.md``,
+    listed under ``book/provenance`` in ``_toc.yml``) has its entries on the index page instead.
+    """
+    own = f"{PROVENANCE_DOC}/{Path(src_doc).name}"
+    return own if found_docs is None or own in found_docs else PROVENANCE_DOC
+
+
+# -- the sentence a provenance entry opens with: where the number is used, read from the page
+
+
+def _sentence_around(text: str, needle: str, words: int = 40) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    at = text.find(needle) if needle else -1
+    if at < 0:
+        return ""
+    starts = [0] + [m.end() for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z(“\"])", text)]
+    start = max(s for s in starts if s <= at)
+    ends = [m.start() + 1 for m in re.finditer(r"[.!?](?=\s+[A-Z(“\"]|$)", text) if m.start() + 1 > at + len(needle) - 1]
+    sentence = text[start: ends[0] if ends else len(text)].strip()
+    parts = sentence.split()
+    if len(parts) > words:  # keep the words around the number
+        pos = len(text[start:at].split())
+        lo = max(0, min(pos - words // 2, len(parts) - words))
+        sentence = ("… " if lo else "") + " ".join(parts[lo: lo + words]) + (" …" if lo + words < len(parts) else "")
+    return sentence
+
+
+def collect_contexts(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember, for every value glued in a page, the sentence of the page it appears in."""
     env = app.env
-    by_cell: dict[tuple[str, int], list[dict]] = {}
-    for e in entries.values():
-        by_cell.setdefault((e["doc"], e["cell"] or 0), []).append(e)
+    store = getattr(env, "reader_contexts", None)
+    if store is None:
+        store = env.reader_contexts = {}
+    docname = env.docname
+    for key in [k for k, v in store.items() if v.get("page") == docname]:
+        del store[key]
+    for node in doctree.findall(nodes.Element):
+        ref = node.get("reader_glue")
+        if not ref or ref in store or isinstance(node, nodes.figure):
+            continue
+        block = node.parent
+        while block is not None and not isinstance(block, (nodes.paragraph, nodes.caption, nodes.entry, nodes.title)):
+            block = block.parent
+        if block is None:
+            continue
+        sentence = _sentence_around(block.astext(), node.astext())
+        if sentence:
+            store[ref] = {"page": docname, "sentence": sentence, "shown": node.astext().strip()}
+
+
+def purge_contexts(app: Sphinx, env, docname: str) -> None:
+    store = getattr(env, "reader_contexts", None) or {}
+    for key in [k for k, v in store.items() if v.get("page") == docname]:
+        del store[key]
+
+
+def merge_contexts(app: Sphinx, env, docnames, other) -> None:
+    if not hasattr(env, "reader_contexts"):
+        env.reader_contexts = {}
+    env.reader_contexts.update(getattr(other, "reader_contexts", {}) or {})
+
+
+# -- sources as short citations linked to the bibliography
+
+
+def _short_citations(app: Sphinx) -> dict[str, tuple[str, str]]:
+    """BibTeX key -> (short citation "Villalobos et al. (2024)", id of its bibliography entry)."""
+    cached = getattr(app, "_reader_short_cites", None)
+    if cached is not None:
+        return cached
+    out: dict[str, tuple[str, str]] = {}
+    try:
+        domain = app.env.get_domain("cite")
+        citations = list(domain.citations)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no bibliography: keys stay as they are
+        citations = []
+    for c in citations:
+        entry = c.entry
+        persons = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [re.sub(r"[{}]", "", " ".join(p.last_names) or " ".join(p.first_names)).strip() for p in persons]
+        names = [n for n in names if n and n != "others"]
+        if any(" ".join(p.last_names) == "others" for p in persons) and len(names) < 3:
+            names += ["others", "others"][: 3 - len(names)]  # "and others" in the entry: et al.
+        if not names:
+            org = entry.fields.get("organization") or entry.fields.get("publisher") or entry.fields.get("institution") or ""
+            title = re.sub(r"[{}]", "", str(entry.fields.get("title", c.key)))
+            names = [re.sub(r"[{}]", "", str(org)) or " ".join(title.split()[:4])]
+        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+        year = re.sub(r"[{}]", "", str(entry.fields.get("year", "n.d.")))
+        out[c.key] = (f"{who} ({year})", c.citation_id)
+    app._reader_short_cites = out
+    return out
+
+
+def _dataset_titles(data_dir: Path) -> dict[str, str]:
+    import yaml
+
+    titles = {}
+    for schema in data_dir.glob("*.schema.yml"):
+        spec = yaml.safe_load(schema.read_text(encoding="utf-8")) or {}
+        titles[schema.name.removesuffix(".schema.yml")] = str(spec.get("title") or schema.name.removesuffix(".schema.yml"))
+    return titles
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _keys_to_citations(text: str, cites: dict[str, tuple[str, str]]) -> str:
+    """Citation keys left in a sentence read at parse time ("cottier2024rising,epoch2025x") as short citations."""
+    def repl(m: re.Match) -> str:
+        keys = m.group(0).split(",")
+        if not all(k in cites for k in keys):
+            return m.group(0)
+        return "(" + "; ".join(cites[k][0] for k in keys) + ")"
+
+    return re.sub(r"[\w:.-]+(?:,[\w:.-]+)*", repl, text)
+
+
+def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[str], cite_links: list[str],
+                   function_names: list[str], cites: dict[str, tuple[str, str]] | None = None) -> str:
+    """One plain sentence: what the number is, from which data and sources, by which function."""
+    cites = cites or {}
+    if e["kind"] == "value":
+        # the value as the page shows it (formatted by the glue role), else its stored text
+        value = html.escape(((ctx or {}).get("shown") or e["value"].strip("'\""))[:80])
+        what = f"<strong>{value}</strong>"
+        if ctx and ctx.get("sentence"):
+            what += f", the number in “{html.escape(_keys_to_citations(ctx['sentence'], cites))}”,"
+        else:
+            what += f" (glued as <code>{html.escape(e['key'])}</code> in “{html.escape(page_title)}”)"
+    else:
+        what = f"The figure <code>{html.escape(e['key'])}</code> of “{html.escape(page_title)}”"
+    verb = "is computed" if e["kind"] == "value" else "is drawn"
+    how = (f" by {_and(function_names[:3])}" + (f" and {len(function_names) - 3} more functions (named under the cell's heading)" if len(function_names) > 3 else "")
+           if function_names else (f" in code cell {e['cell']}" if e["cell"] else ""))
+    if data_links:
+        src = f" from {_and(data_links[:2])}" + (f" and {len(data_links) - 2} more datasets" if len(data_links) > 2 else "")
+        if cite_links:
+            src += f" (sources: {_and(cite_links[:3])}" + (f" and {len(cite_links) - 3} more, listed at the top" if len(cite_links) > 3 else "") + ")"
+    else:
+        src = ", from the report's own settings and models (no curated dataset)"
+    return f'<p class="prov-lead">{what} {verb}{how}{src}.</p>'
+
+
+def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> str:
+    """The provenance entries of the numbers and figures computed in ``doc``, for the page ``page``."""
+    env = app.env
     builder = app.builder
-    data_page = builder.get_relative_uri(PROVENANCE_DOC, DATA_DOC)
-    bib_page = builder.get_relative_uri(PROVENANCE_DOC, BIB_DOC)
-    out = []
-    current_doc = None
-    docs_order = {d: i for i, d in enumerate(_toc_order(app))}
-    for (doc, cell), group in sorted(by_cell.items(), key=lambda kv: (docs_order.get(kv[0][0], 99), kv[0][1])):
-        if doc != current_doc:
-            if current_doc is not None:
-                out.append("</section>")
-            title = env.titles[doc].astext() if doc in env.titles else doc
-            page = builder.get_relative_uri(PROVENANCE_DOC, doc)
-            nb = page.replace(".html", ".ipynb")
-            out.append(
-                f'<section class="prov-doc" id="{anchor(doc, "")}"><h2>{html.escape(title)}</h2>'
-                f'<p><a href="{page}">Read the page</a> · <a href="{nb}" download>executed notebook (.ipynb)</a></p>'
-            )
-            current_doc = doc
+    data_page = builder.get_relative_uri(page, DATA_DOC)
+    bib_page = builder.get_relative_uri(page, BIB_DOC)
+    to_root = _to_root(page)
+    contexts = getattr(env, "reader_contexts", {}) or {}
+    cites = _short_citations(app)
+    titles = _dataset_titles(ROOT / "analysis" / "data")
+    page_title = env.titles[doc].astext() if doc in env.titles else doc
+    doc_uri = builder.get_relative_uri(page, doc)
+    mine = [e for e in entries.values() if e["doc"] == doc]
+    by_cell: dict[int, list[dict]] = {}
+    for e in mine:
+        by_cell.setdefault(e["cell"] or 0, []).append(e)
+    out = [
+        f'<section class="prov-doc" id="{anchor(doc, "")}"><p>{len(mine)} numbers and figures of '
+        f'<a href="{doc_uri}">{html.escape(page_title)}</a> · '
+        f'<a href="{doc_uri.replace(".html", ".ipynb")}" download>executed notebook (.ipynb)</a></p>'
+    ]
+
+    def data_link(d: str) -> str:
+        return f'<a href="{data_page}#data-{html.escape(d)}">{html.escape(titles.get(d, d))}</a>'
+
+    def cite_link(k: str) -> str:
+        label, cid = cites.get(k, (k, ""))
+        return f'<a href="{bib_page}#{cid}">{html.escape(label)}</a>' if cid else html.escape(label)
+
+    page_cites = sorted({k for e in mine for k in e.get("bibtex", [])}, key=lambda k: cites.get(k, (k, ""))[0].lower())
+    if page_cites:
+        out.append(f'<details class="prov-sources" id="{anchor(doc, "sources")}"><summary>The {len(page_cites)} sources of the data '
+                   "these numbers read</summary><p>" + "; ".join(cite_link(k) for k in page_cites) + ".</p></details>")
+    for cell, group in sorted(by_cell.items()):
         code = group[0]["code"]
         where = f"Code cell {cell}" if cell else "Code cell (not found in the executed notebook)"
-        out.append(f'<div class="prov-cell"><h3>{where} of {html.escape(doc)}</h3><ul class="prov-entries">')
+        # the data and sources of the cell's numbers are listed once, under its heading
+        cell_data = sorted({d for e in group for d in e["datasets"]})
+        cell_cites = sorted({k for e in group for k in e.get("bibtex", [])})
+        head = [f'<div class="prov-cell"><h2>{where}</h2>']
+        if cell_data:
+            head.append('<p class="prov-cell-data">Data read by this cell or the cells it uses: ' + ", ".join(
+                f'{data_link(d)} (<a href="{to_root}data/{html.escape(d)}.csv" download>CSV</a>)' for d in cell_data) + ".")
+            if cell_cites:
+                head.append(f" Their sources: {len(cell_cites)} entries of the list at the top of this page.")
+            head.append("</p>")
+        cell_functions = sorted({f for e in group for f in e["functions"]})
+        if any(len(e["functions"]) > 3 for e in group):  # the leads name three: all of them, once per cell
+            head.append('<p class="prov-cell-data">Functions called by this cell or the cells it uses: '
+                        + ", ".join(f"<code>{html.escape(f)}</code>" for f in cell_functions) + ".</p>")
+        out.append("".join(head) + '<ul class="prov-entries">')
         for e in sorted(group, key=lambda e: e["key"]):
-            items = []
-            if e["kind"] == "value":
-                items.append(f'value <code>{html.escape(e["value"][:200])}</code>')
-            else:
-                items.append("figure")
-            if e["functions"]:
-                items.append("functions " + ", ".join(f"<code>{html.escape(f)}</code>" for f in e["functions"]))
-            if e["datasets"]:
+            fn_names = [f"<code>{html.escape(f)}</code>" for f in e["functions"]]
+            data_links = [data_link(d) for d in e["datasets"]]
+            cite_links = [cite_link(k) for k in e.get("bibtex", [])]
+            ctx = contexts.get(f"{doc}::{e['key']}")
+            lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names, cites)
+            items = [f"key <code>{html.escape(e['key'])}</code>"]
+            if e["datasets"] and (not e["functions"] or set(e["datasets"]) != set(cell_data)):
                 items.append("datasets " + ", ".join(
-                    f'<a href="{data_page}#data-{html.escape(d)}">{html.escape(d)}</a> '
-                    f'(<a href="{_to_root(PROVENANCE_DOC)}data/{html.escape(d)}.csv" download>CSV</a>)'
-                    for d in e["datasets"]))
+                    f'<a href="{data_page}#data-{html.escape(d)}">{html.escape(d)}</a>' for d in e["datasets"]))
             for d, keys in e["rows"].items():
-                items.append(f"rows of {html.escape(d)}: " + ", ".join(f"<code>{html.escape(k)}</code>" for k in keys))
-            if e.get("bibtex"):
-                items.append(f'sources (<a href="{bib_page}">bibliography</a>) ' + ", ".join(
-                    f"<code>{html.escape(k)}</code>" for k in e["bibtex"]))
+                items.append(f"rows of {html.escape(titles.get(d, d))}: " + ", ".join(f"<code>{html.escape(k)}</code>" for k in keys))
             if not e["recorded"]:
                 items.append("no run-time record: glued without <code>analysis.report.glue_value</code>")
-            out.append(
-                f'<li id="{anchor(doc, e["key"])}" class="prov-entry"><strong><code>{html.escape(e["key"])}</code></strong>: '
-                + "; ".join(items) + "</li>"
-            )
-        out.append("</ul><details class=\"prov-code\" open><summary>Code</summary><pre>"
+            out.append(f'<li id="{anchor(doc, e["key"])}" class="prov-entry">{lead}'
+                       f'<p class="prov-detail">' + "; ".join(items) + "</p></li>")
+        out.append('</ul><details class="prov-code"><summary>The code of this cell</summary><pre>'
                    + html.escape(code) + "</pre></details></div>")
-    if current_doc is not None:
-        out.append("</section>")
+    out.append("</section>")
     return "\n".join(out)
+
+
+def _render_overview(app: Sphinx, entries: dict[str, dict]) -> str:
+    """The index page: one line per chapter, linking to its provenance page."""
+    env = app.env
+    counts: dict[str, int] = {}
+    for e in entries.values():
+        counts[e["doc"]] = counts.get(e["doc"], 0) + 1
+    order = {d: i for i, d in enumerate(_toc_order(app))}
+    rows = []
+    for doc in sorted(counts, key=lambda d: (order.get(d, 99), d)):
+        title = env.titles[doc].astext() if doc in env.titles else doc
+        target = prov_doc(doc, env.found_docs)
+        uri = app.builder.get_relative_uri(PROVENANCE_DOC, target) + ("" if target != PROVENANCE_DOC else f"#{anchor(doc, '')}")
+        rows.append(f'<li><a href="{uri}">{html.escape(title)}</a>: {counts[doc]} numbers and figures</li>')
+    # pages without a provenance page of their own: their entries here
+    rest = [doc for doc in sorted(counts, key=lambda d: (order.get(d, 99), d)) if prov_doc(doc, env.found_docs) == PROVENANCE_DOC]
+    return '<ul class="prov-overview">' + "".join(rows) + "</ul>" + "".join(
+        f"<h2>{html.escape(env.titles[d].astext() if d in env.titles else d)}</h2>" + _render_doc(app, entries, d, PROVENANCE_DOC)
+        for d in rest)
 
 
 def _to_root(docname: str) -> str:
@@ -370,10 +544,15 @@ def _provenance_directive():
     from docutils.parsers.rst import Directive
 
     class ProvenanceIndex(Directive):
+        """``provenance-index`` alone: the list of chapters; with a page (``notebooks/02_cost``): its entries."""
+
         has_content = False
+        optional_arguments = 1
 
         def run(self):
-            return [provenance_index()]
+            node = provenance_index()
+            node["doc"] = self.arguments[0] if self.arguments else ""
+            return [node]
 
     return ProvenanceIndex
 
@@ -384,7 +563,8 @@ def fill_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if entries is None:
             entries = app.env.reader_provenance = collect(app)
         enrich(entries, ROOT / "analysis" / "data")
-        node.replace_self(nodes.raw("", _render_index(app, entries), format="html"))
+        html_text = _render_doc(app, entries, node["doc"], docname) if node["doc"] else _render_overview(app, entries)
+        node.replace_self(nodes.raw("", html_text, format="html"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,13 +621,33 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     if evidence:
         bits.append(f"sources checked {html.escape(evidence)}")
     nb = Path(_exec_folder(app)) / f"{pagename}.ipynb"  # written by myst-nb for notebooks only
-    if nb.exists() and pagename != PROVENANCE_DOC:
+    if nb.exists() and not pagename.startswith(PROVENANCE_DOC):
         bits.append(f'<a href="{Path(pagename).name}.ipynb" download>executed notebook (.ipynb)</a>')
+    banner = '<p class="reader-meta">' + " · ".join(bits)
     if cfg.reader_pdf_name:
         pdf = _to_root(pagename) + cfg.reader_pdf_name
-        bits.append(f'<a href="{pdf}">PDF edition</a>')
-    banner = '<p class="reader-meta">' + " · ".join(bits) + "</p>\n"
-    context["body"] = banner + context["body"]
+        banner += pdf_link(cfg.reader_pdf_name, pdf, "PDF edition", " · ")
+        if pagename in (app.config.root_doc, "book/how_to_cite"):
+            brief = cfg.reader_pdf_name.removesuffix(".pdf") + "-brief.pdf"
+            banner += pdf_link(brief, _to_root(pagename) + brief, "the brief (4 pages, PDF)", " · ")
+    banner += "</p>\n"
+    context["body"] = banner + add_cite_blocks(context["body"], _cite_meta(cfg), f"{pagename}.html", _page_title(app, pagename))
+
+
+def pdf_link(name: str, href: str, text: str, before: str = "") -> str:
+    """A link to a PDF of the site, marked so that ``tools/build_book.py`` removes it where the PDF could not be made."""
+    return (f'<span class="reader-pdf-item" data-pdf="{html.escape(name)}">{before}<a class="reader-pdf" '
+            f'href="{html.escape(href)}">{html.escape(text)}</a></span><!--/reader-pdf-->')
+
+
+def _cite_meta(cfg) -> Meta:
+    return Meta(title=cfg.reader_title, author=cfg.reader_author, version=cfg.reader_version,
+                date=cfg.reader_release_date, site_url=cfg.reader_site_url or "")
+
+
+def _page_title(app: Sphinx, pagename: str) -> str:
+    title = app.env.titles.get(pagename)
+    return title.astext() if title is not None else pagename
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,6 +723,89 @@ def finish(app: Sphinx, exc) -> None:
     entries = getattr(app.env, "reader_provenance", None) or collect(app)
     enrich(entries, ROOT / "analysis" / "data")
     (out / "provenance.json").write_text(json.dumps(entries, indent=1, sort_keys=True), encoding="utf-8")
+    lighten(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# lighter pages: no icon script, no search index outside the search page, a subset icon font
+
+# The theme loads Font Awesome twice: as a 1.5 MB script that swaps every <i class="fa-..."> for an
+# SVG, and as CSS web fonts (in pydata-sphinx-theme.css) that draw the same icons alone. The
+# script goes; the fonts are cut to the few icons the site uses. Sphinx's search scripts and its
+# index (searchtools.js, language_data.js, searchindex.js: 350 kB) are only used by the search
+# page: the theme's search box on other pages submits to it (search-as-you-type is off).
+_HEAVY_SCRIPTS = re.compile(r'\s*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
+_SEARCH_SCRIPTS = re.compile(
+    r'\s*<script[^>]*src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"[^>]*></script>')
+# icons the theme's scripts add or swap in after load (not in the HTML)
+_SCRIPT_ICONS = {"fa-xmark", "fa-chevron-down", "fa-angle-left", "fa-angle-right", "fa-outdent", "fa-compress", "fa-expand", "fa-bars", "fa-magnifying-glass", "fa-sun", "fa-moon",
+                 "fa-circle-half-stroke", "fa-arrow-up", "fa-list", "fa-download", "fa-file", "fa-file-pdf"}
+ICON_CSS = "reader-icons.css"
+
+
+def lighten(out: Path) -> None:
+    """Drop the icon script and, outside the search page, the search scripts; subset the icon font."""
+    names = set(_SCRIPT_ICONS)
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = _HEAVY_SCRIPTS.sub("", text)
+        if page.relative_to(out).as_posix() != "search.html":
+            new = _SEARCH_SCRIPTS.sub("", new)
+        for classes in re.findall(r'class="([^"]*\bfa[srb]?-?[^"]*)"', new):
+            names.update(c for c in classes.split() if c.startswith("fa-"))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    _subset_icons(out / "_static", names)
+
+
+def _subset_icons(static: Path, names: set[str]) -> None:
+    """Write _static/reader-icons/*.woff with only the glyphs of ``names`` and the CSS that uses them."""
+    css = static / "styles" / "pydata-sphinx-theme.css"
+    fonts = static / "vendor" / "fontawesome" / "webfonts"
+    target = static / ICON_CSS
+    if not css.exists() or not fonts.exists():
+        target.write_text("/* no Font Awesome in this theme */\n", encoding="utf-8")
+        return
+    from fontTools import subset
+
+    text = css.read_text(encoding="utf-8")
+    codepoints = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        for code in re.findall(r"content:\s*\"\\([0-9a-f]{4,5})\"", body):
+            icons = [re.fullmatch(r"\s*\.(fa-[\w-]+):+before\s*", sel) for sel in selectors.split(",")]
+            # an icon class: kept when a page uses it; any other rule (the theme's marks on external
+            # links, admonitions, ...) is kept whatever it is
+            if not all(icons) or any(m.group(1) in names for m in icons):
+                codepoints.add(int(code, 16))
+    # icons the theme's and extensions' styles set through variables (--pst-icon-external-link: "\f35d")
+    # or in their own rules (sphinx-design, myst-nb, the book theme)
+    for sheet in [css, *static.glob("*.css"), *(static / "styles").glob("*.css")]:
+        sheet_text = sheet.read_text(encoding="utf-8", errors="replace")
+        if sheet == css:  # outside the icon-class rules read above
+            sheet_text = re.sub(r"[^{}]*\.fa-[\w-]+:+before[^{}]*\{[^{}]*\}", "", sheet_text)
+        found = re.findall(r"\\([ef][0-9a-f]{3})\b", sheet_text)
+        found += [f"{ord(ch):x}" for ch in re.findall("[\ue000-\uf8ff]", sheet_text)]
+        codepoints.update(int(c, 16) for c in found)
+    rules = []
+    (static / "reader-icons").mkdir(exist_ok=True)
+    for family, weight, name in (("Font Awesome 6 Free", 900, "fa-solid-900"), ("Font Awesome 6 Free", 400, "fa-regular-400"),
+                                 ("Font Awesome 6 Brands", 400, "fa-brands-400")):
+        src = fonts / f"{name}.ttf"
+        if not src.exists():
+            continue
+        options = subset.Options()
+        options.flavor = "woff"  # zlib: needs no brotli module
+        options.layout_features = ["*"]
+        font = subset.load_font(str(src), options)
+        sub = subset.Subsetter(options)
+        sub.populate(unicodes=codepoints)
+        sub.subset(font)
+        subset.save_font(font, str(static / "reader-icons" / f"{name}.woff"), options)
+        # the same family and descriptors as the theme's rule, defined later: this one is used
+        rules.append(f'@font-face{{font-display:block;font-family:"{family}";font-style:normal;font-weight:{weight};'
+                     f'src:url(reader-icons/{name}.woff) format("woff")}}')
+    target.write_text("/* Font Awesome cut to the icons the site uses (tools/reader_site.py) */\n" + "\n".join(rules) + "\n",
+                      encoding="utf-8")
 
 
 def config_inited(app: Sphinx, config) -> None:
@@ -556,8 +839,13 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", config_inited)
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-resolved", fill_index)
+    app.connect("doctree-read", collect_contexts)
+    app.connect("env-purge-doc", purge_contexts)
+    app.connect("env-merge-info", merge_contexts)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", finish)
     app.add_css_file("reader.css")
+    app.add_css_file(ICON_CSS)
+    app.add_css_file("reader-cite.css")
     app.add_js_file("reader.js", type="module")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": False}
