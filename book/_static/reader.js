@@ -205,4 +205,16 @@ window.addEventListener("beforeprint", openAll);
 window.addEventListener("afterprint", restore);
 window.readerOpenAll = openAll;
 
+// The theme's navigation folds a page's sub-pages (the provenance pages) under a <summary> that
+// holds only a chevron icon: give it a name a screen reader can say (axe: summary-name).
+function nameNavigationToggles() {
+  document.querySelectorAll(".bd-sidenav li.has-children > details > summary").forEach((summary) => {
+    if (summary.textContent.trim() || summary.getAttribute("aria-label")) return;
+    const link = summary.closest("li").querySelector(":scope > a");
+    const title = link ? link.textContent.trim() : "this page";
+    summary.setAttribute("aria-label", `Pages under ${title}`);
+  });
+}
+nameNavigationToggles();
+
 enhanceTables().finally(() => { document.documentElement.dataset.readerReady = "1"; });
