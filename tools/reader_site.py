@@ -295,7 +295,7 @@ def prov_doc(src_doc: str, found_docs=None) -> str:
 # -- the sentence a provenance entry opens with: where the number is used, read from the page
 
 
-def _sentence_around(text: str, needle: str, words: int = 30) -> str:
+def _sentence_around(text: str, needle: str, words: int = 20) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     at = text.find(needle) if needle else -1
     if at < 0:
@@ -424,8 +424,8 @@ def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[
     if data_links:
         src = f" from {_and(data_links[:2])}" + (f" and {len(data_links) - 2} more datasets" if len(data_links) > 2 else "")
         if cite_links:
-            # two sources by name: the cell's whole list heads the page (a click must stay light)
-            src += f" (sources: {_and(cite_links[:2])}" + (f" and {len(cite_links) - 2} more, listed at the top" if len(cite_links) > 2 else "") + ")"
+            # one source by name: the cell's whole list heads the page (a click must stay light)
+            src += f" (sources: {_and(cite_links[:1])}" + (f" and {len(cite_links) - 1} more, listed at the top" if len(cite_links) > 1 else "") + ")"
     else:
         src = ", from the report's own settings and models (no curated dataset)"
     return f'<p class="prov-lead">{what} {verb}{how}{src}.</p>'
