@@ -33,7 +33,9 @@ def _get(url: str) -> bytes:
 CITE_TARGETS_JS = """() => {
   const article = document.querySelector('article.bd-article');
   const targets = [...article.querySelectorAll('figure, table, [id^="finding-"]')]
-    .filter((el) => !el.closest('.reader-cite') && !(el.tagName === 'TABLE' && el.parentElement.closest('table')));
+    .filter((el) => !el.closest('.reader-cite') && !(el.tagName === 'TABLE' && el.parentElement.closest('table')))
+    // a finding's detail is cited with its headline (one block, under the headline's anchor)
+    .filter((el) => !(/^finding-\\d+-detail$/.test(el.id) && document.getElementById(el.id.replace(/-detail$/, ''))));
   return targets.map((el) => {
     const id = el.id;
     const block = id ? document.querySelector(`details.reader-cite[data-cite-for="${CSS.escape(id)}"]`) : null;
@@ -44,8 +46,11 @@ CITE_TARGETS_JS = """() => {
       kind: el.tagName === 'FIGURE' ? 'figure' : el.tagName === 'TABLE' ? 'table' : 'finding',
       hasBlock: !!block,
       // beside it: the first cite block after the element (or inside it) is its own
-      near: !!block && [...document.querySelectorAll('details.reader-cite')].find((d) =>
-        el.contains(d) || (el.compareDocumentPosition(d) & Node.DOCUMENT_POSITION_FOLLOWING)) === block,
+      // (a headline finding's block closes its detail, #finding-N-detail, below the panel)
+      near: !!block && (document.getElementById(id + '-detail')
+        ? document.getElementById(id + '-detail').contains(block)
+        : [...document.querySelectorAll('details.reader-cite')].find((d) =>
+            el.contains(d) || (el.compareDocumentPosition(d) & Node.DOCUMENT_POSITION_FOLLOWING)) === block),
       resolves: !!target && (target === el || target.contains(el)),
       text: block ? block.querySelector('.reader-cite-text').textContent : '',
       bibtex: block ? block.querySelector('.reader-cite-bibtex').textContent : '',

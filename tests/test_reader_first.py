@@ -128,6 +128,23 @@ def test_glossary_rejects_an_empty_term():
         gl.compile_terms([gl.Term(" ", "x")])
 
 
+def test_a_headline_finding_is_cited_once_at_the_end_of_its_detail():
+    import reader_cite
+
+    meta = reader_cite.Meta("Report", "Authors", "0.4.0", "2026-12-06")
+    body = ('<div class="findings-panel"><div class="finding" id="finding-1"><p>One thing, 5%.</p></div>'
+            '<div class="finding" id="finding-2"><p>Another.</p></div></div>'
+            '<div class="finding-detail" id="finding-1-detail"><p>In detail.</p></div>')
+    out = reader_cite.add_cite_blocks(body, meta, "book/summary.html", "Summary")
+    panel = out[: out.index("</div></div>") + len("</div></div>")]
+    detail = out[out.index('id="finding-1-detail"'):]
+    assert "reader-cite" not in panel.split('id="finding-2"')[0], "finding 1's headline must stay one sentence"
+    assert out.count('data-cite-for="finding-1"') == 1 and 'data-cite-for="finding-1"' in detail
+    assert 'href="#finding-1"' in detail and 'data-cite-for="finding-1-detail"' not in out
+    # a finding without a detail keeps its block beside it
+    assert 'data-cite-for="finding-2"' in panel
+
+
 # -- the built site ---------------------------------------------------------------------------
 
 

@@ -3,7 +3,8 @@
 Called by ``tools/reader_site.py`` on each page's rendered body (``html-page-context``), so it
 sees what a reader sees, whichever extension or notebook output made the element: docutils
 figures, tables written by pandas or ``analysis.tables`` as raw HTML, and elements whose id
-starts with ``finding-`` (the landing page's findings). The body is not re-serialised: the
+starts with ``finding-`` (the landing page's findings; a headline with a ``finding-N-detail``
+block is cited once, its block at the end of the detail). The body is not re-serialised: the
 positions of the elements are found with :class:`html.parser.HTMLParser` and the blocks are
 spliced in, so nothing else on the page changes.
 
@@ -227,8 +228,13 @@ def add_cite_blocks(body: str, meta: Meta, page_path: str, page_title: str) -> s
     inserts: list[tuple[int, str]] = []
     n_tables = 0
     per_heading: dict[str, int] = {}
+    # A finding told twice (a headline ``finding-N`` and its detail ``finding-N-detail``) is cited
+    # once, under the headline's anchor, with the block at the end of the detail: the headline
+    # panel stays one sentence per finding, on the first screen.
+    details = {t.id.removesuffix("-detail"): t for t in finder.targets
+               if t.kind == "finding" and t.end >= 0 and re.fullmatch(r"finding-\d+-detail", t.id)}
     for t in finder.targets:
-        if t.end < 0:
+        if t.end < 0 or (t.kind == "finding" and t.id.removesuffix("-detail") in details and t.id.endswith("-detail")):
             continue
         if t.kind == "table":
             n_tables += 1
@@ -248,7 +254,10 @@ def add_cite_blocks(body: str, meta: Meta, page_path: str, page_title: str) -> s
             inserts.append((t.start + 1 + len(t.tag), f' id="{new}"'))
         label, title = _label(t, n_tables)
         block = cite_html(meta, page_path, page_title, t.id, label, title)
-        if t.kind == "finding" and t.tag not in INLINE_OR_PARAGRAPH:
+        if t.kind == "finding" and t.id in details:
+            d = details[t.id]
+            inserts.append((body.rfind("</", d.start, d.end), block))
+        elif t.kind == "finding" and t.tag not in INLINE_OR_PARAGRAPH:
             close_at = body.rfind("</", t.start, t.end)
             inserts.append((close_at, block))
         elif t.kind == "figure":
