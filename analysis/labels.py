@@ -19,9 +19,7 @@ import pandas as pd
 from .validation import InstanceOf, validate_params
 
 __all__ = ["EVIDENCE_LABELS", "COLUMN_LABELS", "evidence_label", "column_label", "short_citation",
-           "citations_html", "display_table"]
-
-_BIB = Path(__file__).resolve().parent.parent / "book" / "references.bib"
+           "short_citations", "citations_html", "display_table"]
 
 #: What each evidence tag of the curated tables means, in a reader's words.
 EVIDENCE_LABELS = {
@@ -130,51 +128,69 @@ def column_label(name: str) -> str:
     return f"{text} ({', '.join(notes)})" if notes else text
 
 
-@lru_cache(maxsize=1)
-def _bib_entries() -> dict[str, dict[str, str]]:
-    text = _BIB.read_text(encoding="utf-8")
-    entries: dict[str, dict[str, str]] = {}
-    for m in re.finditer(r"@\w+\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, flags=re.S):
-        fields = {}
-        for f in re.finditer(r"(\w+)\s*=\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\"[^\"]*\"|\d+)", m.group(2)):
-            value = f.group(2)
-            if value[0] in "{\"":
-                value = value[1:-1]
-            fields[f.group(1).lower()] = " ".join(value.split())
-        entries[m.group(1)] = fields
-    return entries
+@lru_cache(maxsize=4)
+def _citations_cached(path: str, mtime: float) -> dict[str, str]:
+    import codecs
+
+    import latexcodec  # noqa: F401 - registers the "ulatex" codec (a dependency of pybtex)
+    from pybtex.database import parse_file
+
+    def plain(latex: str) -> str:
+        # accents such as {\'e} decoded; grouping braces dropped (pybtex's own renderer loads a
+        # plugin per call: seconds for the whole bibliography)
+        try:
+            text = codecs.decode(latex, "ulatex")
+        except Exception:  # pragma: no cover - malformed LaTeX: show it without braces
+            text = latex
+        return " ".join(text.replace("{", "").replace("}", "").split())
+
+    out = {}
+    for key, entry in parse_file(path, bib_format="bibtex").entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [plain(" ".join(p.prelast_names + p.last_names)) for p in people]
+        others = any(str(p) == "others" for p in people)
+        names = [n for n in names if n != "others"]
+        if not names:
+            title = plain(entry.fields.get("title", key))
+            who = title.split(" (")[0].split(": ")[0]
+        elif len(names) == 1:
+            who = names[0] + (" et al." if others else "")
+        elif len(names) == 2 and not others:
+            who = f"{names[0]} and {names[1]}"
+        else:
+            who = f"{names[0]} et al."
+        year = entry.fields.get("year", "").strip() or entry.fields.get("date", "").strip()[:4] or "n.d."
+        out[key] = f"{who} {year}"
+    return out
 
 
-_ACCENTS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "=": "\u0304",
-            ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "r": "\u030a"}
-_LETTERS = {"o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "l": "ł", "L": "Ł", "i": "ı", "aa": "å", "AA": "Å"}
+@validate_params({})
+def short_citations() -> dict[str, str]:
+    """Author-year citations of every entry of ``book/references.bib``, as a reader sees them.
 
+    An organisation written in braces is named in full ("European Parliament and Council of the
+    European Union 2024"); two authors are joined by "and", three or more (or "and others") become
+    "First et al."; an entry without author or editor is named by its title up to the first
+    parenthesis or colon; an entry without a year ends in "n.d.". Parsed with pybtex, LaTeX
+    accents decoded with latexcodec; cached until the file changes.
 
-def _plain_latex(text: str) -> str:
-    """BibTeX's LaTeX accents as Unicode (``Rold\\'an`` -> ``Roldán``), braces removed."""
-    import unicodedata
+    Returns
+    -------
+    dict of str to str
+        BibTeX key to short citation.
+    """
+    from . import data
 
-    text = re.sub(r"\\([a-zA-Z]{1,2})\b(?![a-zA-Z{])\s*", lambda m: _LETTERS.get(m.group(1), m.group(0)), text)
-    text = re.sub(r"\{\\([a-zA-Z]{1,2})\}", lambda m: _LETTERS.get(m.group(1), m.group(0)), text)
-    text = re.sub(r"\\([\'`\"^~=.]|[cvuHr](?=[{ ]))\s*\{?\s*([A-Za-z])\}?",
-                  lambda m: m.group(2) + _ACCENTS[m.group(1)], text)
-    return unicodedata.normalize("NFC", text.replace("{", "").replace("}", ""))
-
-
-def _last_name(author: str) -> str:
-    author = author.strip()
-    if author.startswith("{") and author.endswith("}"):  # an organisation, {Epoch AI}
-        return _plain_latex(author[1:-1])
-    name = author.split(",")[0] if "," in author else author.split()[-1]
-    return _plain_latex(name).strip()
+    path = Path(data.BIB_PATH)
+    return dict(_citations_cached(str(path), path.stat().st_mtime))
 
 
 @validate_params({"key": [str]})
 def short_citation(key: str) -> str:
     """The short author-year citation of a BibTeX key of book/references.bib: ``"Villalobos et al. 2024"``.
 
-    One author: ``"Name 2024"``; two: ``"Name and Other 2024"``; more: ``"Name et al. 2024"``.
-    An entry without authors is cited by its editor, organisation or, last, its title's first words.
+    One entry of :func:`short_citations`: one author ``"Name 2024"``; two ``"Name and Other 2024"``;
+    more ``"Name et al. 2024"``; an entry without author or editor by its title.
 
     Parameters
     ----------
@@ -185,26 +201,10 @@ def short_citation(key: str) -> str:
     -------
     str
     """
-    entries = _bib_entries()
-    if key not in entries:
+    cites = short_citations()
+    if key not in cites:
         raise ValueError(f"key: {key!r} is not a BibTeX key of book/references.bib")
-    e = entries[key]
-    who = e.get("author") or e.get("editor") or e.get("organization") or e.get("institution") or e.get("publisher")
-    year = e.get("year") or e.get("date", "")[:4] or "n.d."
-    if not who:
-        title = _plain_latex(e.get("title", key))
-        words = title.split()
-        who = " ".join(words[:4]) + ("…" if len(words) > 4 else "")
-        return f"{who} {year}"
-    authors = [a for a in re.split(r"\s+and\s+", who) if a.strip()]
-    names = [_last_name(a) for a in authors]
-    if len(names) == 1:
-        lead = names[0]
-    elif len(names) == 2:
-        lead = f"{names[0]} and {names[1]}"
-    else:
-        lead = f"{names[0]} et al."
-    return f"{lead} {year}"
+    return cites[key]
 
 
 @validate_params({"keys": [str], "href": [str]})
@@ -227,7 +227,7 @@ def citations_html(keys: str, *, href: str = "../book/bibliography.html") -> str
     str
         HTML, the citations separated by ``"; "``; empty for an empty ``keys``.
     """
-    entries = _bib_entries()
+    entries = short_citations()
     out = []
     for part in re.split(r"[;,\s]+", keys.strip()):
         if not part:
@@ -289,7 +289,7 @@ def display_table(frame: pd.DataFrame, *, href: str = "../book/bibliography.html
 
 def _all_keys(values) -> bool:
     """Whether every non-empty cell is one or more BibTeX keys (a column of sources, whatever its name)."""
-    entries = _bib_entries()
+    entries = short_citations()
     parts = [p for v in values if isinstance(v, str) for p in re.split(r"[;,\s]+", v.strip()) if p]
     return bool(parts) and all(p in entries for p in parts) and all(isinstance(v, str) or v is None for v in values)
 

@@ -19,19 +19,18 @@ References: ``euaiact2024`` (the instrument behind most rows).
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import html
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis import data, regulation
+from analysis.labels import short_citations
 from analysis.validation import Frame, validate_params
 
-__all__ = ["short_citations", "format_date", "rules_html", "overview_html", "changes_html", "events_html",
+__all__ = ["format_date", "rules_html", "overview_html", "changes_html", "events_html",
            "disclosures_html", "unverified_html"]
 
 _ROWS = [Frame(required=regulation._REQUIRED, min_rows=0), None]
@@ -41,59 +40,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # free text in the table that names a dataset rather than a rule: said in words instead
 _TEXT_REPLACEMENTS = {"(table regulation_events)": "(the court events are listed under this rule)"}
 _ID_TOKEN = re.compile(r"(?<![\w/.-])([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w/-])")
-
-
-@functools.lru_cache(maxsize=4)
-def _citations_cached(path: str, mtime: float) -> dict[str, str]:
-    import codecs
-
-    import latexcodec  # noqa: F401 - registers the "ulatex" codec (a dependency of pybtex)
-    from pybtex.database import parse_file
-
-    def plain(latex: str) -> str:
-        # accents such as {\'e} decoded; grouping braces dropped (pybtex's own renderer loads a
-        # plugin per call: seconds for the whole bibliography)
-        try:
-            text = codecs.decode(latex, "ulatex")
-        except Exception:  # pragma: no cover - malformed LaTeX: show it without braces
-            text = latex
-        return " ".join(text.replace("{", "").replace("}", "").split())
-
-    out = {}
-    for key, entry in parse_file(path, bib_format="bibtex").entries.items():
-        people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [plain(" ".join(p.prelast_names + p.last_names)) for p in people]
-        others = any(str(p) == "others" for p in people)
-        names = [n for n in names if n != "others"]
-        if not names:
-            title = plain(entry.fields.get("title", key))
-            who = title.split(" (")[0].split(": ")[0]
-        elif len(names) == 1:
-            who = names[0] + (" et al." if others else "")
-        elif len(names) == 2 and not others:
-            who = f"{names[0]} and {names[1]}"
-        else:
-            who = f"{names[0]} et al."
-        year = entry.fields.get("year", "").strip()
-        out[key] = f"{who} {year}".strip()
-    return out
-
-
-@validate_params({})
-def short_citations() -> dict[str, str]:
-    """Author-year citations of every entry of ``book/references.bib``, as a reader sees them.
-
-    An organisation written in braces is named in full ("European Parliament and Council of the
-    European Union 2024"); two authors are joined by "and", three or more become "First et al.";
-    an entry without author or editor is named by its title up to the first parenthesis.
-
-    Returns
-    -------
-    dict of str to str
-        BibTeX key to short citation.
-    """
-    path = data.BIB_PATH
-    return dict(_citations_cached(str(path), Path(path).stat().st_mtime))
 
 
 def _anchor(key: str) -> str:

@@ -367,6 +367,7 @@ def test_summary_is_typed():
 # --- issue 24: status on a date, words instead of codes, the rule cards ----------------------
 
 from analysis import regulation_html  # noqa: E402
+from analysis import labels as analysis_labels  # noqa: E402
 
 AS_OF = regulation.last_verified()
 
@@ -485,7 +486,7 @@ def test_rule_labels_are_words_and_tell_the_rules_apart(table):
 
 
 def test_short_citations_read_as_author_year():
-    cites = regulation_html.short_citations()
+    cites = analysis_labels.short_citations()
     assert set(cites) == set(data.bib_keys())
     assert cites["euaiact2024"] == "European Parliament and Council of the European Union 2024"
     assert cites["blankvoort2026quality"] == "Blankvoort et al. 2026"           # three authors
@@ -542,7 +543,7 @@ def test_cards_one_per_rule_with_status_labels_and_linked_sources(table):
         assert m.group(1) == s[row_id]
     assert out.count('<details class="reg-card"') == len(table)
     # sources: a short citation linked to the bibliography entry, never the key as text
-    cites = regulation_html.short_citations()
+    cites = analysis_labels.short_citations()
     for key in {k for src in table["source"] for k in src.split(";")}:
         assert f'href="../book/bibliography.html#ref-{key}">{cites[key]}</a>' in out.replace("&#x27;", "'"), key
     assert _codes_shown(_visible_text(out)) == []

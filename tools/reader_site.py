@@ -351,30 +351,21 @@ def merge_contexts(app: Sphinx, env, docnames, other) -> None:
 
 
 def _short_citations(app: Sphinx) -> dict[str, tuple[str, str]]:
-    """BibTeX key -> (short citation "Villalobos et al. (2024)", id of its bibliography entry)."""
+    """BibTeX key -> (short citation "Villalobos et al. (2024)", id of its bibliography entry).
+
+    The words are :func:`analysis.labels.short_citations` (the tables' and cards' citations), with
+    the year in brackets as a sentence cites it; the id is the stable ``ref-KEY`` that
+    tools/cite_anchors.py gives every bibliography entry.
+    """
     cached = getattr(app, "_reader_short_cites", None)
     if cached is not None:
         return cached
-    out: dict[str, tuple[str, str]] = {}
-    try:
-        domain = app.env.get_domain("cite")
-        citations = list(domain.citations)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - no bibliography: keys stay as they are
-        citations = []
-    for c in citations:
-        entry = c.entry
-        persons = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [re.sub(r"[{}]", "", " ".join(p.last_names) or " ".join(p.first_names)).strip() for p in persons]
-        names = [n for n in names if n and n != "others"]
-        if any(" ".join(p.last_names) == "others" for p in persons) and len(names) < 3:
-            names += ["others", "others"][: 3 - len(names)]  # "and others" in the entry: et al.
-        if not names:
-            org = entry.fields.get("organization") or entry.fields.get("publisher") or entry.fields.get("institution") or ""
-            title = re.sub(r"[{}]", "", str(entry.fields.get("title", c.key)))
-            names = [re.sub(r"[{}]", "", str(org)) or " ".join(title.split()[:4])]
-        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
-        year = re.sub(r"[{}]", "", str(entry.fields.get("year", "n.d.")))
-        out[c.key] = (f"{who} ({year})", c.citation_id)
+    from analysis import labels
+
+    out = {}
+    for key, text in labels.short_citations().items():
+        who, _, year = text.rpartition(" ")
+        out[key] = (f"{who} ({year})", f"ref-{key}")
     app._reader_short_cites = out
     return out
 
