@@ -47,6 +47,31 @@ def toc_docs() -> list[str]:
     return docs
 
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def open_page(browser, site_url: str, path: str, *, viewport: dict = DESKTOP,
+              ready: str = "html[data-reader-ready]", **context_args):
+    """Open ``path`` of the built site in a new browser context and wait until ``ready`` is there.
+
+    Returns ``(context, page, problems)``: ``problems`` collects, while the page lives, console
+    errors, uncaught page errors and every request that leaves 127.0.0.1.
+    """
+    from urllib.parse import urlparse
+
+    context = browser.new_context(viewport=viewport, **context_args)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: problems.append(f"request off 127.0.0.1: {r.url}")
+            if urlparse(r.url).hostname not in (None, "127.0.0.1") and not r.url.startswith(("data:", "blob:")) else None)
+    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    page.wait_for_selector(ready, timeout=20000)
+    return context, page, problems
+
+
 def run_build(root: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the book build exactly as `make book` does, capturing its log."""
     return subprocess.run(

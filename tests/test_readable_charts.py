@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, toc_docs
+from conftest import DESKTOP, PHONE, open_page, ROOT, toc_docs
 
 from analysis import labels, plotting
 
@@ -26,8 +26,6 @@ import chapter_numbers  # noqa: E402
 import cite_anchors  # noqa: E402
 
 DOCS = toc_docs()
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 slow = pytest.mark.slow
 
 
@@ -292,23 +290,13 @@ _TEXT_SIZES = r"""async () => {
 
 
 def _open(browser, site_url, doc, *, viewport=DESKTOP, **kwargs):
-    context = browser.new_context(viewport=viewport, **kwargs)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-    page.goto(f"{site_url}/{doc}.html", wait_until="networkidle")
-    page.wait_for_selector("html[data-reader-ready]", timeout=20000)
-    return context, page, errors, outside
-
+    return open_page(browser, site_url, f"{doc}.html", viewport=viewport, **kwargs)
 
 @pytest.fixture(scope="module")
 def figure_sizes(browser, site_url):
     sizes = {}
     for doc in DOCS:
-        context, page, errors, _ = _open(browser, site_url, doc)
+        context, page, _ = _open(browser, site_url, doc)
         for f in page.evaluate(_TEXT_SIZES):
             sizes[(doc, f["id"])] = f
         context.close()
@@ -334,7 +322,7 @@ def test_every_figure_text_is_at_least_11_px_on_a_desktop(figure_sizes, doc):
 @slow
 def test_a_figure_enlarges_on_a_phone_and_closes_with_escape(browser, site_url):
     doc = "notebooks/02_cost"
-    context, page, errors, outside = _open(browser, site_url, doc, viewport=PHONE, is_mobile=True, has_touch=True)
+    context, page, problems = _open(browser, site_url, doc, viewport=PHONE, is_mobile=True, has_touch=True)
     link = page.locator("article.bd-article figure a.figure-enlarge").first
     assert link.get_attribute("href").endswith(".svg")  # without JavaScript the link opens the SVG
     shown = link.locator("img").bounding_box()["width"]
@@ -354,15 +342,14 @@ def test_a_figure_enlarges_on_a_phone_and_closes_with_escape(browser, site_url):
     page.keyboard.press("Escape")
     page.locator("dialog.figure-lightbox[open]").wait_for(state="detached", timeout=5000)
     assert page.evaluate("document.activeElement.classList.contains('figure-enlarge')")
-    assert not errors, errors
-    assert not outside, outside
+    assert not problems, problems  # console errors, page errors, requests off 127.0.0.1
     context.close()
 
 
 @slow
 @pytest.mark.parametrize("doc", DOCS)
 def test_captions_number_figures_and_tables_by_chapter(browser, site_url, doc):
-    context, page, errors, _ = _open(browser, site_url, doc)
+    context, page, problems = _open(browser, site_url, doc)
     numbers = page.eval_on_selector_all("article.bd-article .caption-number", "els => els.map(e => e.textContent.trim())")
     refs = page.eval_on_selector_all("article.bd-article a.reference span.std-numref, article.bd-article a.reference.internal span",
                                       "els => els.map(e => e.textContent.trim())")
@@ -376,7 +363,7 @@ def test_captions_number_figures_and_tables_by_chapter(browser, site_url, doc):
     for r in refs:  # a {numref} to a figure of this report names its chapter as the captions do
         if re.match(r"^(Figure|Table) ", r):
             assert re.match(r"^(Figure|Table) ([0-9]+|[A-Z])\.[0-9]+", r), (doc, r)
-    assert not errors, errors
+    assert not problems, problems
 
 
 _VISIBLE_TEXT = r"""async () => {
@@ -407,7 +394,7 @@ def code_list():
 @slow
 @pytest.mark.parametrize("doc", DOCS)
 def test_no_reader_sees_an_id_field_name_tag_or_bibtex_key(browser, site_url, code_list, doc):
-    context, page, errors, _ = _open(browser, site_url, doc)
+    context, page, _ = _open(browser, site_url, doc)
     found = {}
     for where, text in page.evaluate(_VISIBLE_TEXT):
         for token in _TOKEN.findall(text):

@@ -12,13 +12,11 @@ import statistics
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import DESKTOP, PHONE, open_page, ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 import glossary_links as gl  # noqa: E402
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 SUMMARY = "book/summary"
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("0[1-9]_*.md"))
 
@@ -149,12 +147,8 @@ def test_a_headline_finding_is_cited_once_at_the_end_of_its_detail():
 
 
 def _open(browser, site_url, doc, *, viewport=DESKTOP, **context_args):
-    context = browser.new_context(viewport=viewport, **context_args)
-    page = context.new_page()
-    page.goto(f"{site_url}/{doc}.html", wait_until="networkidle")
-    page.wait_for_selector("html[data-reader-ready]", timeout=20000)
+    context, page, _ = open_page(browser, site_url, f"{doc}.html", viewport=viewport, **context_args)
     return context, page
-
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["desktop", "phone"])

@@ -8,23 +8,17 @@ import urllib.request
 
 import pytest
 import yaml
-from conftest import ROOT, toc_docs
+from conftest import DESKTOP, PHONE, open_page, ROOT, toc_docs
 
 pytestmark = pytest.mark.slow
 
 DOCS = toc_docs()
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 CITATION = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 
 
 def _open(browser, site_url, doc, *, viewport=DESKTOP, **context_args):
-    context = browser.new_context(viewport=viewport, **context_args)
-    page = context.new_page()
-    page.goto(f"{site_url}/{doc}.html", wait_until="networkidle")
-    page.wait_for_selector("html[data-reader-ready]", timeout=20000)
+    context, page, _ = open_page(browser, site_url, f"{doc}.html", viewport=viewport, **context_args)
     return context, page
-
 
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url) as r:  # noqa: S310 - localhost only

@@ -10,34 +10,23 @@ all print open.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 
 from analysis import data, regulation
+from conftest import DESKTOP, open_page
 
 pytestmark = pytest.mark.slow
 
 DOC = "notebooks/05_regulation"
-DESKTOP = {"width": 1280, "height": 900}
 MAX_HEIGHT_PX = 4000
 TABLE = regulation.provisions()
 AS_OF = regulation.last_verified()
 
 
 def _open(browser, site_url, *, fragment: str = "", viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: problems.append(f"request off 127.0.0.1: {r.url}")
-            if urlparse(r.url).hostname not in (None, "127.0.0.1") and not r.url.startswith(("data:", "blob:")) else None)
-    page.goto(f"{site_url}/{DOC}.html{fragment}", wait_until="networkidle")
-    page.wait_for_selector(".reg-rules[data-ready]", timeout=20000)
-    return context, page, problems
-
+    return open_page(browser, site_url, f"{DOC}.html{fragment}", viewport=viewport, ready=".reg-rules[data-ready]")
 
 @pytest.fixture()
 def chapter(browser, site_url):
