@@ -24,6 +24,19 @@ def test_build_succeeds_with_warnings_as_errors(built_site: Path):
     assert (built_site / "_static" / "mathjax" / "tex-chtml.js").exists()
 
 
+def test_mathjax_is_loaded_only_on_pages_that_show_a_formula(built_site: Path):
+    """MathJax (1.2 MB) loads where a formula is shown, and nowhere else (tools/sphinx_offline.py)."""
+    with_math, without = [], []
+    for doc in toc_docs():
+        page = (built_site / f"{doc}.html").read_text(encoding="utf-8")
+        shows = 'class="math notranslate' in page
+        loads = "mathjax/tex-chtml.js" in page
+        assert shows == loads, f"{doc}: shows a formula: {shows}, loads MathJax: {loads}"
+        (with_math if shows else without).append(doc)
+    assert "book/summary" in without  # the landing page has none: it loaded MathJax through its contents
+    assert "notebooks/03_model_collapse" in with_math
+
+
 def test_rebuild_with_nothing_changed_executes_nothing(built_site: Path):
     result = run_build(ROOT)
     assert result.returncode == 0, result.stdout[-3000:]

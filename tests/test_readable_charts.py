@@ -407,7 +407,7 @@ def test_no_reader_sees_an_id_field_name_tag_or_bibtex_key(browser, site_url, co
 
 @slow
 def test_short_citations_in_tables_land_on_their_bibliography_entry(browser, site_url):
-    context, page, errors, _ = _open(browser, site_url, "notebooks/07_energy_carbon")
+    context, page, _ = _open(browser, site_url, "notebooks/07_energy_carbon")
     link = page.locator("article.bd-article table a.reader-cite").first
     href = link.get_attribute("href")
     key = href.split("#ref-")[1]

@@ -130,7 +130,7 @@ HARVEST_JS = r"""
   if (window.readerOpenAll) window.readerOpenAll();
   const article = document.querySelector("article.bd-article") || document.querySelector("main");
   const clone = article.cloneNode(true);
-  clone.querySelectorAll("script, .reader-cite, .headerlink, .reader-table-bar, .figure-downloads, .onlyprint").forEach((e) => e.remove());
+  clone.querySelectorAll("script, details.reader-cite, .headerlink, .reader-table-bar, .figure-downloads, .onlyprint").forEach((e) => e.remove());
   clone.querySelectorAll("[id]").forEach((e) => { e.id = prefix + "--" + e.id; });
   clone.querySelectorAll("label[for]").forEach((e) => e.setAttribute("for", prefix + "--" + e.getAttribute("for")));
   clone.querySelectorAll("img[src]").forEach((img) => img.setAttribute("src", new URL(img.getAttribute("src"), location.href).href));
@@ -357,7 +357,7 @@ BRIEF_JS = r"""
   const panel = document.querySelector(".findings-panel") || document.querySelector("#key-findings");
   if (!panel) return null;
   const clone = panel.cloneNode(true);
-  clone.querySelectorAll("script, .reader-cite, .headerlink, .onlyprint").forEach((e) => e.remove());
+  clone.querySelectorAll("script, details.reader-cite, .headerlink, .onlyprint").forEach((e) => e.remove());
   clone.querySelectorAll("[id]").forEach((e) => e.removeAttribute("id"));
   clone.querySelectorAll("a[href]").forEach((a) => a.removeAttribute("href"));
   return clone.outerHTML;
@@ -369,7 +369,7 @@ FIGURE_JS = r"""
   const fig = document.querySelector("article figure");
   if (!fig) return null;
   const clone = fig.cloneNode(true);
-  clone.querySelectorAll(".reader-cite, .figure-tools, .headerlink").forEach((e) => e.remove());
+  clone.querySelectorAll("details.reader-cite, .figure-tools, .headerlink").forEach((e) => e.remove());
   clone.querySelectorAll("[id]").forEach((e) => e.removeAttribute("id"));
   clone.querySelectorAll("a[href]").forEach((a) => a.removeAttribute("href"));
   clone.querySelectorAll("img[src]").forEach((img) => img.setAttribute("src", new URL(img.getAttribute("src"), location.href).href));

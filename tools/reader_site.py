@@ -202,14 +202,14 @@ def enrich(entries: dict[str, dict], data_dir: Path) -> None:
     """Add the BibTeX keys of the datasets (or rows) each entry read."""
     sources = _dataset_sources(data_dir)
     for e in entries.values():
-        keys: set[str] = set()
+        keys: dict[str, None] = {}  # in the order of the datasets and their rows: the lead names the first
         for ds in e["datasets"]:
             rows = sources.get(ds, {})
             picked = e["rows"].get(ds)
             for rk, bib in rows.items():
                 if picked is None or rk in picked:
-                    keys.update(bib)
-        e["bibtex"] = sorted(keys)
+                    keys.update(dict.fromkeys(bib))
+        e["bibtex"] = list(keys)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,7 +396,8 @@ def _keys_to_citations(text: str, cites: dict[str, tuple[str, str]]) -> str:
 
 
 def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[str], cite_links: list[str],
-                   function_names: list[str], cites: dict[str, tuple[str, str]] | None = None) -> str:
+                   function_names: list[str], cites: dict[str, tuple[str, str]] | None = None,
+                   sources_href: str = "") -> str:
     """One plain sentence: what the number is, from which data and sources, by which function."""
     cites = cites or {}
     if e["kind"] == "value":
@@ -416,7 +417,9 @@ def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[
         src = f" from {_and(data_links[:2])}" + (f" and {len(data_links) - 2} more datasets" if len(data_links) > 2 else "")
         if cite_links:
             # one source by name: the cell's whole list heads the page (a click must stay light)
-            src += f" (sources: {_and(cite_links[:1])}" + (f" and {len(cite_links) - 1} more, listed at the top" if len(cite_links) > 1 else "") + ")"
+            more = len(cite_links) - 1
+            src += f" (sources: {cite_links[0]}" + (
+                f' and <a href="{sources_href}">{more} more</a>' if more and sources_href else f" and {more} more" if more else "") + ")"
     else:
         src = ", from the report's own settings and models (no curated dataset)"
     return f'<p class="prov-lead">{what} {verb}{how}{src}.</p>'
@@ -478,7 +481,8 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             data_links = [data_link(d) for d in e["datasets"]]
             cite_links = [cite_link(k) for k in e.get("bibtex", [])]
             ctx = contexts.get(f"{doc}::{e['key']}")
-            lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names, cites)
+            lead = _lead_sentence(e, ctx, page_title, data_links, cite_links, fn_names, cites,
+                                  sources_href=f"#{anchor(doc, 'sources')}")
             items = [f"key <code>{html.escape(e['key'])}</code>"]
             if e["datasets"] and (not e["functions"] or set(e["datasets"]) != set(cell_data)):
                 items.append("datasets " + ", ".join(

@@ -11,7 +11,10 @@ components we never load. This extension:
   (``tex-chtml.js``) and what it loads from its own directory (fonts, TeX extensions, menu,
   speech maps), and blanks the speech-rule-engine's built-in CDN defaults in it (MathJax
   overrides them with its local ``sre/mathmaps``; the others serve Internet Explorer only), so
-  that even if one were used the request would stay on the site's own server.
+  that even if one were used the request would stay on the site's own server;
+* loads MathJax (1.2 MB) only on pages that show math: Sphinx decides per page, but the
+  landing page loaded it with no formula on it (Sphinx counts the formulas of every page
+  in a page's table of contents).
 """
 
 from __future__ import annotations
@@ -65,7 +68,26 @@ def _prune_mathjax(app: Sphinx, exception: Exception | None) -> None:
             js.write_text(new, encoding="utf-8")
 
 
+def _shows_math(doctree) -> bool:
+    from docutils import nodes
+
+    return doctree is not None and any(True for _ in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
+
+
+def _mathjax_where_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Drop MathJax and its configuration from a page without a formula."""
+    if doctree is None or _shows_math(doctree):
+        return
+    scripts = context.get("script_files")
+    if scripts is None:
+        return
+    kept = [js for js in scripts if "mathjax" not in str(getattr(js, "filename", js) or "").lower()
+            and "MathJax" not in str((getattr(js, "attributes", None) or {}).get("body", ""))]
+    scripts[:] = kept
+
+
 def setup(app: Sphinx) -> dict:
     _drop_thebe(app)
+    app.connect("html-page-context", _mathjax_where_math, priority=900)
     app.connect("build-finished", _prune_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
