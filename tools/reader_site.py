@@ -417,9 +417,11 @@ def _lead_sentence(e: dict, ctx: dict | None, page_title: str, data_links: list[
         src = f" from {_and(data_links[:2])}" + (f" and {len(data_links) - 2} more datasets" if len(data_links) > 2 else "")
         if cite_links:
             # one source by name: the cell's whole list heads the page (a click must stay light)
-            more = len(cite_links) - 1
-            src += f" (sources: {cite_links[0]}" + (
-                f' and <a href="{sources_href}">{more} more</a>' if more and sources_href else f" and {more} more" if more else "") + ")"
+            src += f" (sources: {cite_links[0]}"
+            if len(cite_links) > 1:
+                more = f"{len(cite_links) - 1} more"
+                src += f' and <a href="{sources_href}">{more}</a>' if sources_href else f" and {more}"
+            src += ")"
     else:
         src = ", from the report's own settings and models (no curated dataset)"
     return f'<p class="prov-lead">{what} {verb}{how}{src}.</p>'
