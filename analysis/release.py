@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import analysis
-from analysis.validation import InstanceOf, NoneType, validate_params
+from analysis.core.validation import InstanceOf, NoneType, validate_params
 
 ROOT = Path(__file__).resolve().parents[1]
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
@@ -150,7 +150,7 @@ def check_evidence(root: Path | str | None = None, *, on: _dt.date | None = None
     A page is stale when its newest source was published more than six months before ``on``
     (default: the release date of :func:`current`); it then needs, for each of its areas, a record in
     ``analysis/data/evidence_searches.csv`` made after the evidence went stale and on or before
-    ``on`` (see :mod:`analysis.freshness`).
+    ``on`` (see :mod:`analysis.publish.freshness`).
 
     Parameters
     ----------
@@ -164,6 +164,6 @@ def check_evidence(root: Path | str | None = None, *, on: _dt.date | None = None
     list of str
         One message per page and area without a record; empty when the release may go out.
     """
-    from analysis import freshness
+    from analysis.publish import freshness
 
     return freshness.stale_pages(root=root, on=on if on is not None else current().date)

@@ -172,7 +172,7 @@ def _refingerprint_check():
     if not name:
         yield
         return
-    from analysis import sweeps
+    from analysis.sweeps import store as sweeps
 
     original = sweeps.load_results
 

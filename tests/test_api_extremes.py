@@ -7,7 +7,7 @@ parameters replaced by an extreme value -- NaN, an infinity, 1e300 or -1e300, th
 only where ``test_api_properties`` documents them) or raise a ``ValueError``/``TypeError`` whose
 message starts with the name of a declared parameter. A bare ``OverflowError``, a
 ``FloatingPointError``, a ``ZeroDivisionError`` or an infinite result is a failure: the remedy is a
-bound in the function's declaration (``analysis.validation``), not a check inside its body.
+bound in the function's declaration (``analysis.core.validation``), not a check inside its body.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from conftest import time_limit
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from analysis import validation as v
+from analysis.core import validation as v
 from tests.test_api_properties import (COVERED, INF_DOCUMENTED, NAN_DOCUMENTED, NAN_FIELDS_DOCUMENTED,
                                        _assert_finite, _check_documented_inf, _strategy)
 

@@ -1,7 +1,7 @@
 """Generated VALID inputs to every public function return finite results of the documented type.
 
 The companion of ``test_api_constraints.py`` (which feeds bad inputs). Valid inputs are generated
-from each function's declared constraints (``analysis.validation``): numbers inside their
+from each function's declared constraints (``analysis.core.validation``): numbers inside their
 intervals (small counts, so each call is quick), options, booleans, seeds, ISO dates and arrays.
 ``STRATEGIES`` overrides that for functions whose valid inputs the declarations alone cannot
 describe (data frames with given columns, dataset names, chip names, callables).
@@ -28,7 +28,7 @@ from conftest import time_limit
 from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
 
-from analysis import validation as v
+from analysis.core import validation as v
 from tests.test_api_constraints import FUNCTIONS
 
 EXAMPLES = 4  # per function; the whole suite (both files) must stay under 60 s on a loaded 2-core machine
@@ -44,7 +44,7 @@ CALL_SECONDS = 5  # a valid call slower than this fails (no hang)  # counts (loo
 
 
 def _data_name():
-    from analysis import data
+    from analysis.data import loader as data
 
     return st.sampled_from(["gpu_specs", "llm_training_tokens", "regulation"]).filter(lambda n: n in data.available())
 
@@ -56,71 +56,71 @@ def _sentences(vocab_size=20):
 
 
 STRATEGIES: dict[str, st.SearchStrategy] = {
-    "analysis.collapse_lm.distinct_ngrams": st.fixed_dictionaries({"sentences": _sentences(), "n": st.integers(1, 3)}),
-    "analysis.collapse_lm.vocabulary_coverage": st.fixed_dictionaries({"sentences": _sentences(),
+    "analysis.collapse.lm.distinct_ngrams": st.fixed_dictionaries({"sentences": _sentences(), "n": st.integers(1, 3)}),
+    "analysis.collapse.lm.vocabulary_coverage": st.fixed_dictionaries({"sentences": _sentences(),
                                                                       "vocab_size": st.just(20)}),
-    "analysis.collapse_lm.rare_words": st.fixed_dictionaries({
+    "analysis.collapse.lm.rare_words": st.fixed_dictionaries({
         "train_counts": st.lists(st.integers(0, 50), min_size=4, max_size=30).map(lambda c: np.array(c, dtype=np.int64)),
         "fraction": st.floats(0.05, 0.95)}),
-    "analysis.kneser_ney.fit_kneser_ney": st.fixed_dictionaries({"sentences": _sentences(), "order": st.integers(1, 3),
+    "analysis.collapse.kneser_ney.fit_kneser_ney": st.fixed_dictionaries({"sentences": _sentences(), "order": st.integers(1, 3),
                                                                  "vocab_size": st.just(20)}),
-    "analysis.kneser_ney.padded_ngrams": st.fixed_dictionaries({"sentences": _sentences(), "order": st.integers(1, 3),
+    "analysis.collapse.kneser_ney.padded_ngrams": st.fixed_dictionaries({"sentences": _sentences(), "order": st.integers(1, 3),
                                                                 "vocab_size": st.just(20)}),
-    "analysis.lm_corpus.clean_entry": st.fixed_dictionaries({"entry": st.text(max_size=200)}),
-    "analysis.lm_corpus.tokenize_sentences": st.fixed_dictionaries({"text": st.text(max_size=200),
+    "analysis.collapse.corpus.clean_entry": st.fixed_dictionaries({"entry": st.text(max_size=200)}),
+    "analysis.collapse.corpus.tokenize_sentences": st.fixed_dictionaries({"text": st.text(max_size=200),
                                                                     "min_words": st.integers(1, 5),
                                                                     "max_tokens": st.integers(2, 60)}),
-    "analysis.data.load": st.fixed_dictionaries({"name": _data_name()}),
-    "analysis.data.load_schema": st.fixed_dictionaries({"name": _data_name()}),
-    "analysis.data.describe": st.fixed_dictionaries({"name": _data_name()}),
-    "analysis.data.available": st.just({}),
-    "analysis.data.bib_keys": st.just({}),
-    "analysis.trend.decimal_year": st.fixed_dictionaries({"dates": st.lists(
+    "analysis.data.loader.load": st.fixed_dictionaries({"name": _data_name()}),
+    "analysis.data.loader.load_schema": st.fixed_dictionaries({"name": _data_name()}),
+    "analysis.data.loader.describe": st.fixed_dictionaries({"name": _data_name()}),
+    "analysis.data.loader.available": st.just({}),
+    "analysis.data.loader.bib_keys": st.just({}),
+    "analysis.core.trend.decimal_year": st.fixed_dictionaries({"dates": st.lists(
         st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)).map(lambda d: d.isoformat()),
         min_size=1, max_size=20)}),
-    "analysis.trend.bootstrap_slopes": st.integers(3, 30).flatmap(lambda n: st.fixed_dictionaries({
+    "analysis.core.trend.bootstrap_slopes": st.integers(3, 30).flatmap(lambda n: st.fixed_dictionaries({
         "x": st.just(np.arange(n, dtype=float)),
         "y": st.lists(st.floats(-1e3, 1e3), min_size=n, max_size=n).map(np.array),
         "n_boot": st.integers(1, 200),
         "rng": st.integers(0, 2**32 - 1).map(np.random.default_rng),
     })),
-    "analysis.trend.ols_slopes": st.integers(2, 30).flatmap(lambda n: st.fixed_dictionaries({
+    "analysis.core.trend.ols_slopes": st.integers(2, 30).flatmap(lambda n: st.fixed_dictionaries({
         "x": st.just(np.arange(n, dtype=float)),
         "y": st.lists(st.floats(-1e3, 1e3), min_size=n, max_size=n).map(np.array),
     })),
-    "analysis.trend.lognormal_params": st.tuples(st.floats(1e-6, 1e6), st.floats(1.0, 1e3), st.floats(0.01, 0.99)).map(
+    "analysis.core.trend.lognormal_params": st.tuples(st.floats(1e-6, 1e6), st.floats(1.0, 1e3), st.floats(0.01, 0.99)).map(
         lambda t: {"low": t[0], "high": t[0] * t[1], "level": t[2]}),
-    "analysis.wordfreq_data.word_frequencies": st.fixed_dictionaries({"lang": st.just("en"), "top_n": st.integers(2, 200)}),
+    "analysis.data.wordfreq.word_frequencies": st.fixed_dictionaries({"lang": st.just("en"), "top_n": st.integers(2, 200)}),
 }
 
 def _page():
-    from analysis import freshness
+    from analysis.publish import freshness
 
     return st.sampled_from(sorted(freshness.PAGES))
 
 
 _REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
 STRATEGIES.update({
-    "analysis.freshness.page_dates": st.fixed_dictionaries({"page": _page()}),
-    "analysis.freshness.page_sources": st.fixed_dictionaries({"page": _page().map(lambda p: _REPO / p)}),
-    "analysis.freshness.row_publication_dates": st.fixed_dictionaries({"name": _data_name()}),
-    "analysis.refresh.glued_values": st.fixed_dictionaries({"path": st.sampled_from(
+    "analysis.publish.freshness.page_dates": st.fixed_dictionaries({"page": _page()}),
+    "analysis.publish.freshness.page_sources": st.fixed_dictionaries({"page": _page().map(lambda p: _REPO / p)}),
+    "analysis.publish.freshness.row_publication_dates": st.fixed_dictionaries({"name": _data_name()}),
+    "analysis.data.refresh.glued_values": st.fixed_dictionaries({"path": st.sampled_from(
         sorted(str(p) for p in (_REPO / "notebooks").glob("*.ipynb")))}),
 })
 
 
 def _chips():
-    from analysis import data
+    from analysis.data import loader as data
 
     return st.sampled_from(sorted(data.load("gpu_specs")["chip"].dropna()))
 
 
-STRATEGIES["analysis.cost.chip_peak_flops"] = st.fixed_dictionaries({"chip": _chips()})
+STRATEGIES["analysis.cost.model.chip_peak_flops"] = st.fixed_dictionaries({"chip": _chips()})
 
 
 def _token_rows():
     """Random subsets (>= 5 rows) of the curated training-token table, for the chapter 1 fits."""
-    from analysis import data
+    from analysis.data import loader as data
 
     table = data.load("llm_training_tokens")
     return st.lists(st.integers(0, len(table) - 1), min_size=5, max_size=len(table), unique=True).map(
@@ -128,22 +128,22 @@ def _token_rows():
 
 
 def _exhaustion_parameter():
-    from analysis import data
+    from analysis.data import loader as data
 
     return st.sampled_from(sorted(data.load("exhaustion_parameters")["parameter"]))
 
 
 # chapter 1 (branch exhaustion): used once those functions exist
-STRATEGIES["analysis.bias_metrics.metrics_from_counts"] = st.fixed_dictionaries({"counts": st.lists(
+STRATEGIES["analysis.bias.metrics.metrics_from_counts"] = st.fixed_dictionaries({"counts": st.lists(
     st.integers(0, 50), min_size=8, max_size=8).map(lambda c: np.array(c).reshape(2, 2, 2))})
-STRATEGIES["analysis.exhaustion.in_growth_fit"] = st.fixed_dictionaries({"df": st.deferred(_token_rows)})
-STRATEGIES["analysis.exhaustion.fit_growth"] = st.fixed_dictionaries(
+STRATEGIES["analysis.exhaustion.model.in_growth_fit"] = st.fixed_dictionaries({"df": st.deferred(_token_rows)})
+STRATEGIES["analysis.exhaustion.model.fit_growth"] = st.fixed_dictionaries(
     {"df": st.deferred(_token_rows), "seed": st.integers(0, 2**32 - 1)})
-STRATEGIES["analysis.exhaustion.parameter_median"] = st.fixed_dictionaries({"name": st.deferred(_exhaustion_parameter)})
+STRATEGIES["analysis.exhaustion.model.parameter_median"] = st.fixed_dictionaries({"name": st.deferred(_exhaustion_parameter)})
 
 def _risk_rate_frames():
     """Long results frames as the privacy sweep writes them: attack and control rates of each risk, per replicate."""
-    from analysis import privacy_report
+    from analysis.privacy import report as privacy_report
 
     def frame(rates):
         rows = []
@@ -157,8 +157,8 @@ def _risk_rate_frames():
     return st.lists(st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 0.99)), min_size=1, max_size=6).map(frame)
 
 
-STRATEGIES["analysis.privacy_report.with_unclipped_risks"] = st.deferred(_risk_rate_frames)
-STRATEGIES["analysis.privacy_report.with_difference"] = st.deferred(_risk_rate_frames).map(
+STRATEGIES["analysis.privacy.report.with_unclipped_risks"] = st.deferred(_risk_rate_frames)
+STRATEGIES["analysis.privacy.report.with_difference"] = st.deferred(_risk_rate_frames).map(
     lambda kw: {**kw, "metric": "inference_attack_rate", "baseline": "inference_control_rate", "name": "inference_gap"})
 
 # chapter 3 (collapse): probability vectors sum to 1, fan values are (generations + 1, chains),
@@ -168,17 +168,17 @@ def _probs(k_min=2, k_max=20):
         lambda w: np.asarray(w) / np.sum(w))
 
 
-STRATEGIES["analysis.collapse.gini_simpson_theory"] = st.fixed_dictionaries(
+STRATEGIES["analysis.collapse.models.gini_simpson_theory"] = st.fixed_dictionaries(
     {"probs": _probs(), "generations": st.integers(0, 12), "sample_size": st.integers(2, 200)})
-STRATEGIES["analysis.collapse.categorical_recursion"] = st.integers(3, 20).flatmap(lambda k: st.fixed_dictionaries({
+STRATEGIES["analysis.collapse.models.categorical_recursion"] = st.integers(3, 20).flatmap(lambda k: st.fixed_dictionaries({
     "probs": _probs(k, k), "generations": st.integers(1, 6), "sample_size": st.integers(2, 100),
     "chains": st.integers(1, 20), "top_k": st.integers(1, k - 1), "seed": st.integers(0, 2**32 - 1)}))
-STRATEGIES["analysis.collapse.fan_quantiles"] = st.tuples(st.integers(1, 10), st.integers(1, 20)).flatmap(
+STRATEGIES["analysis.collapse.models.fan_quantiles"] = st.tuples(st.integers(1, 10), st.integers(1, 20)).flatmap(
     lambda shape: st.fixed_dictionaries({
         "values": st.lists(st.floats(-1e6, 1e6), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]).map(
             lambda xs, shape=shape: np.asarray(xs).reshape(shape)),
         "quantiles": st.lists(st.floats(0.0, 1.0), min_size=1, max_size=5).map(np.asarray)}))
-STRATEGIES["analysis.collapse.smallest_sufficient_fraction"] = st.integers(1, 10).flatmap(lambda n: st.fixed_dictionaries({
+STRATEGIES["analysis.collapse.models.smallest_sufficient_fraction"] = st.integers(1, 10).flatmap(lambda n: st.fixed_dictionaries({
     "fractions": st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n, unique=True).map(lambda xs: np.sort(xs)),
     "ratios": st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n).map(np.asarray),
     "tolerance": st.floats(1e-3, 1.0)}))
@@ -188,7 +188,7 @@ _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 
 
 def _claim_rows():
-    from analysis import data
+    from analysis.data import loader as data
 
     table = data.load("claims")
     return st.lists(st.integers(0, len(table) - 1), min_size=1, max_size=len(table), unique=True).map(
@@ -196,51 +196,51 @@ def _claim_rows():
 
 
 def _regulation_ids():
-    from analysis import data
+    from analysis.data import loader as data
 
     return st.sampled_from(sorted(data.load("regulation")["id"]))
 
 
 def _claims_const(name):
-    from analysis import claims
+    from analysis.publish import claims
 
     return st.sampled_from(sorted(getattr(claims, name)))
 
 
 def _bib_sources():
-    from analysis import data
+    from analysis.data import loader as data
 
     return st.lists(st.sampled_from(sorted(data.bib_keys())), min_size=1, max_size=3, unique=True).map(";".join)
 
 
-STRATEGIES["analysis.claims.tokens"] = st.fixed_dictionaries({"text": _TEXT})
-STRATEGIES["analysis.claims.escape_myst"] = st.fixed_dictionaries({"text": _TEXT})
-STRATEGIES["analysis.claims.article_fingerprint"] = st.fixed_dictionaries({"text": _TEXT, "n": st.integers(1, 12)})
-STRATEGIES["analysis.claims.badge"] = st.fixed_dictionaries({"status": st.deferred(lambda: _claims_const("STATUSES"))})
-STRATEGIES["analysis.claims.chapter_exists"] = st.fixed_dictionaries({"chapter": st.deferred(lambda: _claims_const("CHAPTERS"))})
-STRATEGIES["analysis.claims.chapter_link"] = st.fixed_dictionaries(
+STRATEGIES["analysis.publish.claims.tokens"] = st.fixed_dictionaries({"text": _TEXT})
+STRATEGIES["analysis.publish.claims.escape_myst"] = st.fixed_dictionaries({"text": _TEXT})
+STRATEGIES["analysis.publish.claims.article_fingerprint"] = st.fixed_dictionaries({"text": _TEXT, "n": st.integers(1, 12)})
+STRATEGIES["analysis.publish.claims.badge"] = st.fixed_dictionaries({"status": st.deferred(lambda: _claims_const("STATUSES"))})
+STRATEGIES["analysis.publish.claims.chapter_exists"] = st.fixed_dictionaries({"chapter": st.deferred(lambda: _claims_const("CHAPTERS"))})
+STRATEGIES["analysis.publish.claims.chapter_link"] = st.fixed_dictionaries(
     {"chapter": st.deferred(lambda: _claims_const("CHAPTERS")), "short": st.booleans()})
-STRATEGIES["analysis.claims.cite"] = st.fixed_dictionaries({"source": st.deferred(_bib_sources)})
+STRATEGIES["analysis.publish.claims.cite"] = st.fixed_dictionaries({"source": st.deferred(_bib_sources)})
 for _name in ("claim_paragraphs", "ledger_table", "status_counts", "summarise"):
-    STRATEGIES[f"analysis.claims.{_name}"] = st.fixed_dictionaries({"claims": st.deferred(_claim_rows)})
-STRATEGIES["analysis.regulation.anchor"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
-STRATEGIES["analysis.regulation.check_id"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
+    STRATEGIES[f"analysis.publish.claims.{_name}"] = st.fixed_dictionaries({"claims": st.deferred(_claim_rows)})
+STRATEGIES["analysis.regulation.rules.anchor"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
+STRATEGIES["analysis.regulation.rules.check_id"] = st.fixed_dictionaries({"row_id": st.deferred(_regulation_ids)})
 
 
 def _labels_const(name):
-    from analysis import labels
+    from analysis.publish import labels
 
     return st.sampled_from(sorted(getattr(labels, name)))
 
 
 def _bib_key():
-    from analysis import data
+    from analysis.data import loader as data
 
     return st.sampled_from(sorted(data.bib_keys()))
 
 
 def _shown_frame(name: str):
-    from analysis import data
+    from analysis.data import loader as data
 
     return data.load(name).head(4)
 
@@ -263,22 +263,22 @@ def _svg(size_pt: float) -> str:
     return buf.getvalue()
 
 
-STRATEGIES["analysis.labels.evidence_label"] = st.fixed_dictionaries({"tag": st.deferred(lambda: _labels_const("EVIDENCE_LABELS"))})
-STRATEGIES["analysis.labels.column_label"] = st.fixed_dictionaries({"name": _TEXT})
-STRATEGIES["analysis.labels.short_citation"] = st.fixed_dictionaries({"key": st.deferred(_bib_key)})
-STRATEGIES["analysis.labels.citations_html"] = st.fixed_dictionaries({"keys": st.deferred(_bib_sources)})
-STRATEGIES["analysis.labels.display_table"] = st.fixed_dictionaries(
+STRATEGIES["analysis.publish.labels.evidence_label"] = st.fixed_dictionaries({"tag": st.deferred(lambda: _labels_const("EVIDENCE_LABELS"))})
+STRATEGIES["analysis.publish.labels.column_label"] = st.fixed_dictionaries({"name": _TEXT})
+STRATEGIES["analysis.publish.labels.short_citation"] = st.fixed_dictionaries({"key": st.deferred(_bib_key)})
+STRATEGIES["analysis.publish.labels.citations_html"] = st.fixed_dictionaries({"keys": st.deferred(_bib_sources)})
+STRATEGIES["analysis.publish.labels.display_table"] = st.fixed_dictionaries(
     {"frame": st.sampled_from(["gpu_prices", "grid_intensity", "regulation", "claims"]).map(_shown_frame)})
-STRATEGIES["analysis.plotting.plain_number"] = st.fixed_dictionaries(
+STRATEGIES["analysis.publish.plotting.plain_number"] = st.fixed_dictionaries(
     {"value": st.floats(min_value=-1e300, max_value=1e300, allow_nan=False)})
-STRATEGIES["analysis.plotting.plain_log_ticks"] = st.fixed_dictionaries({"axis": st.just(None).map(_axis)})
-STRATEGIES["analysis.plotting.rendered_text_sizes"] = st.fixed_dictionaries(
+STRATEGIES["analysis.publish.plotting.plain_log_ticks"] = st.fixed_dictionaries({"axis": st.just(None).map(_axis)})
+STRATEGIES["analysis.publish.plotting.rendered_text_sizes"] = st.fixed_dictionaries(
     {"svg": st.floats(min_value=4, max_value=40).map(_svg),
      "display_width_px": st.floats(min_value=1, max_value=10_000)})
 
 # Results that may be infinite by documented design (checked: no NaN, and inf only where documented).
 INF_DOCUMENTED = {
-    "analysis.exhaustion.crossing_years":
+    "analysis.exhaustion.model.crossing_years":
         "+inf if demand never reaches the stock, -inf if always above (demand growing no faster than the stock)",
 }
 
@@ -286,7 +286,7 @@ INF_DOCUMENTED = {
 def _check_documented_inf(qualname, kwargs, result):
     arr = np.asarray(result, dtype=float)
     assert not np.isnan(arr).any(), f"{qualname}: NaN in the result"
-    if qualname == "analysis.exhaustion.crossing_years":
+    if qualname == "analysis.exhaustion.model.crossing_years":
         g = np.broadcast_to(np.asarray(kwargs["stock_growth"], dtype=float), arr.shape)
         d = np.broadcast_to(np.asarray(kwargs["demand_growth"], dtype=float), arr.shape)
         bad = ~np.isfinite(arr) & (np.log(d) > np.log(g))
@@ -296,120 +296,120 @@ def _check_documented_inf(qualname, kwargs, result):
 # Named results whose paper-convention fields are NaN by design when the decimal year lies outside
 # the authors' 2015-2039 grid (field -> the decimal-year field it reads).
 NAN_FIELDS_DOCUMENTED = {
-    "analysis.exhaustion.runout_distribution": {"median_grid": "median", "p10_grid": "p10", "p90_grid": "p90"},
+    "analysis.exhaustion.model.runout_distribution": {"median_grid": "median", "p10_grid": "p10", "p90_grid": "p90"},
 }
 PAPER_GRID_LO, PAPER_GRID_HI = 2015.0, 2039.0
 
 # Results that may be NaN by documented design.
 NAN_DOCUMENTED = {
-    "analysis.collapse_lm.distinct_ngrams": "NaN when no sentence is n tokens long (no n-gram to count)",
-    "analysis.cost.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
-    "analysis.collapse.smallest_sufficient_fraction": "NaN when no fraction of the grid keeps every larger one within 1 + tolerance",
+    "analysis.collapse.lm.distinct_ngrams": "NaN when no sentence is n tokens long (no n-gram to count)",
+    "analysis.cost.model.epoch_chip_hours": "NaN when the inputs needed to estimate chip-hours are missing",
+    "analysis.collapse.models.smallest_sufficient_fraction": "NaN when no fraction of the grid keeps every larger one within 1 + tolerance",
 }
 
 _BIAS_TABLE = "needs a table with a binary group and a binary label column (named); "
 _NAME_LOOKUP = "takes a name looked up in a curated table; covered with every table row by "
 # Functions left out, with the reason. Keep this short: prefer adding a strategy above.
 NOT_COVERED: dict[str, str] = {
-    "analysis.explorer.runout_grid": "years are +inf (never) or -inf (already in 2024) by design on parts of any grid; "
+    "analysis.publish.explorer.runout_grid": "years are +inf (never) or -inf (already in 2024) by design on parts of any grid; "
                                      "tests/test_explorer.py checks them point by point against exhaustion.runout_distribution",
-    "analysis.explorer.collapse_grid": "thresholds are NaN where no share of the grid suffices (as smallest_sufficient_fraction); "
+    "analysis.publish.explorer.collapse_grid": "thresholds are NaN where no share of the grid suffices (as smallest_sufficient_fraction); "
                                        "tests/test_explorer.py checks them point by point",
-    "analysis.exhaustion.interval_budget": "needs a pooled run-out distribution (seconds to draw); tests/test_exhaustion.py",
-    "analysis.refresh.refresh": "downloads the declared snapshots and rewrites the repository; tests/test_refresh.py serves fixtures from 127.0.0.1",
-    "analysis.refresh.fetch": "downloads a file; tests/test_refresh.py serves fixtures from 127.0.0.1",
-    "analysis.refresh.check_columns": "needs a fetched CSV and its snapshot; tests/test_refresh.py",
-    "analysis.refresh.diff_rows": "needs two versions of a table; tests/test_refresh.py",
-    "analysis.refresh.curate_epoch_cost_inputs": "needs Epoch's snapshot files; tests/test_refresh.py",
-    "analysis.refresh.curate_grid_intensity": "needs Ember's snapshot file; tests/test_refresh.py",
-    "analysis.freshness.check_frame_dates": "needs a loaded dataset and its schema; tests/test_freshness.py",
-    "analysis.privacy_sweep.run": "fits synthetic-data generators (seconds to minutes a call); reduced rerun in the sweep tests",
-    "analysis.privacy_sweep.run_task": "one generator fit per call (seconds or more); reduced rerun in the sweep tests",
-    "analysis.privacy_deep_sweep.run": "fits deep generators (tens of seconds a task); tests/test_privacy_deep_sweep.py",
-    "analysis.exhaustion.compare_model_tables": "runs the full chapter 1 model per table (tens of seconds); tests/test_exhaustion.py",
-    "analysis.cost.epoch_parameters": _NAME_LOOKUP + "tests/test_cost.py",
-    "analysis.cost.epoch_training_start": _NAME_LOOKUP + "tests/test_cost.py",
-    "analysis.cost.fit_cost_trend": "needs a cost table with dates; tests/test_cost.py fits the curated tables",
-    "analysis.cost.one_at_a_time_sensitivity": "takes a model callable and mappings; tests/test_cost.py",
-    "analysis.cost.reproduce_epoch_amortized_costs": "needs the Epoch input table; tests/test_cost.py",
-    "analysis.energy.generation_footprint": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.energy.generation_j_per_token": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.energy.gpu_hours_for_flop": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.energy.grid_factor": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.energy.implied_inference_efficiency": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.energy.implied_mfu": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.energy.pue_value": _NAME_LOOKUP + "tests/test_energy.py",
-    "analysis.data.evidence_as_of": "takes *names; covered by tests/test_data_loader.py on every dataset",
-    "analysis.data.provenance_summary": "loads every dataset (slow); covered by notebooks/90_data_provenance",
-    "analysis.data.read_csv_strict": "reads a file path; covered by tests/test_data_loader.py with generated files",
-    "analysis.data.validate_rows": "needs a schema and raw rows; covered by tests/test_data_loader.py",
-    "analysis.claims.quote_in_fingerprint": "needs an article fingerprint; tests/test_claims.py checks the curated quotes",
-    "analysis.regulation.display_table": "takes rows of the regulation table and column names; tests/test_regulation.py",
-    "analysis.regulation.html_table": "takes rows of the regulation table and column names; tests/test_regulation.py",
-    "analysis.regulation.matrix_codes": "takes the output of regulation.matrix; tests/test_regulation.py",
-    "analysis.plotting.glue_figure": "glues into a notebook and writes files; tests/test_plotting_report.py",
-    "analysis.plotting.save_figure": "writes files; tests/test_plotting_report.py",
-    "analysis.plotting.overlapping_labels": "takes a drawn figure; tests/test_reader_site.py checks every published figure",
-    "analysis.report.glue_with_provenance": "glues into a notebook; tests/test_provenance.py",
-    "analysis.sweeps.write_results": "writes results files; tests/test_bias_sweep.py (to a temporary directory)",
-    "analysis.sweeps.load_results": "reads results files by name; tests/test_bias_sweep.py, tests/test_privacy_sweep.py",
-    "analysis.sweeps.check_reproduces": "compares two sweep frames; tests/test_bias_sweep.py",
-    "analysis.sweeps.code_hash": "takes repository file paths; tests/test_bias_sweep.py (stale-results test)",
-    "analysis.sweeps.library_versions": "reads installed distributions' metadata; recorded by every sweep",
-    "analysis.sweeps.code_fingerprint": "takes entry points of the package; tests/test_sweep_infra.py",
-    "analysis.sweeps.merge_results": "reads chunk directories; tests/test_sweep_infra.py",
+    "analysis.exhaustion.model.interval_budget": "needs a pooled run-out distribution (seconds to draw); tests/test_exhaustion.py",
+    "analysis.data.refresh.refresh": "downloads the declared snapshots and rewrites the repository; tests/test_refresh.py serves fixtures from 127.0.0.1",
+    "analysis.data.refresh.fetch": "downloads a file; tests/test_refresh.py serves fixtures from 127.0.0.1",
+    "analysis.data.refresh.check_columns": "needs a fetched CSV and its snapshot; tests/test_refresh.py",
+    "analysis.data.refresh.diff_rows": "needs two versions of a table; tests/test_refresh.py",
+    "analysis.data.refresh.curate_epoch_cost_inputs": "needs Epoch's snapshot files; tests/test_refresh.py",
+    "analysis.data.refresh.curate_grid_intensity": "needs Ember's snapshot file; tests/test_refresh.py",
+    "analysis.publish.freshness.check_frame_dates": "needs a loaded dataset and its schema; tests/test_freshness.py",
+    "analysis.privacy.sweep.run": "fits synthetic-data generators (seconds to minutes a call); reduced rerun in the sweep tests",
+    "analysis.privacy.sweep.run_task": "one generator fit per call (seconds or more); reduced rerun in the sweep tests",
+    "analysis.privacy.deep_sweep.run": "fits deep generators (tens of seconds a task); tests/test_privacy_deep_sweep.py",
+    "analysis.exhaustion.model.compare_model_tables": "runs the full chapter 1 model per table (tens of seconds); tests/test_exhaustion.py",
+    "analysis.cost.model.epoch_parameters": _NAME_LOOKUP + "tests/test_cost.py",
+    "analysis.cost.model.epoch_training_start": _NAME_LOOKUP + "tests/test_cost.py",
+    "analysis.cost.model.fit_cost_trend": "needs a cost table with dates; tests/test_cost.py fits the curated tables",
+    "analysis.cost.model.one_at_a_time_sensitivity": "takes a model callable and mappings; tests/test_cost.py",
+    "analysis.cost.model.reproduce_epoch_amortized_costs": "needs the Epoch input table; tests/test_cost.py",
+    "analysis.energy.model.generation_footprint": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.energy.model.generation_j_per_token": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.energy.model.gpu_hours_for_flop": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.energy.model.grid_factor": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.energy.model.implied_inference_efficiency": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.energy.model.implied_mfu": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.energy.model.pue_value": _NAME_LOOKUP + "tests/test_energy.py",
+    "analysis.data.loader.evidence_as_of": "takes *names; covered by tests/test_data_loader.py on every dataset",
+    "analysis.data.loader.provenance_summary": "loads every dataset (slow); covered by notebooks/90_data_provenance",
+    "analysis.data.loader.read_csv_strict": "reads a file path; covered by tests/test_data_loader.py with generated files",
+    "analysis.data.loader.validate_rows": "needs a schema and raw rows; covered by tests/test_data_loader.py",
+    "analysis.publish.claims.quote_in_fingerprint": "needs an article fingerprint; tests/test_claims.py checks the curated quotes",
+    "analysis.regulation.rules.display_table": "takes rows of the regulation table and column names; tests/test_regulation.py",
+    "analysis.regulation.rules.html_table": "takes rows of the regulation table and column names; tests/test_regulation.py",
+    "analysis.regulation.rules.matrix_codes": "takes the output of regulation.matrix; tests/test_regulation.py",
+    "analysis.publish.plotting.glue_figure": "glues into a notebook and writes files; tests/test_plotting_report.py",
+    "analysis.publish.plotting.save_figure": "writes files; tests/test_plotting_report.py",
+    "analysis.publish.plotting.overlapping_labels": "takes a drawn figure; tests/test_reader_site.py checks every published figure",
+    "analysis.publish.glue.glue_with_provenance": "glues into a notebook; tests/test_provenance.py",
+    "analysis.sweeps.store.write_results": "writes results files; tests/test_bias_sweep.py (to a temporary directory)",
+    "analysis.sweeps.store.load_results": "reads results files by name; tests/test_bias_sweep.py, tests/test_privacy_sweep.py",
+    "analysis.sweeps.store.check_reproduces": "compares two sweep frames; tests/test_bias_sweep.py",
+    "analysis.sweeps.store.code_hash": "takes repository file paths; tests/test_bias_sweep.py (stale-results test)",
+    "analysis.sweeps.store.library_versions": "reads installed distributions' metadata; recorded by every sweep",
+    "analysis.sweeps.store.code_fingerprint": "takes entry points of the package; tests/test_sweep_infra.py",
+    "analysis.sweeps.store.merge_results": "reads chunk directories; tests/test_sweep_infra.py",
     # chapter 6 (privacy): attacks and utilities on synthetic/real table pairs (generator fits to make them)
-    "analysis.privacy.distance_to_closest_record": "needs real/synthetic/holdout tables; tests/test_privacy.py",
-    "analysis.privacy.gower_nearest": "needs two tables with shared columns; tests/test_privacy.py",
-    "analysis.privacy.inference_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
-    "analysis.privacy.linkability_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
-    "analysis.privacy.membership_inference": "needs real/synthetic/holdout tables; tests/test_privacy.py",
-    "analysis.privacy.outlier_mask": "needs a mixed-type table; used by privacy.membership_inference (tests/test_privacy.py) and chapter 6 (no direct test yet)",
-    "analysis.privacy.residual_risk": "takes attack/control success rates of an attack; tests/test_privacy.py",
-    "analysis.privacy.singling_out_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
-    "analysis.privacy_report.cell": "takes privacy_report.summarise output; exercised by chapter 6 only (no direct test yet)",
-    "analysis.privacy_report.summarise": "takes the privacy sweep's results; exercised by chapter 6 only (no direct test yet)",
-    "analysis.utility.classifier_accuracy": "needs labelled train/test tables; tests/test_privacy.py",
-    "analysis.utility.fidelity": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
-    "analysis.utility.mixed_training_table": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
+    "analysis.privacy.attacks.distance_to_closest_record": "needs real/synthetic/holdout tables; tests/test_privacy.py",
+    "analysis.privacy.attacks.gower_nearest": "needs two tables with shared columns; tests/test_privacy.py",
+    "analysis.privacy.attacks.inference_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
+    "analysis.privacy.attacks.linkability_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
+    "analysis.privacy.attacks.membership_inference": "needs real/synthetic/holdout tables; tests/test_privacy.py",
+    "analysis.privacy.attacks.outlier_mask": "needs a mixed-type table; used by privacy.membership_inference (tests/test_privacy.py) and chapter 6 (no direct test yet)",
+    "analysis.privacy.attacks.residual_risk": "takes attack/control success rates of an attack; tests/test_privacy.py",
+    "analysis.privacy.attacks.singling_out_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
+    "analysis.privacy.report.cell": "takes privacy_report.summarise output; exercised by chapter 6 only (no direct test yet)",
+    "analysis.privacy.report.summarise": "takes the privacy sweep's results; exercised by chapter 6 only (no direct test yet)",
+    "analysis.privacy.utility.classifier_accuracy": "needs labelled train/test tables; tests/test_privacy.py",
+    "analysis.privacy.utility.fidelity": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
+    "analysis.privacy.utility.mixed_training_table": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
     # bias (chapter 4): functions of a real table with named group/label columns, or of the stored sweeps
-    "analysis.bias_sweep.run": "the generator sweep (fits generators for minutes); reduced rerun in tests/test_bias_sweep.py",
-    "analysis.bias_fairness_sweep.run": "the fairness sweep (minutes); reduced rerun in tests/test_bias_sweep.py",
-    "analysis.bias_real.generator_cell_paths": "fits a generator per generation; tests/test_bias_real.py",
-    "analysis.bias_loop.feedback_loop": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_loop.run_replicates": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_loop.simulate_shares": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_generator.kde_variance_growth": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_generator.sample_table": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_table.encode_table": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_table.split_sizes": _BIAS_TABLE + "tests/test_bias.py",
-    "analysis.bias_table.table_cell_counts": _BIAS_TABLE + "tests/test_bias_real.py",
-    "analysis.bias_report.training_cell_counts": _BIAS_TABLE + "notebooks/04_bias_amplification",
-    "analysis.bias_metrics.fairness_metrics": "needs equal-length label and group arrays; tests/test_bias_metrics.py",
-    "analysis.bias_metrics.fairness_metrics_fairlearn": "needs equal-length label and group arrays; tests/test_bias_metrics.py",
-    "analysis.bias_report.generator_summary": "reads the stored generator sweep; notebooks/04_bias_amplification",
-    "analysis.bias_report.generator_bands": "reads the stored generator sweep; notebooks/04_bias_amplification",
-    "analysis.bias_report.results_table": "reads a summarise() frame of the fairness sweep; notebooks/04_bias_amplification",
-    "analysis.bias_summary.summarise": "needs a replicate frame with config/generation columns; tests/test_bias.py",
+    "analysis.bias.sweep.run": "the generator sweep (fits generators for minutes); reduced rerun in tests/test_bias_sweep.py",
+    "analysis.bias.fairness_sweep.run": "the fairness sweep (minutes); reduced rerun in tests/test_bias_sweep.py",
+    "analysis.bias.real.generator_cell_paths": "fits a generator per generation; tests/test_bias_real.py",
+    "analysis.bias.loop.feedback_loop": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.loop.run_replicates": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.loop.simulate_shares": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.generator.kde_variance_growth": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.generator.sample_table": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.table.encode_table": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.table.split_sizes": _BIAS_TABLE + "tests/test_bias.py",
+    "analysis.bias.table.table_cell_counts": _BIAS_TABLE + "tests/test_bias_real.py",
+    "analysis.bias.report.training_cell_counts": _BIAS_TABLE + "notebooks/04_bias_amplification",
+    "analysis.bias.metrics.fairness_metrics": "needs equal-length label and group arrays; tests/test_bias_metrics.py",
+    "analysis.bias.metrics.fairness_metrics_fairlearn": "needs equal-length label and group arrays; tests/test_bias_metrics.py",
+    "analysis.bias.report.generator_summary": "reads the stored generator sweep; notebooks/04_bias_amplification",
+    "analysis.bias.report.generator_bands": "reads the stored generator sweep; notebooks/04_bias_amplification",
+    "analysis.bias.report.results_table": "reads a summarise() frame of the fairness sweep; notebooks/04_bias_amplification",
+    "analysis.bias.summary.summarise": "needs a replicate frame with config/generation columns; tests/test_bias.py",
     # language-model collapse (chapter 3): the GCIDE corpus and the loops that train on it
-    "analysis.lm_corpus.encode_corpus": "needs a loaded Corpus; tests/test_collapse_lm.py and the sweep",
-    "analysis.lm_corpus.load_corpus": "parses the whole GCIDE corpus (seconds); tests/test_collapse_lm.py",
-    "analysis.lm_corpus.read_entries": "reads the whole GCIDE corpus; tests/test_collapse_lm.py",
-    "analysis.collapse_lm.load_lm_data": "encodes the whole GCIDE corpus; tests/test_collapse_lm.py",
-    "analysis.collapse_lm.ngram_path": "trains a model per generation (seconds each); tests/test_collapse_lm.py",
-    "analysis.collapse_lm.run": "the n-gram sweep (minutes); reduced rerun in tests/test_collapse_lm.py",
-    "analysis.lm_transformer.transformer_path": "trains a transformer per generation (torch); tests/test_lm_transformer.py",
-    "analysis.lm_transformer.run": "the transformer sweep (torch, an hour); reduced loop in tests/test_lm_transformer.py",
-    "analysis.lm_transformer.encode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
-    "analysis.lm_transformer.decode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
-    "analysis.lm_transformer.make_tokenizer": "needs the corpus vocabulary; tests/test_lm_transformer.py",
-    "analysis.kneser_ney.token_log_probs": "needs a fitted model; tests/test_kneser_ney.py (against the reference)",
-    "analysis.kneser_ney.set_mass": "needs a fitted model; tests/test_kneser_ney.py",
-    "analysis.kneser_ney.sample_sentences": "needs a fitted model; tests/test_kneser_ney.py",
-    "analysis.kneser_ney.sentence_perplexities": "needs a fitted model; tests/test_kneser_ney.py",
-    "analysis.collapse_lm_report.summarise": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
-    "analysis.collapse_lm_report.paired_change": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
-    "analysis.collapse_lm_report.change_table": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse.corpus.encode_corpus": "needs a loaded Corpus; tests/test_collapse_lm.py and the sweep",
+    "analysis.collapse.corpus.load_corpus": "parses the whole GCIDE corpus (seconds); tests/test_collapse_lm.py",
+    "analysis.collapse.corpus.read_entries": "reads the whole GCIDE corpus; tests/test_collapse_lm.py",
+    "analysis.collapse.lm.load_lm_data": "encodes the whole GCIDE corpus; tests/test_collapse_lm.py",
+    "analysis.collapse.lm.ngram_path": "trains a model per generation (seconds each); tests/test_collapse_lm.py",
+    "analysis.collapse.lm.run": "the n-gram sweep (minutes); reduced rerun in tests/test_collapse_lm.py",
+    "analysis.collapse.transformer.transformer_path": "trains a transformer per generation (torch); tests/test_lm_transformer.py",
+    "analysis.collapse.transformer.run": "the transformer sweep (torch, an hour); reduced loop in tests/test_lm_transformer.py",
+    "analysis.collapse.transformer.encode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
+    "analysis.collapse.transformer.decode": "needs a tokenizer; tests/test_lm_transformer.py round-trips the corpus slice",
+    "analysis.collapse.transformer.make_tokenizer": "needs the corpus vocabulary; tests/test_lm_transformer.py",
+    "analysis.collapse.kneser_ney.token_log_probs": "needs a fitted model; tests/test_kneser_ney.py (against the reference)",
+    "analysis.collapse.kneser_ney.set_mass": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.collapse.kneser_ney.sample_sentences": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.collapse.kneser_ney.sentence_perplexities": "needs a fitted model; tests/test_kneser_ney.py",
+    "analysis.collapse.lm_report.summarise": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse.lm_report.paired_change": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
+    "analysis.collapse.lm_report.change_table": "takes the stored collapse_lm sweep; tests/test_collapse_lm.py",
 }
 
 

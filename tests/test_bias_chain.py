@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis import bias, bias_chain
+from analysis import bias
+from analysis.bias import chain as bias_chain
 
 ARRESTS_CELLS = np.array([559, 3379, 333, 955])  # the arrests table's (group, label) cells
 
@@ -56,7 +57,7 @@ def test_recursion_without_real_data_has_the_closed_form():
 
 
 def test_counts_chain_has_the_distribution_of_the_row_by_row_loop():
-    # the same loop drawn row by row (analysis.bias_loop.simulate_shares) and from the cells alone:
+    # the same loop drawn row by row (analysis.bias.loop.simulate_shares) and from the cells alone:
     # the minority share after 3 generations must have the same distribution (two-sample KS test and
     # means within 4 SE)
     from tests.test_bias import make_table

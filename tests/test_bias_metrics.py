@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import bias_loop, bias_metrics, bias_table
+from analysis.bias import loop as bias_loop
+from analysis.bias import metrics as bias_metrics
+from analysis.bias import table as bias_table
 
 
 @settings(max_examples=60, deadline=None)

@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import bias, bias_chain, bias_real, bias_summary
+from analysis import bias
+from analysis.bias import chain as bias_chain
+from analysis.bias import real as bias_real
+from analysis.bias import summary as bias_summary
 from tests.test_bias import make_table
 
 CELLS = np.array([559, 3379, 333, 955])

@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import bias_fairness_sweep, bias_real, bias_sweep, sweeps
+from analysis.bias import fairness_sweep as bias_fairness_sweep
+from analysis.bias import real as bias_real
+from analysis.bias import sweep as bias_sweep
+from analysis.sweeps import store as sweeps
 
 METRICS = ["minority_share_train", "accuracy", "demographic_parity_difference", "equalized_odds_difference",
            "selection_rate_minority"]
@@ -67,7 +70,7 @@ def test_generator_sweep_is_current_and_reproduces():
 
 def test_stale_results_are_refused_for_a_changed_package_file(tmp_path, monkeypatch):
     frame = pd.DataFrame({"x": [1.0, 2.0]})
-    sweeps.write_results("demo", frame, code_files=["analysis/bias_theory.py"], settings={}, seed=1,
+    sweeps.write_results("demo", frame, code_files=["analysis/bias/theory.py"], settings={}, seed=1,
                          libraries=["numpy"], command="t", results_dir=tmp_path)
     prov_file = tmp_path / "demo.provenance.json"
     prov_file.write_text(prov_file.read_text().replace('"code_hash": "', '"code_hash": "0'))
@@ -107,7 +110,7 @@ def test_bad_generation_limits_are_named(limits):
 
 
 def test_generator_summary_marks_loops_cut_short():
-    from analysis import bias_report
+    from analysis.bias import report as bias_report
 
     rows = []
     for generator, gens in (("copula", 3), ("tvae", 1)):

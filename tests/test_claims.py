@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import claims as ledger
-from analysis import data
+from analysis.publish import claims as ledger
+from analysis.data import loader as data
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source article is kept outside the repository (third-party text). Its fingerprint (hashes of
-# every run of a few consecutive tokens, see analysis.claims) is committed, so the quotes are checked
+# every run of a few consecutive tokens, see analysis.publish.claims) is committed, so the quotes are checked
 # everywhere; where the shared copy of the article exists, the fingerprint is checked against it too.
 ARTICLE = Path("/work/shared/source/article.txt")
 FINGERPRINT = Path(__file__).resolve().parent / "claims_article_fingerprint.txt"
@@ -236,7 +236,7 @@ def test_chapter_link_and_cite_markup():
 def test_public_functions_declare_constraints_and_name_bad_parameters():
     import inspect
 
-    from analysis.validation import constraints_of
+    from analysis.core.validation import constraints_of
     public = [n for n, f in inspect.getmembers(ledger, inspect.isfunction)
               if not n.startswith("_") and f.__module__ == ledger.__name__]
     assert public

@@ -12,8 +12,8 @@ import pytest
 from scipy import stats
 from scipy.special import digamma, polygamma
 
-from analysis import collapse as c
-from analysis.wordfreq_data import word_frequencies
+from analysis.collapse import models as c
+from analysis.data.wordfreq import word_frequencies
 
 Z = 4.0  # tolerance in standard errors
 

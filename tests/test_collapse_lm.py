@@ -14,7 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import collapse_lm, collapse_lm_report, lm_corpus, sweeps
+from analysis.collapse import lm as collapse_lm
+from analysis.collapse import lm_report as collapse_lm_report
+from analysis.collapse import corpus as lm_corpus
+from analysis.sweeps import store as sweeps
 
 
 def _corpus_installed() -> bool:
@@ -54,7 +57,7 @@ def test_corpus_has_two_million_words_split_by_entry():
 
 
 def test_default_environment_does_not_import_torch():
-    code = ("import sys, analysis.lm_transformer, analysis.collapse_lm, analysis.kneser_ney; "
+    code = ("import sys, analysis.collapse.transformer, analysis.collapse.lm, analysis.collapse.kneser_ney; "
             "sys.exit(1 if 'torch' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import cost, data, trend
+from analysis.cost import model as cost
+from analysis.data import loader as data
+from analysis.core import trend
 
 
 # --- validation against published runs ---------------------------------------------------------
@@ -245,7 +247,7 @@ def test_implied_utilization_above_one_is_an_error():
 
 @pytest.mark.parametrize("rate", [14, 1.01, -0.1, np.inf])
 def test_depreciation_rate_is_bounded_with_the_range_in_the_message(rate):
-    # the declared range, from the one validator (analysis.validation), whatever the bad value
+    # the declared range, from the one validator (analysis.core.validation), whatever the bad value
     with pytest.raises(ValueError, match=r"^depreciation_ooms_per_year: must be a finite number in \[0, 1\]"):
         cost.amortized_hardware_cost(chip_hours=1.0, usd_per_chip=1e4, tdp_w=700, depreciation_ooms_per_year=rate)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import cost
+from analysis.cost import model as cost
 
 FAST = settings(max_examples=60, deadline=2000)
 BAD = st.one_of(st.text(max_size=5), st.booleans(), st.none(), st.just(float("nan")), st.just(float("inf")),

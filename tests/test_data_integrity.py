@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from analysis import data
+from analysis.data import loader as data
 
 DATASETS = data.available()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import data
+from analysis.data import loader as data
 
 SCHEMA = """\
 title: Test table

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import claims, data
+from analysis.publish import claims
+from analysis.data import loader as data
 from tests.test_data_loader import GOOD_ROWS, HEADER, SCHEMA, make
 
 RATIO_SCHEMA = SCHEMA.replace("columns:\n", "rules:\n"

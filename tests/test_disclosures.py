@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import data
+from analysis.data import loader as data
 
 
 @pytest.fixture(scope="module")

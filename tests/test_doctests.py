@@ -10,11 +10,11 @@ import pytest
 
 # module -> the functions whose docstrings carry an Examples section (each must have at least one)
 ENTRY_POINTS = {
-    "analysis.trend": ["decimal_year"],
-    "analysis.cost": ["training_flops", "training_cost"],
-    "analysis.collapse": ["smallest_sufficient_fraction", "gaussian_theory"],
-    "analysis.data": ["load"],
-    "analysis.validation": [],  # the module docstring's decorator example
+    "analysis.core.trend": ["decimal_year"],
+    "analysis.cost.model": ["training_flops", "training_cost"],
+    "analysis.collapse.models": ["smallest_sufficient_fraction", "gaussian_theory"],
+    "analysis.data.loader": ["load"],
+    "analysis.core.validation": [],  # the module docstring's decorator example
 }
 
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import data, energy
+from analysis.data import loader as data
+from analysis.energy import model as energy
 
 TRAINING = data.load("training_energy")
 REPRODUCED = energy.reproduce_training_footprints()

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from analysis import data
-from analysis import exhaustion as ex
+from analysis.data import loader as data
+from analysis.exhaustion import model as ex
 
 N = 40_000
 SEED = 20240601

@@ -1,4 +1,4 @@
-"""The explorer (analysis/explorer.py, book/explorer.md): grids equal the chapters' functions, the page shows them.
+"""The explorer (analysis/publish/explorer.py, book/explorer.md): grids equal the chapters' functions, the page shows them.
 
 Unit tests check every grid point by point against the package functions the chapters call, bad
 input against named errors, and that the page's default settings give the chapters' headline
@@ -19,9 +19,12 @@ import numpy as np
 import pytest
 from conftest import ROOT, toc_docs
 
-from analysis import collapse, cost, data, energy
-from analysis import exhaustion as ex
-from analysis import explorer as xp
+from analysis.collapse import models as collapse
+from analysis.cost import model as cost
+from analysis.data import loader as data
+from analysis.energy import model as energy
+from analysis.exhaustion import model as ex
+from analysis.publish import explorer as xp
 
 sys.path.insert(0, str(ROOT / "tools"))
 from glue_dump import glued_outputs  # noqa: E402
@@ -41,7 +44,7 @@ def _runout_years(*, scale, growth, k, n, seed):
     """p10, median, p90 of the package's crossing years at a setting, also where some draws never cross.
 
     ``runout_distribution`` refuses draws that never cross (its Monte Carlo standard error needs
-    finite years); its scenario draws and :func:`analysis.exhaustion.crossing_years` accept them.
+    finite years); its scenario draws and :func:`analysis.exhaustion.model.crossing_years` accept them.
     """
     f = growth / G0
     rng = np.random.default_rng(seed)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import data, freshness, release
+from analysis import release
+from analysis.data import loader as data
+from analysis.publish import freshness
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,7 +149,7 @@ PREFIX = {page: ("claims" if page == "book/claims.md" else "ch" + Path(page).nam
 @pytest.mark.parametrize("page", list(freshness.PAGES))
 def test_executed_pages_glue_the_dates_the_package_computes(page):
     # a changed row, citation or searched record must be followed by re-executing the page
-    from analysis.refresh import glued_values
+    from analysis.data.refresh import glued_values
 
     prefix = PREFIX[page]
     glued = glued_values((ROOT / page).with_suffix(".ipynb"))

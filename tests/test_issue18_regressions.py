@@ -13,8 +13,11 @@ import pandas as pd
 import pytest
 from conftest import time_limit
 
-from analysis import collapse, cost, exhaustion, trend
-from analysis import validation as v
+from analysis.collapse import models as collapse
+from analysis.cost import model as cost
+from analysis.exhaustion import model as exhaustion
+from analysis.core import trend
+from analysis.core import validation as v
 
 
 def test_chip_peak_flops_rejects_the_string_false_for_fp8():

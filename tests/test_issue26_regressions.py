@@ -1,7 +1,7 @@
 """Regression tests for the fuzz examples named in issue 26: each was a silent result or an unclear error.
 
 Every case must now raise a ``TypeError``/``ValueError`` whose message starts with the parameter's
-name and states the valid range, from the function's declaration (``analysis.validation``); beside
+name and states the valid range, from the function's declaration (``analysis.core.validation``); beside
 each, a valid call still answers, so a test that refused everything would fail.
 """
 
@@ -12,8 +12,13 @@ import inspect
 import numpy as np
 import pytest
 
-from analysis import bias, collapse, cost, data, exhaustion, trend
-from analysis import validation as v
+from analysis import bias
+from analysis.collapse import models as collapse
+from analysis.cost import model as cost
+from analysis.data import loader as data
+from analysis.exhaustion import model as exhaustion
+from analysis.core import trend
+from analysis.core import validation as v
 
 
 def test_decimal_year_refuses_a_bare_number():

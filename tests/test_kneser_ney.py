@@ -1,7 +1,7 @@
 """The vectorised modified Kneser-Ney model equals a slow implementation written straight from Chen & Goodman's equations.
 
 The reference below is a dictionary-and-loop transcription of the equations in
-``analysis.kneser_ney`` (raw counts at the top order, continuation counts below, three discounts
+``analysis.collapse.kneser_ney`` (raw counts at the top order, continuation counts below, three discounts
 per order from the count-of-counts, interpolation down to the uniform distribution). It shares no
 code with the module. NLTK's ``KneserNeyInterpolated`` is not used as the reference: it applies
 one fixed discount to every count, not the modified discounts D1, D2, D3+, so it computes a
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis import kneser_ney as kn
+from analysis.collapse import kneser_ney as kn
 
 SLICE = Path(__file__).parent / "data" / "gcide_slice.txt"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import lm_corpus, lm_transformer as lt
+from analysis.collapse import corpus as lm_corpus
+from analysis.collapse import transformer as lt
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                                  reason="the transformer needs the optional extra 'deep' (torch, CPU build)")

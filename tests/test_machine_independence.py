@@ -6,8 +6,8 @@ chain (numpy's SIMD ``log``/``exp`` differ between AVX2 and AVX-512, and a last-
 probability changed a multinomial draw and every later draw of the stream), and the Gower
 distances of chapter 6 (a tie in exact arithmetic, summed in another order, was broken by the last
 bits of the synthetic table, which vary with the BLAS kernel). Both are now computed with
-correctly rounded operations only (``analysis.bias_generator.tempered_rows``,
-``analysis.privacy._exact_row_sums``).
+correctly rounded operations only (``analysis.bias.generator.tempered_rows``,
+``analysis.privacy.attacks._exact_row_sums``).
 
 The kernel itself cannot be changed inside a test (OPENBLAS_CORETYPE is never set here); the
 thread count can, and it is what these tests vary. Other kernels and SIMD paths were compared by
@@ -27,7 +27,8 @@ import pytest
 from conftest import ROOT
 from test_notebook_outputs import RTOL, Glued
 
-from analysis import bias_generator, privacy
+from analysis.bias import generator as bias_generator
+from analysis.privacy import attacks as privacy
 
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -102,7 +103,7 @@ def test_gower_distances_equal_the_direct_sum():
     idx, dist = privacy.gower_nearest(frame.iloc[:10], frame.iloc[10:], k=3)
     span_x, span_y = np.ptp(frame["x"]), np.ptp(frame["y"])
     for i in range(10):
-        # numeric columns are divided by their range first, then differenced (analysis.privacy._encode)
+        # numeric columns are divided by their range first, then differenced (analysis.privacy.attacks._encode)
         x, y = frame["x"] / span_x, frame["y"] / span_y
         d = [math.fsum([abs(x[i] - x[j]), abs(y[i] - y[j]), float(frame["c"][i] != frame["c"][j])]) for j in range(10, 40)]
         order = np.argsort(d, kind="stable")[:3]

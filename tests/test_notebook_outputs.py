@@ -14,7 +14,7 @@ What is compared is what a reader sees, on any machine (issue 23):
 * a number printed in any other output (a table, a stream) within the same tolerance, the text
   around it exactly; whole numbers (counts, years) exactly;
 * a glued figure by its alt text and a digest of the data CSV behind it, which is written at six
-  significant digits (``analysis.plotting.glue_figure``); PNG bytes vary with fonts and platforms.
+  significant digits (``analysis.publish.plotting.glue_figure``); PNG bytes vary with fonts and platforms.
 
 Cells tagged ``nbval-ignore-output`` or ``nbval-skip`` are skipped, as nbval does.
 """

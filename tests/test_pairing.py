@@ -78,7 +78,7 @@ def test_compared_figure_outputs_carry_what_the_comparison_needs(md):
                     meta = o.get("metadata", {}).get(base, {})
                     assert meta.get("alt") and meta.get("data_sha256"), (
                         f"{md.stem} cell {i}: a figure output without alt text and data digest in its metadata; "
-                        "glue it with analysis.plotting.glue_figure(..., data=...) and re-run `make notebooks`"
+                        "glue it with analysis.publish.plotting.glue_figure(..., data=...) and re-run `make notebooks`"
                     )
 
 

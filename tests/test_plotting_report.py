@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analysis import plotting
-from analysis.report import glue_value
+from analysis.publish import plotting
+from analysis.publish.glue import glue_value
 
 ALT = "A line rising from zero to one over ten steps."
 

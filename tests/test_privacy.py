@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from sklego.datasets import load_hearts
 
-from analysis import generators as G
-from analysis import privacy, utility
+from analysis.generators import tabular as G
+from analysis.privacy import attacks as privacy
+from analysis.privacy import utility
 
 
 def simulated_table(n: int, seed: int) -> pd.DataFrame:

@@ -7,7 +7,9 @@ import importlib.util
 import numpy as np
 import pytest
 
-from analysis import privacy_deep_sweep, privacy_sweep, sweeps
+from analysis.privacy import deep_sweep as privacy_deep_sweep
+from analysis.privacy import sweep as privacy_sweep
+from analysis.sweeps import store as sweeps
 
 
 @pytest.fixture(scope="module")

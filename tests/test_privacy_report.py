@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import privacy, privacy_report, sweeps
+from analysis.privacy import attacks as privacy
+from analysis.privacy import report as privacy_report
+from analysis.sweeps import store as sweeps
 
 
 def _frame(attack: np.ndarray, control: np.ndarray, risk: str = "singling_out") -> pd.DataFrame:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import privacy_sweep, sweeps
+from analysis.privacy import sweep as privacy_sweep
+from analysis.sweeps import store as sweeps
 
 #: see test_reduced_rerun_reproduces_the_file
 RTOL_MACHINE = 1e-6

@@ -7,7 +7,8 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-from analysis import provenance, tables  # noqa: E402
+from analysis.publish import provenance  # noqa: E402
+from analysis.publish import tables  # noqa: E402
 
 
 def _run(cells: list[str]):
@@ -30,7 +31,7 @@ def _run(cells: list[str]):
 @pytest.fixture(scope="module")
 def records():
     return _run([
-        "from analysis import data, regulation\nfrom analysis.report import glue_value",
+        "from analysis import data, regulation\nfrom analysis.publish.glue import glue_value",
         "table = data.load('regulation')",
         "n_unused = len(data.load('software'))",
         "n = len(table)",               # a later cell: inherits regulation through `table`
@@ -44,7 +45,7 @@ def records():
 
 def test_datasets_flow_through_variables_across_cells(records):
     assert records["k_x"]["datasets"] == ["regulation"]          # not software: no input of x read it
-    assert "analysis.data.load" in records["k_x"]["functions"]
+    assert "analysis.data.loader.load" in records["k_x"]["functions"]
 
 
 def test_rows_are_recorded_when_given(records):
@@ -62,7 +63,7 @@ def test_cell_magics_are_traced(records):
 
 
 def test_functions_of_the_package_are_named(records):
-    assert records["k_fn"]["datasets"] == [] and records["k_fn"]["functions"] == ["analysis.data.available"]
+    assert records["k_fn"]["datasets"] == [] and records["k_fn"]["functions"] == ["analysis.data.loader.available"]
 
 
 def test_record_rejects_bad_rows():
@@ -80,7 +81,7 @@ def test_outside_a_kernel_the_record_is_empty():
 
 
 def test_data_appendix_html_links_every_dataset_and_its_schema():
-    from analysis import data
+    from analysis.data import loader as data
 
     text = tables.datasets_html(href_prefix="../data/")
     for name in data.available():

@@ -1,7 +1,7 @@
 """Charts and tables for people (issue 24): readable figure text, figures that enlarge, chapter numbers, human labels.
 
-The unit tests check the rules in the package (``analysis.plotting``'s minimum text size,
-``analysis.labels``, ``tools/chapter_numbers.py``); the browser tests (marked slow) check the built
+The unit tests check the rules in the package (``analysis.publish.plotting``'s minimum text size,
+``analysis.publish.labels``, ``tools/chapter_numbers.py``); the browser tests (marked slow) check the built
 site as a reader sees it: each figure's smallest text measured in Chromium where the page shows
 it, a figure enlarged on a phone, "Figure N.M" captions, and no id, field name, evidence tag or
 BibTeX key in any table cell, caption or figure text of any page of the table of contents.
@@ -19,7 +19,8 @@ import pytest
 import yaml
 from conftest import DESKTOP, PHONE, open_page, ROOT, toc_docs
 
-from analysis import labels, plotting
+from analysis.publish import labels
+from analysis.publish import plotting
 
 sys.path.insert(0, str(ROOT / "tools"))
 import chapter_numbers  # noqa: E402
@@ -123,7 +124,7 @@ def test_plain_log_ticks_leave_no_exponent():
 
 
 def test_evidence_labels_are_words_for_every_tag_of_the_data():
-    from analysis import data
+    from analysis.data import loader as data
 
     assert set(labels.EVIDENCE_LABELS) == set(data.EVIDENCE_LEVELS)
     assert labels.evidence_label("seen_secondary") == "secondary source"

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import data, refresh
+from analysis.data import loader as data
+from analysis.data import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 DECLARED = yaml.safe_load((ROOT / refresh.MANIFEST).read_text(encoding="utf-8"))["datasets"]

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import data, regulation
+from analysis.data import loader as data
+from analysis.regulation import rules as regulation
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "notebooks" / "05_regulation.md"
@@ -350,7 +351,7 @@ def test_loader_refuses_an_injected_id(tmp_path, monkeypatch):
 
 
 def test_public_functions_declare_constraints():
-    from analysis.validation import constraints_of
+    from analysis.core.validation import constraints_of
     for name in ("parse_date", "check_id", "last_verified", "provisions", "in_force", "changes_between", "matrix",
                  "matrix_codes", "summary", "events", "timeline_events", "display_table", "anchor", "html_table"):
         assert constraints_of(getattr(regulation, name)) is not None, name
@@ -366,8 +367,8 @@ def test_summary_is_typed():
 
 # --- issue 24: status on a date, words instead of codes, the rule cards ----------------------
 
-from analysis import regulation_html  # noqa: E402
-from analysis import labels as analysis_labels  # noqa: E402
+from analysis.publish import regulation_cards as regulation_html  # noqa: E402
+from analysis.publish import labels as analysis_labels  # noqa: E402
 
 AS_OF = regulation.last_verified()
 
@@ -496,8 +497,8 @@ def test_short_citations_read_as_author_year():
 
 
 def test_bibliography_anchors_follow_the_sites_convention():
-    # the site gives every bibliography entry the id ref-KEY (tools/cite_anchors.py); analysis.labels links the same way
-    from analysis import labels
+    # the site gives every bibliography entry the id ref-KEY (tools/cite_anchors.py); analysis.publish.labels links the same way
+    from analysis.publish import labels
 
     for key in sorted(data.bib_keys())[:20]:
         assert regulation_html._anchor(key) == f"ref-{key}"

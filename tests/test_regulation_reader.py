@@ -1,7 +1,7 @@
 """The regulation chapter as a reader uses it (issue 24), in Chromium: filters, cards, height, words, print.
 
 The filters must give exactly the rows the package gives for the same question
-(:func:`analysis.regulation.status`, the rows of :func:`analysis.regulation.in_force`), at the
+(:func:`analysis.regulation.rules.status`, the rows of :func:`analysis.regulation.rules.in_force`), at the
 report's "as of" date and at other dates; the default view must fit in 4,000 px on a desktop; no
 text a reader sees may be a row id, a field name or a BibTeX key; the cards open by keyboard and
 all print open.
@@ -14,7 +14,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import data, regulation
+from analysis.data import loader as data
+from analysis.regulation import rules as regulation
 from conftest import DESKTOP, open_page
 
 pytestmark = pytest.mark.slow

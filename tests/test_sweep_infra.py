@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import sweeps
+from analysis.sweeps import store as sweeps
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -105,7 +105,7 @@ def test_workers_with_other_code_are_refused(cluster, monkeypatch):
 
     monkeypatch.setattr(sweeps, "code_fingerprint", fingerprint)
     with pytest.raises(SystemExit, match="workers with other code"):
-        with run_sweeps.backend(cluster.scheduler_address, ("analysis.bias_fairness_sweep:run",)):
+        with run_sweeps.backend(cluster.scheduler_address, ("analysis.bias.fairness_sweep:run",)):
             pass
 
 
@@ -232,7 +232,7 @@ def test_chunk_ranges_tile_the_replicates():
 @pytest.fixture
 def code_copy(tmp_path, monkeypatch):
     """A copy of the package that the fingerprint reads instead of the checkout."""
-    shutil.copytree(ROOT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    shutil.copytree(ROOT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__", "*.csv", "*.yml"))
     monkeypatch.setattr(sweeps, "ROOT", tmp_path)
     return tmp_path / "analysis"
 
@@ -247,32 +247,32 @@ def _stored(tmp_path: Path):
     results = tmp_path / "results"
     sweeps.write_results("bias_fairness", pd.DataFrame({"replicate": [0], "x": [1.0]}), code_files=[],
                          settings={}, seed=1, libraries=["numpy"], command="t", results_dir=results,
-                         code_roots=["analysis.bias_fairness_sweep:run"])
+                         code_roots=["analysis.bias.fairness_sweep:run"])
     return results
 
 
 def test_docstrings_comments_and_annotations_keep_stored_results_loadable(code_copy, tmp_path):
     results = _stored(tmp_path)
     # a sweep module's docstrings and comments, and those of a function it calls in another module
-    _edit(code_copy / "bias_fairness_sweep.py", "    Parameters\n", "    A reworded docstring.\n\n    Parameters\n")
-    _edit(code_copy / "bias_fairness_sweep.py", "    frames = []\n", "    # a new comment\n    frames = []  # and another\n")
-    _edit(code_copy / "bias_loop.py", "def run_replicates(", "# a comment above\ndef run_replicates(")
-    _edit(code_copy / "bias_fairness_sweep.py", "first_replicate: int = 0) -> pd.DataFrame:",
+    _edit(code_copy / "bias" / "fairness_sweep.py", "    Parameters\n", "    A reworded docstring.\n\n    Parameters\n")
+    _edit(code_copy / "bias" / "fairness_sweep.py", "    frames = []\n", "    # a new comment\n    frames = []  # and another\n")
+    _edit(code_copy / "bias" / "loop.py", "def run_replicates(", "# a comment above\ndef run_replicates(")
+    _edit(code_copy / "bias" / "fairness_sweep.py", "first_replicate: int = 0) -> pd.DataFrame:",
           "first_replicate: int = 0) -> object:")
-    text = (code_copy / "bias_fairness_sweep.py").read_text()
-    (code_copy / "bias_fairness_sweep.py").write_text("\n\n" + text)  # every line moves
+    text = (code_copy / "bias" / "fairness_sweep.py").read_text()
+    (code_copy / "bias" / "fairness_sweep.py").write_text("\n\n" + text)  # every line moves
     frame, prov = sweeps.load_results("bias_fairness", results_dir=results)
     assert prov.code_method == sweeps.FINGERPRINT_METHOD and len(frame) == 1
 
 
-@pytest.mark.parametrize("name, module", [("bias_fairness", "bias_fairness_sweep"), ("bias_generators", "bias_sweep")])
+@pytest.mark.parametrize("name, module", [("bias_fairness", "bias/fairness_sweep.py"), ("bias_generators", "bias/sweep.py")])
 def test_the_stored_results_survive_a_docstring_and_a_comment_not_a_constant(code_copy, name, module):
     # the results files in results/, read against an edited copy of the package
     _, prov = sweeps.load_results(name, require_current=False)
     if prov.code_method != sweeps.FINGERPRINT_METHOD:
         pytest.skip(f"{name} still carries its 0.3 byte hash (run `tools/run_sweeps.py refingerprint {name}`)")
     sweeps.load_results(name)
-    path = code_copy / f"{module}.py"
+    path = code_copy / module
     _edit(path, "    Parameters\n", "    Reworded, with an example.\n\n    Parameters\n")
     _edit(path, "    frames = []\n", "    # why: one frame per table\n    frames = []\n")
     frame, _ = sweeps.load_results(name)
@@ -284,7 +284,7 @@ def test_the_stored_results_survive_a_docstring_and_a_comment_not_a_constant(cod
 
 def test_a_changed_constant_makes_stored_results_stale(code_copy, tmp_path):
     results = _stored(tmp_path)
-    _edit(code_copy / "bias_fairness_sweep.py", "COLD = 0.9", "COLD = 0.8")
+    _edit(code_copy / "bias" / "fairness_sweep.py", "COLD = 0.9", "COLD = 0.8")
     with pytest.raises(sweeps.StaleResultsError, match="bias_fairness"):
         sweeps.load_results("bias_fairness", results_dir=results)
 
@@ -292,47 +292,63 @@ def test_a_changed_constant_makes_stored_results_stale(code_copy, tmp_path):
 def test_a_changed_statement_in_a_called_module_makes_stored_results_stale(code_copy, tmp_path):
     results = _stored(tmp_path)
     # a constant of bias_table (reached through load_table and split_table), not of the sweep module
-    text = (code_copy / "bias_table.py").read_text()
+    text = (code_copy / "bias" / "table.py").read_text()
     assert "TEST_SIZE = " in text
     line = next(ln for ln in text.splitlines() if ln.startswith("TEST_SIZE = "))
-    _edit(code_copy / "bias_table.py", line, line + " + 0.01")
+    _edit(code_copy / "bias" / "table.py", line, line + " + 0.01")
     with pytest.raises(sweeps.StaleResultsError):
         sweeps.load_results("bias_fairness", results_dir=results)
 
 
 def test_code_the_sweep_does_not_reach_leaves_the_fingerprint_alone(code_copy):
-    roots = ["analysis.bias_fairness_sweep:run"]
+    roots = ["analysis.bias.fairness_sweep:run"]
     before = sweeps.code_fingerprint(roots)
     # chapter 6's privacy code and the bias module's __all__ are not part of the fairness sweep
-    (code_copy / "privacy.py").write_text((code_copy / "privacy.py").read_text() + "\nN_UNUSED = 1\n")
-    _edit(code_copy / "bias_fairness_sweep.py", '__all__ = ["NAME"', '__all__ = ["NEW", "NAME"')
+    (code_copy / "privacy" / "attacks.py").write_text((code_copy / "privacy" / "attacks.py").read_text() + "\nN_UNUSED = 1\n")
+    _edit(code_copy / "bias" / "fairness_sweep.py", '__all__ = ["NAME"', '__all__ = ["NEW", "NAME"')
     assert sweeps.code_fingerprint(roots) == before
-    assert sweeps.code_fingerprint(["analysis.privacy_sweep:run"]) != before
+    assert sweeps.code_fingerprint(["analysis.privacy.sweep:run"]) != before
 
 
 def test_a_definition_moved_to_another_module_keeps_the_fingerprint(code_copy):
-    roots = ["analysis.bias_fairness_sweep:run"]
+    roots = ["analysis.bias.fairness_sweep:run"]
     before = sweeps.code_fingerprint(roots)
     # COLD moves to bias_loop and the sweep imports it from there
-    _edit(code_copy / "bias_fairness_sweep.py", "COLD = 0.9\n", "")
-    _edit(code_copy / "bias_fairness_sweep.py", "from analysis.bias_loop import _N_JOBS, run_replicates",
-          "from analysis.bias_loop import _N_JOBS, COLD, run_replicates")
-    (code_copy / "bias_loop.py").write_text((code_copy / "bias_loop.py").read_text() + "\nCOLD = 0.9\n")
+    _edit(code_copy / "bias" / "fairness_sweep.py", "COLD = 0.9\n", "")
+    _edit(code_copy / "bias" / "fairness_sweep.py", "from analysis.bias.loop import _N_JOBS, run_replicates",
+          "from analysis.bias.loop import _N_JOBS, COLD, run_replicates")
+    (code_copy / "bias" / "loop.py").write_text((code_copy / "bias" / "loop.py").read_text() + "\nCOLD = 0.9\n")
     assert sweeps.code_fingerprint(roots) == before
 
 
 def test_the_fingerprint_follows_the_sweeps_calls():
-    reached, _ = sweeps._reach(["analysis.privacy_sweep:run"])
-    assert {("analysis.privacy", "singling_out_risk"), ("analysis.generators", "GaussianCopula"),
-            ("analysis.utility", "classifier_accuracy"), ("analysis.privacy_sweep", "N_ATTACKS")} <= reached
-    reached, _ = sweeps._reach(["analysis.bias_fairness_sweep:run"])
-    assert ("analysis.bias_loop", "feedback_loop") in reached
-    assert not any(m == "analysis.privacy" for m, _ in reached)
+    reached, _ = sweeps._reach(["analysis.privacy.sweep:run"])
+    assert {("analysis.privacy.attacks", "singling_out_risk"), ("analysis.generators.tabular", "GaussianCopula"),
+            ("analysis.privacy.utility", "classifier_accuracy"), ("analysis.privacy.sweep", "N_ATTACKS")} <= reached
+    reached, _ = sweeps._reach(["analysis.bias.fairness_sweep:run"])
+    assert ("analysis.bias.loop", "feedback_loop") in reached
+    assert not any(m.startswith("analysis.privacy") for m, _ in reached)
 
 
-@pytest.mark.parametrize("roots, match", [([], "roots"), (["analysis.bias_fairness_sweep"], "roots"),
+def test_the_paths_of_0_4_and_the_module_paths_of_imports_leave_the_fingerprint_alone(code_copy):
+    # roots stored by 0.4 name modules that moved in 0.5; they stand for the modules the code moved to
+    assert sweeps.code_fingerprint(["analysis.bias_sweep:run"]) == sweeps.code_fingerprint(["analysis.bias.sweep:run"])
+    roots = ["analysis.bias.sweep:run"]
+    before, before_v1 = sweeps.code_fingerprint(roots), sweeps.code_fingerprint(roots, method=sweeps.AST_V1)
+    # an import written inside a function, naming the same definition by another path
+    _edit(code_copy / "bias" / "real.py", "from analysis.generators.tabular import make_generator",
+          "from analysis.generators import make_generator")
+    assert sweeps.code_fingerprint(roots) == before
+    assert sweeps.code_fingerprint(roots, method=sweeps.AST_V1) != before_v1  # 0.4's method hashed the path
+    # the same import of another definition is a change
+    _edit(code_copy / "bias" / "real.py", "from analysis.generators import make_generator",
+          "from analysis.generators import GaussianCopula as make_generator")
+    assert sweeps.code_fingerprint(roots) != before
+
+
+@pytest.mark.parametrize("roots, match", [([], "roots"), (["analysis.bias.fairness_sweep"], "roots"),
                                           (["analysis.nothing:run"], "roots"),
-                                          (["analysis.bias_fairness_sweep:nothing"], "roots"), ("x", "roots")])
+                                          (["analysis.bias.fairness_sweep:nothing"], "roots"), ("x", "roots")])
 def test_bad_roots_are_named(roots, match):
     with pytest.raises((ValueError, TypeError), match=match):
         sweeps.code_fingerprint(roots)
@@ -340,7 +356,7 @@ def test_bad_roots_are_named(roots, match):
 
 def test_files_of_0_3_are_still_checked_by_their_bytes(tmp_path):
     frame = pd.DataFrame({"x": [1.0]})
-    prov = sweeps.write_results("demo", frame, code_files=["analysis/bias_theory.py"], settings={}, seed=1,
+    prov = sweeps.write_results("demo", frame, code_files=["analysis/bias/theory.py"], settings={}, seed=1,
                                 libraries=["numpy"], command="t", results_dir=tmp_path)
     assert prov.code_method == sweeps.LEGACY_METHOD
     raw = json.loads((tmp_path / "demo.provenance.json").read_text())
@@ -407,12 +423,12 @@ _CHECKS = '''
 import json
 import pytest
 import pandas as pd
-from analysis import sweeps
+from analysis.sweeps import store as sweeps
 
 def _stale(tmp_path):
     sweeps.write_results("demo_refp", pd.DataFrame({"x": [1.0]}), code_files=[], settings={}, seed=1,
                          libraries=["numpy"], command="t", results_dir=tmp_path,
-                         code_roots=["analysis.bias_fairness_sweep:run"])
+                         code_roots=["analysis.bias.fairness_sweep:run"])
     meta = tmp_path / "demo_refp.provenance.json"
     raw = json.loads(meta.read_text())
     raw["code_hash"] = "0" * 64
@@ -486,7 +502,7 @@ def test_merged_rows_follow_the_sweeps_own_order(tmp_path, order, sizes, declare
         d = tmp_path / f"c{start}"
         sweeps.write_results("demo", _grid(order, range(start, start + size)), code_files=[],
                              settings={"replicates": size, "first_replicate": start}, seed=1, libraries=["numpy"],
-                             command="t", results_dir=d, code_roots=["analysis.bias_fairness_sweep:run"],
+                             command="t", results_dir=d, code_roots=["analysis.bias.fairness_sweep:run"],
                              chunk={"start": start, "stop": start + size, "keys": ["replicates", "first_replicate"]})
         dirs.append(d)
         start += size

@@ -1,11 +1,11 @@
-"""analysis.trend: the shared OLS / pairs-bootstrap helpers of chapters 1 and 2."""
+"""analysis.core.trend: the shared OLS / pairs-bootstrap helpers of chapters 1 and 2."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from analysis import trend
+from analysis.core import trend
 
 
 def _data(n=40, seed=1):

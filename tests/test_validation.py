@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis import validation as v
-from analysis.validation import check_choice, check_int, check_real, check_seed
+from analysis.core import validation as v
+from analysis.core.validation import check_choice, check_int, check_real, check_seed
 
 
 def test_check_int_accepts_integers_in_range_and_numpy_integers():
@@ -64,7 +64,7 @@ import pandas as pd  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis.validation import (  # noqa: E402
+from analysis.core.validation import (  # noqa: E402
     ArrayLike, Boolean, Frame, Integral, Interval, ISODate, Options, Real, Seed,
     check_frame, constraints_of, validate_params,
 )
@@ -162,7 +162,7 @@ def test_fuzz_interval_accepts_exactly_the_valid_values(value):
 
 
 def test_relation_names_both_parameters_and_runs_after_the_single_checks():
-    from analysis.validation import ArrayLike, same_length
+    from analysis.core.validation import ArrayLike, same_length
 
     @validate_params({"x": [ArrayLike()], "y": [ArrayLike()]}, relations=[same_length("x", "y")])
     def f(x, y):
@@ -176,7 +176,7 @@ def test_relation_names_both_parameters_and_runs_after_the_single_checks():
 
 
 def test_nested_calls_skip_validation_and_top_level_calls_do_not():
-    from analysis import validation as v
+    from analysis.core import validation as v
 
     calls = []
 
@@ -199,7 +199,7 @@ def test_nested_calls_skip_validation_and_top_level_calls_do_not():
 
 
 def test_array_like_open_bounds_size_and_order():
-    from analysis.validation import ArrayLike
+    from analysis.core.validation import ArrayLike
 
     c = ArrayLike(lo=0, hi=1, closed="neither", size=2, increasing=True)
     assert c.check([0.2, 0.5]) is None
@@ -213,7 +213,7 @@ def test_a_function_taking_a_frame_lets_its_callees_check_what_it_forwards():
     # a frame's cells are not checked by its declaration, so nested validation is not skipped
     import pandas as pd
 
-    from analysis import trend
+    from analysis.core import trend
 
     @validate_params({"df": [v.Frame(["date"])]})
     def years(df):
@@ -240,7 +240,7 @@ def test_a_validated_function_pickled_by_value_still_pickles():
 
     import cloudpickle
 
-    from analysis import sweeps
+    from analysis.sweeps import store as sweeps
 
     real = sweeps.library_versions
     try:

@@ -7,7 +7,6 @@ Sphinx reads the page, so no public function can be missing from the reference.
 
 from __future__ import annotations
 
-import pkgutil
 import re
 from pathlib import Path
 
@@ -16,8 +15,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
 
 
 def modules(package_dir: Path = PACKAGE) -> list[str]:
-    """Names of the modules of the package (``analysis.NAME``), sorted; subpackages excluded."""
-    return sorted(f"analysis.{m.name}" for m in pkgutil.iter_modules([str(package_dir)]) if not m.ispkg)
+    """Dotted names of the package's modules in every subpackage, sorted (see analysis._modules)."""
+    import sys
+
+    sys.path.insert(0, str(Path(package_dir).parent))
+    from analysis._modules import module_names
+
+    return module_names(package_dir)
 
 
 def missing_blocks(text: str, names: list[str]) -> str:
@@ -70,6 +74,6 @@ def cite_references(lines: list[str], keys: frozenset[str]) -> None:
 
 
 def _process_docstring(app, what, name, obj, options, lines):
-    from analysis.data import bib_keys
+    from analysis.data.loader import bib_keys
 
     cite_references(lines, bib_keys())

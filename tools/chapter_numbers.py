@@ -15,7 +15,7 @@ tables and code blocks) count from 1 behind the document's chapter label:
 The caption prefixes are spelled out ("Figure", not "Fig."), as readers cite them.
 
 Most of the report's tables are not Sphinx tables but the HTML of executed cells (DataFrames,
-``analysis.labels.display_table``), which Sphinx never numbers. On the pages with a chapter label,
+``analysis.publish.labels.display_table``), which Sphinx never numbers. On the pages with a chapter label,
 every such table (and every Sphinx table without a caption) gets a caption "Table N.M" in
 document order and, when it has none, the anchor ``table-N-M``; tables folded inside
 ``<details>`` (the data appendix's schemas) and tables nested in tables are left unnumbered.

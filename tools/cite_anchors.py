@@ -2,7 +2,7 @@
 
 sphinxcontrib-bibtex numbers its anchors (``#id143``), which change whenever an entry is added, so
 nothing generated outside Sphinx can link to an entry. Tables that show sources as short
-citations (``analysis.labels.citations_html``) link to ``bibliography.html#ref-KEY``; this
+citations (``analysis.publish.labels.citations_html``) link to ``bibliography.html#ref-KEY``; this
 extension adds that anchor, as an empty span at the start of the entry, on the page that holds the
 bibliography.
 """

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.refresh import curate_epoch_cost_inputs  # noqa: E402
+from analysis.data.refresh import curate_epoch_cost_inputs  # noqa: E402
 
 COMMIT = "e13599f8f21960b504fd6a45f14c7945b8129ccd"  # 2025-07-04: adds model_costs.csv
 FRONTIER_COMMIT = "312c7ed5322351f74c308700329a62ef01f33221"  # parent holds data/frontier_systems.txt
@@ -44,7 +44,7 @@ def show(git_dir: str, commit: str, path: str) -> bytes:
 
 
 def main(git_dir: str, commit: str = COMMIT) -> None:
-    # the lookups are the package's (analysis.refresh.curate_epoch_cost_inputs), which make refresh
+    # the lookups are the package's (analysis.data.refresh.curate_epoch_cost_inputs), which make refresh
     # runs on the same files fetched by URL; here they are read from a local mirror
     listed = show(git_dir, FRONTIER_COMMIT + "^", "data/frontier_systems.txt").decode().split("\n")
     frontier = {FRONTIER_ALIASES.get(name, name) for name in listed if name}

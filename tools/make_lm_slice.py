@@ -1,7 +1,7 @@
 """Write tests/data/gcide_slice.txt: a small slice of the cleaned GCIDE corpus for the unit tests.
 
 The first 1,500 training sentences and the first 300 held-out sentences of
-:func:`analysis.lm_corpus.load_corpus` (one sentence per line, tokens separated by spaces, a line
+:func:`analysis.collapse.corpus.load_corpus` (one sentence per line, tokens separated by spaces, a line
 ``#heldout`` between the two parts). GCIDE is GPL-2+; the slice keeps that licence (see
 tests/data/README.md).
 """
@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from analysis.lm_corpus import load_corpus
+    from analysis.collapse.corpus import load_corpus
 
     corpus = load_corpus()
     lines = [" ".join(s) for s in corpus.train[:1500]] + ["#heldout"] + [" ".join(s) for s in corpus.heldout[:300]]

@@ -2,7 +2,7 @@
 
 Called by ``tools/reader_site.py`` on each page's rendered body (``html-page-context``), so it
 sees what a reader sees, whichever extension or notebook output made the element: docutils
-figures, tables written by pandas or ``analysis.tables`` as raw HTML, and elements whose id
+figures, tables written by pandas or ``analysis.publish.tables`` as raw HTML, and elements whose id
 starts with ``finding-`` (the landing page's findings; a headline with a ``finding-N-detail``
 block is cited once, its block at the end of the detail). The body is not re-serialised: the
 positions of the elements are found with :class:`html.parser.HTMLParser` and the blocks are

@@ -4,13 +4,13 @@
   wrapped in a link to its entry on the provenance page (``book/provenance``), whose content is
   built from the executed notebooks: the cell that glued the value (its code), the datasets it
   read, the ``analysis`` functions called, the rows (when the value is a row) and the BibTeX keys
-  of those rows. The records are written at run time by ``analysis.provenance``. The whole index
+  of those rows. The records are written at run time by ``analysis.publish.provenance``. The whole index
   is also written as ``provenance.json`` at the root of the site.
 - **Figures.** Under each ``{glue:figure}``: SVG and PNG downloads (written by
-  ``analysis.plotting.glue_figure`` beside the figure's data CSV), a provenance link and a
+  ``analysis.publish.plotting.glue_figure`` beside the figure's data CSV), a provenance link and a
   "cite this figure" line.
 - **Dates and downloads.** Each page shows the report's version and the date its sources were
-  last checked (the page's glued ``*evidence_as_of`` value, from :mod:`analysis.freshness`; the
+  last checked (the page's glued ``*evidence_as_of`` value, from :mod:`analysis.publish.freshness`; the
   page's own text states its newest evidence; the landing page shows the latest of all
   chapters), and notebook pages offer their executed ``.ipynb``. The build date ("Last updated")
   is removed. The version and release date come from ``CITATION.cff``.
@@ -131,7 +131,7 @@ def collect(app: Sphinx) -> dict[str, dict]:
     """{"docname::key": entry} for every glued value of every document.
 
     myst-nb keeps each notebook's glued outputs, with their metadata (where
-    ``analysis.report.glue_value`` puts the provenance record), in ``<docname>.glue.json``;
+    ``analysis.publish.glue.glue_value`` puts the provenance record), in ``<docname>.glue.json``;
     the executed notebook beside it gives the number of the code cell whose source is the record's.
     """
     import nbformat
@@ -353,14 +353,14 @@ def merge_contexts(app: Sphinx, env, docnames, other) -> None:
 def _short_citations(app: Sphinx) -> dict[str, tuple[str, str]]:
     """BibTeX key -> (short citation "Villalobos et al. (2024)", id of its bibliography entry).
 
-    The words are :func:`analysis.labels.short_citations` (the tables' and cards' citations), with
+    The words are :func:`analysis.publish.labels.short_citations` (the tables' and cards' citations), with
     the year in brackets as a sentence cites it; the id is the stable ``ref-KEY`` that
     tools/cite_anchors.py gives every bibliography entry.
     """
     cached = getattr(app, "_reader_short_cites", None)
     if cached is not None:
         return cached
-    from analysis import labels
+    from analysis.publish import labels
 
     out = {}
     for key, text in labels.short_citations().items():
@@ -492,7 +492,7 @@ def _render_doc(app: Sphinx, entries: dict[str, dict], doc: str, page: str) -> s
             for d, keys in e["rows"].items():
                 items.append(f"rows of {html.escape(titles.get(d, d))}: " + ", ".join(f"<code>{html.escape(k)}</code>" for k in keys))
             if not e["recorded"]:
-                items.append("no run-time record: glued without <code>analysis.report.glue_value</code>")
+                items.append("no run-time record: glued without <code>analysis.publish.glue.glue_value</code>")
             out.append(f'<li id="{anchor(doc, e["key"])}" class="prov-entry">{lead}'
                        f'<p class="prov-detail">' + "; ".join(items) + "</p></li>")
         out.append('</ul><details class="prov-code"><summary>The code of this cell</summary><pre>'

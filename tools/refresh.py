@@ -8,7 +8,7 @@ Usage:
 Nothing in the repository changes unless every snapshot is fetched, matches its hash and its
 declared columns, and every dependent page re-executes; then the new tables, the re-executed
 notebooks and results/refresh_report.md (rows added/changed/removed, numbers that moved, a draft
-changelog entry) are swapped in. See analysis/refresh.py.
+changelog entry) are swapped in. See analysis/data/refresh.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import refresh  # noqa: E402
+from analysis.data import refresh  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

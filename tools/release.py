@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "sync":
         print("rewrote:", ", ".join(release.sync()) or "nothing")
     problems = release.check()
-    # a release whose pages rest on stale evidence must say what was searched (analysis.freshness)
+    # a release whose pages rest on stale evidence must say what was searched (analysis.publish.freshness)
     problems += [f"stale evidence: {p}" for p in release.check_evidence()]
     for p in problems:
         print("MISMATCH", p, file=sys.stderr)

@@ -45,9 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SWEEPS = {"bias_generators": "analysis.bias_sweep", "bias_fairness": "analysis.bias_fairness_sweep",
-          "privacy_utility": "analysis.privacy_sweep", "privacy_deep": "analysis.privacy_deep_sweep"}
-SWEEPS |= {"collapse_lm": "analysis.collapse_lm", "collapse_lm_deep": "analysis.lm_transformer"}
+from analysis.sweeps.registry import SWEEPS  # noqa: E402
 
 #: per sweep: the tests whose reduced rerun checks its stored file (``refingerprint`` runs them first)
 REPRODUCE_TESTS = {
@@ -80,9 +78,9 @@ REDUCED = {
     "privacy_utility": (["--generators", "copula", "--tables", "hearts", "--replicates", "2"], ("copulas",)),
     "privacy_deep": (["--generators", "tvae", "--tables", "hearts", "--epochs", "2", "--replicates", "2"], ("torch", "ctgan")),
     "collapse_lm": (["--generations", "1", "--replicates", "4", "--set", "budget_tokens=5000", "--set",
-                     'regimes=["replace", "accumulate"]'], ("analysis.lm_corpus:corpus_path",)),
+                     'regimes=["replace", "accumulate"]'], ("analysis.collapse.corpus:corpus_path",)),
     "collapse_lm_deep": (["--generations", "1", "--replicates", "4", "--set", "budget_tokens=2000", "--set",
-                          'regimes=["replace", "accumulate"]'], ("torch", "analysis.lm_corpus:corpus_path")),
+                          'regimes=["replace", "accumulate"]'], ("torch", "analysis.collapse.corpus:corpus_path")),
 }
 
 CHUNKS_DIR = ROOT / "results" / "chunks"
@@ -227,7 +225,7 @@ def backend(scheduler: str | None, roots: tuple[str, ...] = (), libraries: tuple
         raise SystemExit("--scheduler needs dask.distributed: pip install '.[scale]'") from exc
     from joblib import parallel_config
 
-    from analysis import sweeps
+    from analysis.sweeps import store as sweeps
 
     with Client(scheduler) as client:
         workers = client.scheduler_info().get("workers", {})
@@ -343,7 +341,7 @@ def _recorded(settings: dict) -> dict:
 
 def run_one(name: str, args, argv: list[str]):
     """Run one sweep as ``args`` say; write its results (or its chunk) with provenance. Returns the Provenance."""
-    from analysis import sweeps
+    from analysis.sweeps import store as sweeps
 
     module = importlib.import_module(SWEEPS[name])
     settings = _settings(module, args)
@@ -414,7 +412,7 @@ def run_main(argv: list[str]) -> int:
 
 
 def merge_main(argv: list[str]) -> int:
-    from analysis import sweeps
+    from analysis.sweeps import store as sweeps
 
     parser = argparse.ArgumentParser(prog="run_sweeps.py merge", description="Merge chunks into results/NAME.csv.")
     parser.add_argument("name")
@@ -471,7 +469,7 @@ def refingerprint_main(argv: list[str]) -> int:
     import datetime as dt
     from dataclasses import asdict, replace
 
-    from analysis import sweeps
+    from analysis.sweeps import store as sweeps
 
     parser = argparse.ArgumentParser(prog="run_sweeps.py refingerprint", description=refingerprint_main.__doc__)
     parser.add_argument("names", nargs="+")

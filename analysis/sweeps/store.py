@@ -37,23 +37,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.validation import Boolean, Frame, InstanceOf, Interval, Integral, Options, Real, validate_params
+from analysis._compat import current_module
+from analysis.core.validation import Boolean, Frame, InstanceOf, Interval, Integral, Options, Real, validate_params
 
 __all__ = ["Provenance", "StaleResultsError", "ChunkMismatchError", "code_hash", "code_fingerprint",
            "library_versions", "write_results", "load_results", "merge_results", "check_reproduces",
-           "FINGERPRINT_METHOD", "LEGACY_METHOD"]
+           "FINGERPRINT_METHOD", "AST_V1", "LEGACY_METHOD"]
 
 _NAMES = [InstanceOf((list, tuple), "a list or tuple of names")]
 _DIR = [InstanceOf((str, Path), "a directory path"), None]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = ROOT / "results"
 #: how ``Provenance.code_hash`` was computed: the syntax-tree fingerprint, or (files of 0.3) raw bytes
-FINGERPRINT_METHOD = "ast-v1"
+FINGERPRINT_METHOD = "ast-v2"
+#: the syntax-tree fingerprint of 0.4, which also hashed the module path of imports written inside a
+#: function (``from analysis.generators import make_generator``); files it wrote are still checked by it
+AST_V1 = "ast-v1"
 LEGACY_METHOD = "sha256-bytes"
 #: modules the fingerprint does not follow: validation only accepts or refuses arguments, it never
 #: changes a number, and its rewrite must not make every stored sweep stale
-_NOT_FOLLOWED = ("analysis.validation",)
+_NOT_FOLLOWED = ("analysis.core.validation",)
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,29 @@ def code_hash(files: Iterable[str | Path]) -> str:
 
 
 class _Normalise(ast.NodeTransformer):
-    """Drop what does not change a computation: docstrings, annotations, validate_params declarations."""
+    """Drop what does not change a computation: docstrings, annotations, validate_params declarations.
+
+    With ``paths=False`` (ast-v2), an import of a package module written inside a function keeps only
+    the local names it binds: where the imported definition lives is not part of the computation, and
+    the definition itself is followed and hashed on its own.
+    """
+
+    def __init__(self, paths: bool = False):
+        self.paths = paths
+
+    def visit_ImportFrom(self, node):
+        base = node.module or ""
+        if self.paths or not (node.level or base == "analysis" or base.startswith("analysis.")):
+            return node
+        return ast.ImportFrom(module="analysis", names=[ast.alias(name=a.asname or a.name) for a in node.names],
+                              level=0)
+
+    def visit_Import(self, node):
+        if self.paths:
+            return node
+        names = [ast.alias(name=a.asname or a.name) if a.name == "analysis" or a.name.startswith("analysis.")
+                 else a for a in node.names]
+        return ast.Import(names=names)
 
     def _body(self, body):
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
@@ -221,8 +247,9 @@ def _module_path(name: str) -> Path | None:
     return None
 
 
-@validate_params({"roots": [InstanceOf((list, tuple), "a list or tuple of 'module:function' entry points")]})
-def code_fingerprint(roots: Iterable[str]) -> str:
+@validate_params({"roots": [InstanceOf((list, tuple), "a list or tuple of 'module:function' entry points")],
+                  "method": [Options(str, {FINGERPRINT_METHOD, AST_V1})]})
+def code_fingerprint(roots: Iterable[str], method: str = FINGERPRINT_METHOD) -> str:
     """SHA-256 of the computation reachable from ``roots`` ("analysis.module:function" entry points).
 
     Starting from each root, every name a definition uses is followed to the top-level definition
@@ -237,22 +264,25 @@ def code_fingerprint(roots: Iterable[str]) -> str:
     Parameters
     ----------
     roots : sequence of str
-        Entry points ``"analysis.module:name"`` (usually the sweep module's ``run``).
+        Entry points ``"analysis.module:name"`` (usually the sweep module's ``run``); a module path
+        of 0.4 (``analysis.bias_sweep``) stands for the module its code moved to.
+    method : {"ast-v2", "ast-v1"}
+        ``"ast-v1"`` also hashes the module paths of imports written inside functions (0.4's files).
 
     Returns
     -------
     str
         Hexadecimal SHA-256.
     """
-    _, parts = _reach(list(roots))
-    h = hashlib.sha256(FINGERPRINT_METHOD.encode())
+    _, parts = _reach(list(roots), paths=method == AST_V1)
+    h = hashlib.sha256(method.encode())
     for part in sorted(parts):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
 
 
-def _reach(roots: list[str]) -> tuple[set[tuple[str, str]], set[str]]:
+def _reach(roots: list[str], paths: bool = False) -> tuple[set[tuple[str, str]], set[str]]:
     """The (module, name) definitions reachable from ``roots``, and the normalised dumps to hash."""
     if not roots:
         raise ValueError("roots: expected at least one 'analysis.module:function' entry point")
@@ -289,9 +319,10 @@ def _reach(roots: list[str]) -> tuple[set[tuple[str, str]], set[str]]:
         if not isinstance(root, str) or root.count(":") != 1:
             raise ValueError(f"roots: expected 'analysis.module:function', got {root!r}")
         mod_name, attr = root.split(":")
+        mod_name = current_module(mod_name)  # a 0.4 path stored in a provenance file
         if module(mod_name) is None or resolve(mod_name, attr) is None:
             raise ValueError(f"roots: {root!r} is not a top-level definition of a module of the package")
-    todo = [resolve(*r.split(":")) for r in roots]
+    todo = [resolve(current_module(r.split(":")[0]), r.split(":")[1]) for r in roots]
     seen: set[tuple[str, str]] = set()
     parts: set[str] = set()
     while todo:
@@ -302,9 +333,9 @@ def _reach(roots: list[str]) -> tuple[set[tuple[str, str]], set[str]]:
         m = module(key[0])
         nodes = m.defs[key[1]]
         for node in nodes:
-            parts.add(_serial(_Normalise().visit(_copy(node))))
+            parts.add(_serial(_Normalise(paths).visit(_copy(node))))
         parts.update(m.external)
-        extra = [_serial(_Normalise().visit(_copy(n))) for n in m.other]
+        extra = [_serial(_Normalise(paths).visit(_copy(n))) for n in m.other]
         parts.update(extra)
         aliases = dict(m.aliases)
         for node in [*nodes, *m.other]:
@@ -334,8 +365,8 @@ def _copy(node):
 
 def _current_hash(prov: "Provenance") -> str:
     """The checkout's hash by the method the provenance was written with."""
-    if prov.code_method == FINGERPRINT_METHOD:
-        return code_fingerprint(prov.code_roots)
+    if prov.code_method in (FINGERPRINT_METHOD, AST_V1):
+        return code_fingerprint(prov.code_roots, method=prov.code_method)
     if prov.code_method == LEGACY_METHOD:
         return code_hash(prov.code_files)
     raise ValueError(f"{prov.name}: unknown code_method {prov.code_method!r} in its provenance")

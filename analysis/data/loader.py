@@ -53,9 +53,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.validation import ExistingPath, InstanceOf, validate_params
-from analysis import provenance as _provenance
-from analysis.wordfreq_data import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
+from analysis.core.validation import ExistingPath, InstanceOf, validate_params
+from analysis.publish import provenance as _provenance
+from analysis.data.wordfreq import word_frequencies  # noqa: F401 - data shipped by a package, re-exported here
 
 __all__ = [
     "available", "bib_keys", "load_schema", "evidence_as_of", "load", "read_csv_strict",
@@ -67,8 +67,8 @@ _DIR = [ExistingPath("dir"), None]  # a data folder that is not there is named a
 _BIB = [ExistingPath("file"), None]
 _NAME = [InstanceOf(str, "a dataset name (str)")]
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-BIB_PATH = Path(__file__).resolve().parent.parent / "book" / "references.bib"
+DATA_DIR = Path(__file__).resolve().parent
+BIB_PATH = Path(__file__).resolve().parents[2] / "book" / "references.bib"
 
 EVIDENCE_LEVELS = ("seen_primary", "seen_secondary", "computed", "recalled_unverified")
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "source", "evidence")
@@ -303,7 +303,7 @@ def load(
     frame = validate_rows(
         header, raw_rows, schema, file=path.name, keys=bib_keys(bib_path), lines=lines
     )
-    from analysis import freshness  # a row's sources must be published before it was checked
+    from analysis.publish import freshness  # a row's sources must be published before it was checked
 
     freshness.check_frame_dates(name, frame, schema, bib_path=bib_path)
     return frame

@@ -39,8 +39,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import binom
 
-from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
-from analysis.validation import (
+from analysis.core.trend import bootstrap_slopes, decimal_year, lognormal_params
+from analysis.core.validation import (
     LEVEL,
     ArrayLike,
     Frame,
@@ -70,7 +70,7 @@ MAX_DRAWS = 5_000_000
 EXCLUDED_BASES = ("speculative", "not disclosed", "multimodal pretraining tokens")
 
 
-# Declared constraints (analysis.validation), shared by the functions below.
+# Declared constraints (analysis.core.validation), shared by the functions below.
 _N = [Interval(Integral, 1, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
 # at least 2 draws where a Monte Carlo standard error is reported (quantile_bootstrap_se needs 2)
 _N2 = [Interval(Integral, 2, MAX_DRAWS, closed="both", cap_reason="about 40 MB per array of draws")]
@@ -113,7 +113,7 @@ def _check_years(years) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def _parameters() -> dict[str, dict]:
-    from analysis import data
+    from analysis.data import loader as data
 
     table = data.load("exhaustion_parameters")
     return {row["parameter"]: row for row in table.to_dict("records")}
@@ -125,7 +125,7 @@ def parameters() -> pd.DataFrame:
 
     References: villalobos2024will, epochai2024datastock, sevilla2024compute.
     """
-    from analysis import data
+    from analysis.data import loader as data
 
     return data.load("exhaustion_parameters")
 

@@ -38,9 +38,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis import data
-from analysis import validation as v
-from analysis.validation import check_choice, check_finite_output, check_int, check_real, check_seed, validate_params
+from analysis.data import loader as data
+from analysis.core import validation as v
+from analysis.core.validation import check_choice, check_finite_output, check_int, check_real, check_seed, validate_params
 
 # Declared once, reused: non-negative finite reals, fractions in (0, 1], names looked up in the data.
 _NONNEG = [v.Interval(v.Real, 0, None, closed="left")]

@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
-from analysis.validation import (FRACTION, MAX_GENERATIONS, ArrayLike, Integral, Interval, Options, Real, Seed, same_length, check_finite_output, check_int,
+from analysis.core.validation import (FRACTION, MAX_GENERATIONS, ArrayLike, Integral, Interval, Options, Real, Seed, same_length, check_finite_output, check_int,
                                  check_seed, validate_params)
 
 __all__ = [

@@ -47,7 +47,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
-from analysis.validation import Integral, Interval, Options, Real, check_int, check_real, check_seed, validate_params
+from analysis.core.validation import Integral, Interval, Options, Real, check_int, check_real, check_seed, validate_params
 
 GENERATORS = ("real", "resample", "copula", "ctgan", "tvae", "mst")
 DEEP_GENERATORS = ("ctgan", "tvae")

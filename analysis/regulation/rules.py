@@ -32,8 +32,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis import data
-from analysis.validation import Boolean, Frame, InstanceOf, ISODate, validate_params
+from analysis.data import loader as data
+from analysis.core.validation import Boolean, Frame, InstanceOf, ISODate, validate_params
 
 DATASET = "regulation"
 EVENTS_DATASET = "regulation_events"

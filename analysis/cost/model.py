@@ -25,8 +25,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.trend import bootstrap_slopes, decimal_year, lognormal_params
-from analysis.validation import (ArrayLike, Boolean, CallableConstraint, Frame, InstanceOf, Integral, Interval,
+from analysis.core.trend import bootstrap_slopes, decimal_year, lognormal_params
+from analysis.core.validation import (ArrayLike, Boolean, CallableConstraint, Frame, InstanceOf, Integral, Interval,
                                  ISODate, LEVEL, Real, Seed, check_finite_output, check_real, ordered,
                                  validate_params)
 
@@ -281,7 +281,7 @@ def chip_peak_flops(chip: str, *, fp8: bool = False, specs: pd.DataFrame | None 
     epoch2025trainingcosttrends
     """
     if specs is None:
-        from analysis import data
+        from analysis.data import loader as data
 
         specs = data.load("gpu_specs")
     row = specs[specs["chip"] == chip]

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from analysis.generators import check_table
-from analysis.validation import (Boolean, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, check_real,
+from analysis.generators.tabular import check_table
+from analysis.core.validation import (Boolean, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, check_real,
                                  check_seed, validate_params)
 
 __all__ = [

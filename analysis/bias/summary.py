@@ -1,0 +1,173 @@
+"""Summaries over replicates with 95% confidence intervals: means (normal) and counts (Wilson).
+
+References
+----------
+wilson1927probable
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.core.validation import ArrayLike, Frame, InstanceOf, Integral, Real, check_int, validate_params
+from analysis.core.validation import Interval as _Range
+
+__all__ = ["CI_LEVEL", "Interval", "wilson_interval", "mean_interval", "summarise", "path_band"]
+
+_LEVEL = [_Range(Real, 0, 1, closed="neither")]
+
+#: the confidence level of every interval the chapter shows
+CI_LEVEL = 0.95
+
+
+class Interval(NamedTuple):
+    """An estimate with its confidence interval."""
+
+    estimate: float
+    low: float
+    high: float
+
+
+@validate_params({"successes": [_Range(Integral, 0, None, closed="left")],
+                  "trials": [_Range(Integral, 1, None, closed="left")], "level": _LEVEL})
+def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Interval:
+    """Wilson score interval for a binomial proportion, e.g. "vanished in k of n runs".
+
+    Parameters
+    ----------
+    successes : int
+        Successes k, at most ``trials``.
+    trials : int
+        Trials n (at least 1).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    Interval
+        k / n and the interval's ends (exactly 0 at k = 0 and 1 at k = n).
+
+    Notes
+    -----
+    With :math:`\\hat p = k/n` and :math:`z` the normal quantile,
+    :math:`\\frac{\\hat p + z^2/2n \\pm z \\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}`.
+
+    References
+    ----------
+    wilson1927probable
+    """
+    trials = int(trials)
+    successes = check_int("successes", successes, minimum=0, maximum=trials)
+    level = float(level)
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = successes / trials
+    denom = 1 + z**2 / trials
+    centre = (p + z**2 / (2 * trials)) / denom
+    half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denom
+    # the exact endpoints at k = 0 and k = n (the formula gives them up to rounding)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return Interval(p, low, high)
+
+
+@validate_params({"values": [ArrayLike(allow_nan=True, min_size=2)], "level": _LEVEL})
+def mean_interval(values: np.ndarray | list | pd.Series, *, level: float = 0.95) -> Interval:
+    """Mean of ``values`` (NaN ignored) with a normal (t) confidence interval of the mean.
+
+    Parameters
+    ----------
+    values : array_like
+        Replicate values (at least 2 not NaN).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    Interval
+        The mean and the t interval of the mean.
+    """
+    level = float(level)
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if len(v) < 2:
+        raise ValueError(f"values: need at least 2 non-missing values, got {len(v)}")
+    se = v.std(ddof=1) / np.sqrt(len(v))
+    half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * se
+    return Interval(float(v.mean()), float(v.mean() - half), float(v.mean() + half))
+
+
+@validate_params({"results": [Frame()], "by": [InstanceOf((list, tuple), "a list of column names")],
+                  "columns": [None, InstanceOf((list, tuple), "a list of column names")], "level": _LEVEL})
+def summarise(results: pd.DataFrame, *, by: tuple[str, ...] | list[str] = ("config", "generation"),
+              columns: list[str] | tuple[str, ...] | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Mean, SD, standard error, the confidence interval of the mean, minimum and maximum over replicates (tidy).
+
+    Columns ``ci_low``/``ci_high`` are the t interval of the mean at ``level``.
+
+    Parameters
+    ----------
+    results : DataFrame
+        One row per replicate (e.g. :func:`analysis.bias.loop.run_replicates`).
+    by : list of str
+        Grouping columns.
+    columns : list of str, optional
+        Metrics to summarise (default: the numeric columns other than the grouping and settings).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and metric: mean, sd, n, low, high, se, ci_low, ci_high.
+    """
+    level = float(level)
+    if not isinstance(results, pd.DataFrame):
+        raise TypeError(f"results: expected a DataFrame, got {type(results).__name__}")
+    by = list(by)
+    if columns is None:
+        skip = set(by) | {"replicate", "strategy", "temperature", "real_fraction", "train_rows", "config"}
+        columns = [c for c in results.columns if c not in skip and pd.api.types.is_numeric_dtype(results[c])]
+    long = results.melt(id_vars=by, value_vars=list(columns), var_name="metric")
+    grouped = long.groupby(by + ["metric"], sort=True)["value"]
+    out = grouped.agg(mean="mean", sd="std", n="count", low="min", high="max").reset_index()
+    out["se"] = out["sd"] / np.sqrt(out["n"])
+    q = stats.t.ppf(0.5 + level / 2, np.maximum(out["n"] - 1, 1))
+    out["ci_low"] = out["mean"] - q * out["se"]
+    out["ci_high"] = out["mean"] + q * out["se"]
+    return out
+
+
+_PATHS = ArrayLike(ndim=2, finite=False, min_size=2)
+_PATHS.example = np.array([[0.30, 0.28, 0.25], [0.30, 0.31, 0.27], [0.30, 0.29, 0.30]])
+
+
+@validate_params({"values": [_PATHS], "level": _LEVEL})
+def path_band(values: np.ndarray | list, *, level: float = 0.95) -> pd.DataFrame:
+    """Per-generation mean of replicate paths with the t interval of the mean (the figures' bands).
+
+    Parameters
+    ----------
+    values : array_like, shape (replicates >= 2, generations + 1)
+        Replicate paths (NaN ignored).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        generation, mean, se, ci_low, ci_high, n.
+    """
+    level = float(level)
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2 or v.shape[0] < 2:
+        raise ValueError("values: expected an array of shape (replicates >= 2, generations + 1)")
+    n = np.sum(~np.isnan(v), axis=0)
+    mean = np.nanmean(v, axis=0)
+    se = np.nanstd(v, axis=0, ddof=1) / np.sqrt(n)
+    q = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+    return pd.DataFrame({"generation": np.arange(v.shape[1]), "mean": mean, "se": se,
+                         "ci_low": mean - q * se, "ci_high": mean + q * se, "n": n})

@@ -1,0 +1,443 @@
+"""A small GPT-style transformer in the collapse loop (``make sweeps SWEEP=collapse_lm_deep``; needs the extra ``deep``).
+
+The same four regimes and metrics as :mod:`analysis.collapse.lm`, with a decoder-only transformer
+(pre-layer-norm blocks, causal self-attention, learned positions, tied input and output
+embeddings; about 1.6 million parameters at the defaults) trained from scratch on CPU in every
+generation. torch is imported inside the functions, so importing this module needs no torch.
+
+The tokenizer is fixed once from the real training text: the ``whole_words`` most frequent words
+of the training text are single tokens (their ids are the word ids of
+:func:`analysis.collapse.lm.load_lm_data`), and every other word is spelled letter by letter and
+closed by an end-of-word token. It is lossless on the corpus vocabulary, so samples are decoded
+back to words and their distinct n-grams and vocabulary coverage are measured on words as for the
+n-gram model; perplexity and the rare-token mass are per token of this tokenizer.
+
+Every generation trains for the same number of token presentations (``epochs`` times the tokens of
+generation 0's real data),
+drawing batches from its training set, so the regimes cost the same compute; *accumulate*'s
+growing set is seen fewer times per sentence.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analysis.collapse import lm as collapse_lm
+from analysis.collapse.lm import REGIMES, distinct_ngrams, load_lm_data, vocabulary_coverage
+from analysis.core.validation import ArrayLike, InstanceOf, Integral, Interval, Options, Real, Seed, validate_params
+
+__all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "Tokenizer", "make_tokenizer", "encode", "decode",
+           "TransformerConfig", "transformer_path", "run"]
+
+NAME = "collapse_lm_deep"
+SEED = 20261207
+CODE_FILES = collapse_lm.CODE_FILES + ("analysis/collapse/transformer.py",)
+LIBRARIES = collapse_lm.LIBRARIES + ("torch",)
+BOS, EOS, UNK = 0, 1, 2
+_LETTERS = string.ascii_lowercase + "'"
+
+
+class Tokenizer(NamedTuple):
+    """Word ids below ``whole_words + 3`` are tokens; other words are spelled (letters, then ``end_of_word``)."""
+
+    whole_words: int
+    letter_ids: dict
+    end_of_word: int
+    size: int
+    spell: tuple
+    word_index: dict
+
+
+class TransformerConfig(NamedTuple):
+    """Size and training of the transformer (defaults: about 1.6 million parameters)."""
+
+    d_model: int = 128
+    layers: int = 4
+    heads: int = 4
+    max_tokens: int = 96
+    lr: float = 3e-3
+    batch: int = 16
+    epochs: float = 2.0
+
+
+@validate_params({"vocab": [InstanceOf(tuple, "the corpus vocabulary")],
+                  "whole_words": [Interval(Integral, 1, 200_000, closed="both")]})
+def make_tokenizer(vocab: tuple[str, ...], whole_words: int = 4000) -> Tokenizer:
+    """The fixed tokenizer: the ``whole_words`` most frequent training words whole, the rest spelled.
+
+    Parameters
+    ----------
+    vocab : tuple of str
+        The corpus vocabulary, most frequent first after the specials.
+    whole_words : int
+        Words kept as single tokens.
+
+    Returns
+    -------
+    Tokenizer
+    """
+    if whole_words + 3 > len(vocab):
+        raise ValueError(f"whole_words: at most {len(vocab) - 3} for this vocabulary, got {whole_words}")
+    base = whole_words + 3
+    letter_ids = {ch: base + i for i, ch in enumerate(_LETTERS)}
+    end = base + len(_LETTERS)
+    spell = tuple((i,) if i < base else tuple(letter_ids[c] for c in vocab[i]) + (end,) for i in range(len(vocab)))
+    return Tokenizer(whole_words, letter_ids, end, end + 1, spell, {w: i for i, w in enumerate(vocab)})
+
+
+@validate_params({"tok": [InstanceOf(Tokenizer)], "sentence": [ArrayLike(integer=True, lo=0)]})
+def encode(tok: Tokenizer, sentence: np.ndarray) -> list[int]:
+    """Token ids of one sentence of word ids, with the start and end tokens.
+
+    Parameters
+    ----------
+    tok : Tokenizer
+        The tokenizer.
+    sentence : int array
+        Word ids.
+
+    Returns
+    -------
+    list of int
+    """
+    out = [BOS]
+    for w in sentence:
+        out.extend(tok.spell[int(w)])
+    out.append(EOS)
+    return out
+
+
+@validate_params({"tok": [InstanceOf(Tokenizer)], "tokens": [ArrayLike(integer=True, lo=0)],
+                  "vocab": [InstanceOf(tuple, "the corpus vocabulary")]})
+def decode(tok: Tokenizer, tokens: np.ndarray | list[int], vocab: tuple[str, ...]) -> np.ndarray:
+    """Word ids of a token sequence (start and end tokens dropped; an unknown spelling becomes ``<unk>``).
+
+    Parameters
+    ----------
+    tok : Tokenizer
+        The tokenizer.
+    tokens : int array
+        Token ids.
+    vocab : tuple of str
+        The corpus vocabulary.
+
+    Returns
+    -------
+    ndarray
+        Word ids.
+    """
+    letters = {v: k for k, v in tok.letter_ids.items()}
+    words, spelled = [], []
+    for t in tokens:
+        t = int(t)
+        if t in (BOS, EOS):
+            continue
+        if t in letters:
+            spelled.append(letters[t])
+        elif t == tok.end_of_word:
+            words.append(tok.word_index.get("".join(spelled), UNK) if spelled else UNK)
+            spelled = []
+        else:
+            if spelled:  # a spelling left open: not a word of the vocabulary
+                words.append(UNK)
+                spelled = []
+            words.append(t)
+    if spelled:
+        words.append(UNK)
+    return np.asarray(words, dtype=np.int32)
+
+
+def _model(cfg: TransformerConfig, vocab_size: int):
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
+            self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
+            self.proj = nn.Linear(cfg.d_model, cfg.d_model)
+            self.ff = nn.Sequential(nn.Linear(cfg.d_model, 4 * cfg.d_model), nn.GELU(),
+                                    nn.Linear(4 * cfg.d_model, cfg.d_model))
+
+        def forward(self, x, cache=None):
+            b, t, d = x.shape
+            q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
+            shape = (b, t, cfg.heads, d // cfg.heads)
+            q, k, v = (z.view(shape).transpose(1, 2) for z in (q, k, v))
+            if cache is not None:  # incremental decoding: attend to every earlier position
+                if "k" in cache:
+                    k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+                cache["k"], cache["v"] = k, v
+                y = F.scaled_dot_product_attention(q, k, v)
+            else:
+                y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + self.proj(y.transpose(1, 2).reshape(b, t, d))
+            return x + self.ff(self.ln2(x))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(vocab_size, cfg.d_model)
+            self.pos = nn.Embedding(cfg.max_tokens, cfg.d_model)
+            self.blocks = nn.ModuleList(Block() for _ in range(cfg.layers))
+            self.ln = nn.LayerNorm(cfg.d_model)
+
+        def forward(self, idx, start=0, caches=None):
+            x = self.tok(idx) + self.pos(torch.arange(start, start + idx.shape[1]))
+            for i, blk in enumerate(self.blocks):
+                x = blk(x, None if caches is None else caches[i])
+            return self.ln(x) @ self.tok.weight.T  # output layer tied to the input embedding
+
+    return GPT()
+
+
+def _batch(seqs, torch):
+    n = max(len(s) for s in seqs)
+    x = torch.zeros((len(seqs), n - 1), dtype=torch.long)
+    y = torch.full((len(seqs), n - 1), -100, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        t = torch.as_tensor(s, dtype=torch.long)
+        x[i, :len(s) - 1], y[i, :len(s) - 1] = t[:-1], t[1:]
+    return x, y
+
+
+def _train(seqs, cfg, vocab_size, n_tokens, rng):
+    import torch
+    from torch.nn import functional as F
+
+    torch.manual_seed(int(rng.integers(2**31)))
+    model = _model(cfg, vocab_size)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
+    lengths = np.array([len(s) - 1 for s in seqs])
+    steps = max(1, int(np.ceil(n_tokens / (cfg.batch * lengths.mean()))))
+    model.train()
+    for step in range(steps):
+        lr = cfg.lr * min(1.0, (step + 1) / 20) * 0.5 * (1 + np.cos(np.pi * step / steps))  # warm-up, cosine decay
+        for group in opt.param_groups:
+            group["lr"] = lr
+        x, y = _batch([seqs[i] for i in rng.integers(len(seqs), size=cfg.batch)], torch)
+        loss = F.cross_entropy(model(x).reshape(-1, vocab_size), y.reshape(-1), ignore_index=-100)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    return model
+
+
+def _evaluate(model, seqs, rare, vocab_size, torch, batch=256):
+    """Per-sentence perplexity and the mean rare-token mass over every predicted position."""
+    from torch.nn import functional as F
+
+    if not seqs:
+        return np.zeros(0), float("nan"), float("nan")
+    per_sentence, rare_mass, total_lp, total_n = [], [], 0.0, 0
+    rare_t = torch.as_tensor(rare)
+    with torch.no_grad():
+        for i in range(0, len(seqs), batch):
+            x, y = _batch(seqs[i:i + batch], torch)
+            logp = F.log_softmax(model(x), dim=-1)
+            mask = y >= 0
+            lp = logp.gather(2, y.clamp(min=0)[..., None])[..., 0] * mask
+            n = mask.sum(1)
+            per_sentence.append(torch.exp(-lp.sum(1) / n).numpy())
+            rare_mass.append((logp.exp()[..., rare_t].sum(-1))[mask].numpy())
+            total_lp += float(lp.sum())
+            total_n += int(n.sum())
+    per = np.concatenate(per_sentence)
+    return per, float(np.exp(-total_lp / total_n)), float(np.concatenate(rare_mass).mean())
+
+
+def _sample(model, cfg, n_words, rng, tok, vocab, torch, batch=512):
+    """Sentences (as word ids) sampled at temperature 1 until they hold ``n_words`` words (end tokens counted)."""
+    gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
+    out, total = [], 0
+    with torch.no_grad():
+        while total < n_words:
+            caches = [{} for _ in range(cfg.layers)]
+            idx = torch.zeros((batch, 1), dtype=torch.long)
+            seqs = [idx]
+            done = torch.zeros(batch, dtype=torch.bool)
+            # one place is left for the end token, so a sentence cut at the limit still fits the context
+            for t in range(cfg.max_tokens - 2):
+                probs = torch.softmax(model(idx, start=t, caches=caches)[:, -1], dim=-1)
+                idx = torch.multinomial(probs, 1, generator=gen)
+                seqs.append(idx)
+                done |= idx[:, 0] == EOS
+                if bool(done.all()):
+                    break
+            toks = torch.cat(seqs, 1).numpy()
+            for row in toks:
+                ends = np.flatnonzero(row[1:] == EOS)
+                words = decode(tok, row[1:1 + (ends[0] if len(ends) else len(row) - 1)], vocab)
+                out.append(words)
+                total += len(words) + 1
+                if total >= n_words:
+                    break
+    return out
+
+
+@validate_params({"regime": [Options(str, set(REGIMES))], "replicate": [Interval(Integral, 0, 10_000, closed="both")],
+                  "generations": [Interval(Integral, 0, 100, closed="both")],
+                  "budget_tokens": [Interval(Integral, 100, 10_000_000, closed="both")], "seed": [Seed()],
+                  "config": [InstanceOf(TransformerConfig)],
+                  "eval_sentences": [Interval(Integral, 10, 100_000, closed="both")],
+                  "real_fraction": [Interval(Real, 0, 1, closed="neither")],
+                  "n_samples": [Interval(Integral, 0, 100, closed="both")]})
+def transformer_path(regime: str, replicate: int, *, generations: int = 5, budget_tokens: int = 40_000,
+                     seed: int = SEED, config: TransformerConfig = TransformerConfig(),
+                     eval_sentences: int = 2000, real_fraction: float = 0.1,
+                     n_samples: int = 3) -> pd.DataFrame:
+    """One replicate of one regime with the transformer; the rows of :func:`analysis.collapse.lm.ngram_path`.
+
+    ``budget_tokens`` counts words (end of sentence included), as for the n-gram model. The
+    verifier is the n-gram sweep's likelihood filter (central 90% band of real sentences under a
+    generation-0 model), here the generation-0 transformer. Perplexity is measured on the first
+    ``eval_sentences`` held-out sentences that fit the context.
+
+    Parameters
+    ----------
+    regime : str
+        One of ``REGIMES``.
+    replicate : int
+        Index of the replicate.
+    generations : int
+        Generations after generation 0.
+    budget_tokens : int
+        Words per generation.
+    seed : int
+        Root seed.
+    config : TransformerConfig
+        Model size and training.
+    eval_sentences : int
+        Held-out sentences scored.
+    real_fraction : float
+        Real share of top-up's budget.
+    n_samples : int
+        Sampled sentences kept per generation.
+
+    Returns
+    -------
+    DataFrame
+        One row per generation, the columns of :func:`analysis.collapse.lm.ngram_path`.
+
+    References
+    ----------
+    shumailov2024ai, gerstgrasser2024model, feng2024beyond
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    data = load_lm_data()
+    tok = make_tokenizer(data.vocab)
+    fits = lambda sents: [s for s in sents if len(encode(tok, s)) <= config.max_tokens]  # noqa: E731
+    heldout = [encode(tok, s) for s in fits(data.heldout)[:eval_sentences]]
+    counts = np.bincount(np.concatenate([np.asarray(encode(tok, s)) for s in data.train[:50_000]]),
+                         minlength=tok.size)
+    rare = collapse_lm.rare_words(counts)
+    rare[tok.end_of_word] = rare[list(tok.letter_ids.values())] = False
+    base = np.random.default_rng([seed, replicate])
+    train_pool = fits(data.train)
+    perm = base.permutation(len(train_pool))
+    real0 = collapse_lm._take(train_pool, perm, budget_tokens)
+    calib = [encode(tok, train_pool[i]) for i in perm[len(real0):len(real0) + 1000]]
+    r_idx = REGIMES.index(regime)
+    real0_tokens = [encode(tok, s) for s in real0]
+    # token presentations per generation: the same in every regime and generation
+    n_train = int(config.epochs * sum(len(s) - 1 for s in real0_tokens))
+    model0 = _train(real0_tokens, config, tok.size,
+                    n_train, np.random.default_rng([seed, replicate, 99, 0, 1]))
+    if regime == "verify":
+        band = np.quantile(-np.log(_evaluate(model0, calib, rare, tok.size, torch)[0]), [0.05, 0.95])
+    rows, model, pool, train = [], model0, list(real0), real0
+    for g in range(generations + 1):
+        rng = np.random.default_rng([seed, replicate, r_idx if g else 99, g])
+        sample = [s for s in _sample(model, config, budget_tokens, rng, tok, data.vocab, torch)]
+        per, ppl, rare_mass = _evaluate(model, heldout, rare, tok.size, torch)
+        row = {"model": "transformer", "regime": regime, "replicate": replicate, "generation": g,
+               "ppl_mean": ppl, "ppl_p95": float(np.quantile(per, 0.95)), "ppl_p99": float(np.quantile(per, 0.99)),
+               "rare_mass": rare_mass, "distinct_2": distinct_ngrams(sample, 2),
+               "distinct_3": distinct_ngrams(sample, 3), "coverage": vocabulary_coverage(sample, len(data.vocab)),
+               "train_tokens": int(sum(len(s) + 1 for s in train)), "accept_rate": np.nan,
+               **{f"sample_{i + 1}": " ".join(data.vocab[t] for t in sample[i]) for i in range(n_samples)}}
+        if g == generations:
+            rows.append(row)
+            break
+        sample = fits(sample)
+        if regime == "replace":
+            train = sample
+        elif regime == "accumulate":
+            pool += sample
+            train = pool
+        elif regime == "top_up":
+            real = collapse_lm._take(real0, rng.permutation(len(real0)), int(round(real_fraction * budget_tokens)))
+            n_real = sum(len(s) + 1 for s in real)
+            train = collapse_lm._take(sample, np.arange(len(sample)), budget_tokens - n_real) + real
+        else:
+            kept, n_kept, tried, rounds = [], 0, 0, 0
+            while n_kept < budget_tokens:
+                rounds += 1
+                if rounds > 40:
+                    raise RuntimeError("verify: the verifier accepted less than the budget in 40 rounds of candidates")
+                cand = fits(_sample(model, config, budget_tokens // 2, rng, tok, data.vocab, torch))
+                per_c = _evaluate(model0, [encode(tok, s) for s in cand], rare, tok.size, torch)[0]
+                ok = (-np.log(per_c) >= band[0]) & (-np.log(per_c) <= band[1])
+                tried += len(cand)
+                kept += [c for c, k in zip(cand, ok) if k]
+                n_kept = sum(len(s) + 1 for s in kept)
+            train = collapse_lm._take(kept, np.arange(len(kept)), budget_tokens)
+            row["accept_rate"] = len(kept) / tried
+        rows.append(row)
+        model = _train([encode(tok, s) for s in train], config, tok.size, n_train,
+                       np.random.default_rng([seed, replicate, r_idx, g + 1, 1]))
+    return pd.DataFrame(rows)
+
+
+@validate_params({"generations": [Interval(Integral, 0, 100, closed="both")],
+                  "replicates": [Interval(Integral, 1, 1000, closed="both")], "seed": [Seed()],
+                  "regimes": [InstanceOf((list, tuple), "a sequence of regime names")],
+                  "budget_tokens": [Interval(Integral, 100, 10_000_000, closed="both")],
+                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")],
+                  "n_jobs": [Interval(Integral, -1, 64, closed="both"), None]})
+def run(*, generations: int = 5, replicates: int = 3, seed: int = SEED, regimes: tuple[str, ...] = REGIMES,
+        budget_tokens: int = 40_000, first_replicate: int = 0, n_jobs: int | None = None) -> pd.DataFrame:
+    """The transformer sweep: every (regime, replicate) path through joblib, one row per generation.
+
+    Parameters
+    ----------
+    generations, replicates : int
+        Generations after generation 0, and replicates per regime.
+    seed : int
+        Root seed.
+    regimes : sequence of str
+        Regimes to run.
+    budget_tokens : int
+        Words per generation.
+    first_replicate : int
+        Index of the first replicate.
+    n_jobs : int or None
+        joblib workers.
+
+    Returns
+    -------
+    DataFrame
+
+    References
+    ----------
+    shumailov2024ai, gerstgrasser2024model
+    """
+    from joblib import Parallel, delayed
+
+    bad = [r for r in regimes if r not in REGIMES]
+    if bad or not regimes:
+        raise ValueError(f"regimes: expected names among {', '.join(REGIMES)}, got {regimes!r}")
+    jobs = [(r, i) for i in range(first_replicate, first_replicate + replicates) for r in regimes]
+    out = Parallel(n_jobs=n_jobs)(
+        delayed(transformer_path)(r, i, generations=generations, budget_tokens=budget_tokens, seed=seed,
+                                  n_samples=3 if i == 0 else 0) for r, i in jobs)
+    return pd.concat(out, ignore_index=True)

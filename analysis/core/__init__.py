@@ -1,0 +1,2 @@
+"""The shared core: parameter validation (one declaration per function), trend statistics.
+"""
