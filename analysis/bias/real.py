@@ -1,6 +1,6 @@
 """Real generators in the feedback loop, and the effective temperature that places each on the transparent model.
 
-Any generator with the :class:`analysis.generators.TabularGenerator` interface (``fit(table, seed=)``,
+Any generator with the :class:`analysis.generators.tabular.TabularGenerator` interface (``fit(table, seed=)``,
 ``sample(rows, seed=)``) can be put in the loop: generation t+1 is a table of the same size sampled
 from the generator fitted to generation t, generation 0 is the real table. What the chapter
 measures is what the loop does to the four (group, label) cells (:func:`generator_cell_paths`).
@@ -67,7 +67,7 @@ __all__ = ["GeneratorSpec", "TemperedTableGenerator", "EffectiveTemperature", "T
 
 
 class GeneratorSpec(NamedTuple):
-    """A generator by name (see :func:`analysis.generators.make_generator`), its epsilon and options."""
+    """A generator by name (see :func:`analysis.generators.tabular.make_generator`), its epsilon and options."""
 
     name: str
     epsilon: float | None = None

@@ -3,20 +3,20 @@
 The explorer page lets a reader move the key assumptions of four headline models and see the answer
 change. Everything the page shows is computed here, at build time, with the chapters' own functions,
 inputs, seeds and draw counts; the page only looks values up (and, for the training-run cost, applies
-the one-line formula of :func:`analysis.cost.training_cost`, checked against it in the tests).
+the one-line formula of :func:`analysis.cost.model.training_cost`, checked against it in the tests).
 
 - :func:`runout_grid`: the median and 80% interval of the year the largest training set reaches the
-  stock of public human text (chapter 1, :func:`analysis.exhaustion.runout_distribution`), for a grid
+  stock of public human text (chapter 1, :func:`analysis.exhaustion.model.runout_distribution`), for a grid
   of stock sizes, growth rates of training sets and over-training factors.
 - :func:`cost_inputs` and :func:`training_run_cost`: the cost of one GPT-3-sized training run on a
-  chosen GPU at a chosen rental price and utilisation (chapter 2, :func:`analysis.cost.training_cost`).
+  chosen GPU at a chosen rental price and utilisation (chapter 2, :func:`analysis.cost.model.training_cost`).
 - :func:`collapse_grid`: the error ratio after many generations of recursive training for each real
   share and sample size, and the smallest real share that keeps it within a tolerance (chapter 3,
-  :func:`analysis.collapse.real_fraction_grid` and :func:`analysis.collapse.smallest_sufficient_fraction`).
+  :func:`analysis.collapse.models.real_fraction_grid` and :func:`analysis.collapse.models.smallest_sufficient_fraction`).
 - :func:`break_even_grid`: the share of a training run's compute that synthetic data must save to
   repay the energy of generating it, and the emissions of the generation on a grid of a given carbon
-  intensity (chapter 7, :func:`analysis.energy.simulate_break_even` and
-  :func:`analysis.energy.simulate_generation`).
+  intensity (chapter 7, :func:`analysis.energy.model.simulate_break_even` and
+  :func:`analysis.energy.model.simulate_generation`).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def runout_grid(*, stock_scales: npt.ArrayLike, growth_per_year: npt.ArrayLike, 
                 n: int = 20000, seed: int | None = None) -> RunoutGrid:
     """Median and 80% interval of the run-out year for every combination of stock, dataset growth and over-training.
 
-    The pooled projection of :func:`analysis.exhaustion.runout_distribution` (same draws for the
+    The pooled projection of :func:`analysis.exhaustion.model.runout_distribution` (same draws for the
     same ``n`` and ``seed``) with three changes per grid point, each an exact shift of the logs of
     the draws: the effective stock is multiplied by ``s`` (the stock's spread is kept); the yearly
     growth of the historical dataset trend is multiplied by ``g / g0``, with ``g0`` the median of the
@@ -196,7 +196,7 @@ def cost_inputs() -> CostInputs:
                   "usd_per_gpu_hour": [Interval(Real, 0, 1000, closed="both")],
                   "utilization": [Interval(Real, 0, 1, closed="right")]})
 def training_run_cost(*, chip: str, usd_per_gpu_hour: float, utilization: float) -> _cost.RunCost:
-    """GPU-hours and US dollars of chapter 2's GPT-3-sized run on ``chip`` (:func:`analysis.cost.training_cost`).
+    """GPU-hours and US dollars of chapter 2's GPT-3-sized run on ``chip`` (:func:`analysis.cost.model.training_cost`).
 
     ``hours = C / (F u 3600)`` and ``usd = hours p`` with C the run's compute, F the chip's peak, u the
     utilisation and p the price per GPU-hour.
@@ -212,7 +212,7 @@ def training_run_cost(*, chip: str, usd_per_gpu_hour: float, utilization: float)
 
     Returns
     -------
-    analysis.cost.RunCost
+    analysis.cost.model.RunCost
         GPU-hours and US dollars.
 
     References
@@ -249,11 +249,11 @@ class CollapseGrid(NamedTuple):
 })
 def collapse_grid(*, fractions: npt.ArrayLike, sample_sizes: npt.ArrayLike, generations: int, chains: int,
                   tolerances: npt.ArrayLike, seed: int = 0) -> CollapseGrid:
-    """The chapter's heat map (:func:`analysis.collapse.real_fraction_grid`) and its threshold at each tolerance.
+    """The chapter's heat map (:func:`analysis.collapse.models.real_fraction_grid`) and its threshold at each tolerance.
 
     The threshold for sample size M and tolerance tau is the smallest real share f on the grid from
     which every larger share keeps E W2^2 after ``generations`` within (1 + tau) of the first
-    generation's exact value (:func:`analysis.collapse.smallest_sufficient_fraction`).
+    generation's exact value (:func:`analysis.collapse.models.smallest_sufficient_fraction`).
 
     Parameters
     ----------

@@ -238,7 +238,7 @@ def check_frame_dates(name: str, frame: pd.DataFrame, schema: dict, *,
                       bib_path: str | Path | None = None) -> None:
     """Raise ``ValueError`` if a row cites a source published after the row was checked.
 
-    Called by :func:`analysis.data.load` on every dataset it reads: a row's publication date (its
+    Called by :func:`analysis.data.loader.load` on every dataset it reads: a row's publication date (its
     newest cited source) must not be later than its access date (``last_verified``, else the
     dataset's ``origin.date_accessed``).
 

@@ -86,7 +86,7 @@ def evidence_label(tag: str) -> str:
     Parameters
     ----------
     tag : str
-        One of :data:`EVIDENCE_LABELS` (``analysis.data.EVIDENCE_LEVELS``).
+        One of :data:`EVIDENCE_LABELS` (``analysis.data.loader.EVIDENCE_LEVELS``).
 
     Returns
     -------

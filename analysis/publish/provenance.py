@@ -1,7 +1,7 @@
 """Record where every glued value comes from: the datasets read and the ``analysis`` functions called.
 
 The report's promise is that a reader gets from a number to its code, data and source in one
-click. This module does the run-time half: while a notebook executes, ``analysis.data.load``
+click. This module does the run-time half: while a notebook executes, ``analysis.data.loader.load``
 calls :func:`note_dataset`, and :func:`record` (called by ``analysis.publish.glue.glue_value`` and
 ``analysis.publish.plotting.glue_figure``) returns what the current cell and the cells that produced its
 inputs touched. The build half (``tools/reader_site.py``) reads these records from the executed
@@ -12,7 +12,7 @@ functions plus those of every name the cell read (a cell-level data flow over th
 top-level variables, found with :mod:`ast`). Calls are found statically in the cell's source and
 kept when they resolve, in the kernel's namespace, to a function of the ``analysis`` package.
 This is deliberately coarse: it may name a dataset a cell touched but a value did not use, never
-the reverse for data read through ``analysis.data.load`` in the glueing cell or its ancestors.
+the reverse for data read through ``analysis.data.loader.load`` in the glueing cell or its ancestors.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def reset() -> None:
 
 @validate_params({"name": [_Name()]})
 def note_dataset(name: str) -> None:
-    """Record that dataset ``name`` was read in the running cell (called by ``analysis.data.load``).
+    """Record that dataset ``name`` was read in the running cell (called by ``analysis.data.loader.load``).
 
     Parameters
     ----------

@@ -6,9 +6,9 @@ topics and evidence by their labels (:mod:`analysis.regulation`), sources as sho
 citations linked to the bibliography, never a row id, a field name or a BibTeX key. Ids stay in
 attributes only (``id="reg-<id>"`` anchors, which other chapters link to).
 
-The status of a rule on a date is computed here, in Python (:func:`analysis.regulation.status`);
+The status of a rule on a date is computed here, in Python (:func:`analysis.regulation.rules.status`);
 each card carries its status on the report's "as of" date and the dates on which its status
-changes (:func:`analysis.regulation.status_changes`), so the page can show the status on another
+changes (:func:`analysis.regulation.rules.status_changes`), so the page can show the status on another
 date the reader picks by looking up those steps, without its own copy of the rules.
 
 Every string taken from the data is HTML-escaped.
@@ -146,8 +146,8 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
     """The filterable list of rules: one card per provision that opens to its details.
 
     Each card (``<details id="reg-<id>">``) shows, closed, the rule's status on ``as_of`` (from
-    :func:`analysis.regulation.status`), its jurisdiction, its name in words (instrument and
-    provision, :func:`analysis.regulation.rule_labels`) and its topic; opened, what it requires,
+    :func:`analysis.regulation.rules.status`), its jurisdiction, its name in words (instrument and
+    provision, :func:`analysis.regulation.rules.rule_labels`) and its topic; opened, what it requires,
     its dates, whether it binds, its sources as linked short citations and its official text, how
     it was checked and, for a rule challenged in court, the court events. The filters (jurisdiction,
     topic, status, the date the status is shown for) are drawn by ``book/_static/regulation.js``
@@ -156,9 +156,9 @@ def rules_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | np.d
     Parameters
     ----------
     rows : pandas.DataFrame, optional
-        Rows of the regulation table (default: :func:`analysis.regulation.provisions`); listed by
-        jurisdiction (in the order of ``analysis.regulation.JURISDICTIONS``), application
-        date and id, as :func:`analysis.regulation.in_force` orders them.
+        Rows of the regulation table (default: :func:`analysis.regulation.rules.provisions`); listed by
+        jurisdiction (in the order of ``analysis.regulation.rules.JURISDICTIONS``), application
+        date and id, as :func:`analysis.regulation.rules.in_force` orders them.
     as_of : str, datetime.date or numpy.datetime64
         The date the statuses are shown for (the report's "as of" date).
     bib_href : str
@@ -286,7 +286,7 @@ def overview_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | n
     Parameters
     ----------
     rows : pandas.DataFrame, optional
-        Rows of the regulation table (default: :func:`analysis.regulation.provisions`).
+        Rows of the regulation table (default: :func:`analysis.regulation.rules.provisions`).
     as_of : str, datetime.date or numpy.datetime64
         The date the statuses are counted on.
 
@@ -294,7 +294,7 @@ def overview_html(rows: pd.DataFrame | None = None, *, as_of: str | _dt.date | n
     -------
     str
         An HTML table, one row per jurisdiction in the order of
-        ``analysis.regulation.JURISDICTIONS``; every cell in words or a count.
+        ``analysis.regulation.rules.JURISDICTIONS``; every cell in words or a count.
     """
     day = regulation.parse_date(as_of)
     t = regulation._table(rows)
@@ -404,10 +404,10 @@ def changes_html(start: str | _dt.date | np.datetime64, end: str | _dt.date | np
     Parameters
     ----------
     start, end : str, datetime.date or numpy.datetime64
-        The window (see :func:`analysis.regulation.changes_between`); ``end`` before ``start``
+        The window (see :func:`analysis.regulation.rules.changes_between`); ``end`` before ``start``
         is refused.
     rows : pandas.DataFrame, optional
-        Rows of the regulation table (default: :func:`analysis.regulation.provisions`).
+        Rows of the regulation table (default: :func:`analysis.regulation.rules.provisions`).
 
     Returns
     -------
@@ -476,7 +476,7 @@ def unverified_html(rows: pd.DataFrame | None = None) -> str:
     Parameters
     ----------
     rows : pandas.DataFrame, optional
-        Rows of the regulation table (default: :func:`analysis.regulation.provisions`).
+        Rows of the regulation table (default: :func:`analysis.regulation.rules.provisions`).
 
     Returns
     -------

@@ -29,7 +29,7 @@ def dataset_section_html(name: str, *, href_prefix: str = "../data/") -> str:
     Parameters
     ----------
     name : str
-        A dataset of ``analysis/data`` (see :func:`analysis.data.available`).
+        A dataset of ``analysis/data`` (see :func:`analysis.data.loader.available`).
     href_prefix : str
         The path from the page to the site's ``data/`` folder.
 
