@@ -129,6 +129,11 @@ def test_api_page_documents_every_module():
     extra = api_modules.missing_blocks(text, names + ["analysis.new_module"])
     assert ".. automodule:: analysis.new_module" in extra
     assert ".. automodule:: analysis.core.trend" not in extra  # named on the page already
+    # the page itself documents every module and every subpackage: nothing falls under "Other modules"
+    assert api_modules.missing_blocks(text, api_modules.modules(packages=True)) == ""
+    # a trimmed build's stub page gets every subpackage's docstring (modules cite them) and every module's members
+    stub = api_modules.missing_blocks("# stub", api_modules.modules(packages=True))
+    assert ".. automodule:: analysis.regulation\n\n" in stub and ".. automodule:: analysis.regulation.rules\n   :members:" in stub
     full = text + api_modules.missing_blocks(text, names)
     for name in names:
         assert f"automodule:: {name}" in full, name

@@ -14,14 +14,17 @@ API_DOC = "book/api"
 PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
 
 
-def modules(package_dir: Path = PACKAGE) -> list[str]:
-    """Dotted names of the package's modules in every subpackage, sorted (see analysis._modules)."""
-    import sys
+def modules(package_dir: Path = PACKAGE, *, packages: bool = False) -> list[str]:
+    """Dotted names of the package's modules in every subpackage, sorted (see analysis._modules);
+    with ``packages``, the subpackages too (``analysis.cost``), whose docstrings the modules cite."""
+    import importlib.util
 
-    sys.path.insert(0, str(Path(package_dir).parent))
-    from analysis._modules import module_names
-
-    return module_names(package_dir)
+    # loaded by path, not imported: importing the package here would import whichever checkout the
+    # environment points at, not necessarily the one being built
+    spec = importlib.util.spec_from_file_location("_analysis_modules", Path(package_dir) / "_modules.py")
+    walker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(walker)
+    return walker.module_names(Path(package_dir), packages=packages)
 
 
 def missing_blocks(text: str, names: list[str]) -> str:
@@ -30,13 +33,15 @@ def missing_blocks(text: str, names: list[str]) -> str:
     rest = [n for n in names if n not in documented]
     if not rest:
         return ""
-    body = "\n\n".join(f".. automodule:: {n}\n   :members:" for n in rest)
+    # a subpackage's __init__ only re-exports: its docstring, not its members (documented where defined)
+    subpackages = set(modules(packages=True)) - set(modules())
+    body = "\n\n".join(f".. automodule:: {n}" + ("" if n in subpackages else "\n   :members:") for n in rest)
     return f"\n\n## Other modules\n\n```{{eval-rst}}\n{body}\n```\n"
 
 
 def _source_read(app, docname, source):
     if docname == API_DOC:
-        source[0] += missing_blocks(source[0], modules())
+        source[0] += missing_blocks(source[0], modules(packages=True))
 
 
 def setup(app):
