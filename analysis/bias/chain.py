@@ -46,7 +46,7 @@ import numpy as np
 from analysis.bias.generator import tempered_rows
 from analysis.bias.loop import _FRACTION, _GENERATIONS, _SEED, _STRATEGY, _TEMPERATURE, STRATEGIES, check_loop, stratified_group_rows
 from analysis.bias.table import _example
-from analysis.core.validation import ArrayLike, InstanceOf, Integral, Interval, Relation, check_int, validate_params
+from analysis.core.validation import ArrayLike, InstanceOf, Integral, Interval, Relation, validate_params
 
 #: four cell counts (e.g. of the arrests table's training split)
 _COUNTS = [_example(ArrayLike(lo=0, hi=10**9, integer=True, size=4), np.array([2400, 1000, 900, 300]))]
@@ -260,7 +260,9 @@ def log_odds_factor(*, temperature: float, generations: int) -> float:
 
 
 @validate_params({"paths": [_example(InstanceOf(CellPaths), CellPaths(counts=np.array([[[5, 5, 1, 1], [6, 6, 0, 0]]])))],
-                  "generation": [Interval(Integral, 0, None, closed="left")]})
+                  "generation": [Interval(Integral, 0, None, closed="left")]},
+                 relations=[Relation(("generation", "paths"), lambda generation, paths: generation < paths.counts.shape[1],
+                                     "generation must not exceed the last generation of paths")])
 def vanished(paths: CellPaths, *, generation: int) -> np.ndarray:
     """Whether the minority had no rows at ``generation`` (one boolean per replicate).
 
@@ -276,7 +278,7 @@ def vanished(paths: CellPaths, *, generation: int) -> np.ndarray:
     ndarray of bool, shape (replicates,)
         True where the minority had no rows.
     """
-    generation = check_int("generation", generation, minimum=0, maximum=paths.counts.shape[1] - 1)
+    generation = int(generation)
     c = paths.counts[:, generation]
     return (c[:, 2] + c[:, 3]) == 0
 

@@ -186,9 +186,9 @@ def generator_cell_paths(table: pd.DataFrame, spec: GeneratorSpec, *, generation
 
     if not isinstance(spec, GeneratorSpec):
         raise TypeError(f"spec: expected a GeneratorSpec, got {type(spec).__name__}")
-    generations = check_int("generations", generations, minimum=1, maximum=1000)
-    replicates = check_int("replicates", replicates, minimum=1, maximum=10_000)
-    first_replicate = check_int("first_replicate", first_replicate, minimum=0, maximum=10_000)
+    generations = int(generations)
+    replicates = int(replicates)
+    first_replicate = int(first_replicate)
     n_jobs = check_n_jobs(n_jobs)
     if seed is None:
         raise ValueError("seed: a fixed seed is required so that replicates are reproducible")

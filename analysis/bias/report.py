@@ -17,7 +17,7 @@ from analysis.bias.chain import _COUNTS, CellPaths, _total_rows, expected_cell_s
 from analysis.bias.real import effective_temperature
 from analysis.bias.summary import Interval, mean_interval, path_band, wilson_interval
 from analysis.bias.table import CELL_NAMES, TEST_SIZE, encode_table
-from analysis.core.validation import Frame, InstanceOf, Integral, Real, Seed, check_int, validate_params
+from analysis.core.validation import Frame, InstanceOf, Integral, Real, Seed, validate_params
 from analysis.core.validation import Interval as _Range
 
 
@@ -106,7 +106,7 @@ def share_runs(cells: np.ndarray | list | tuple, configs: list[dict] | tuple[dic
     ----------
     wyllie2024fairness
     """
-    generations = check_int("generations", generations, minimum=1, maximum=1000)
+    generations = int(generations)
     out = []
     for i, cfg in enumerate(configs):
         kw = {k: v for k, v in cfg.items() if k in ("temperature", "real_fraction", "strategy")}

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.core.validation import ArrayLike, Frame, InstanceOf, Integral, Real, check_int, validate_params
+from analysis.core.validation import ArrayLike, Frame, InstanceOf, Integral, Real, ordered, validate_params
 from analysis.core.validation import Interval as _Range
 
 __all__ = ["CI_LEVEL", "Interval", "wilson_interval", "mean_interval", "summarise", "path_band"]
@@ -33,7 +33,8 @@ class Interval(NamedTuple):
 
 
 @validate_params({"successes": [_Range(Integral, 0, None, closed="left")],
-                  "trials": [_Range(Integral, 1, None, closed="left")], "level": _LEVEL})
+                  "trials": [_Range(Integral, 1, None, closed="left")], "level": _LEVEL},
+                 relations=[ordered("successes", "trials", strict=False)])
 def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Interval:
     """Wilson score interval for a binomial proportion, e.g. "vanished in k of n runs".
 
@@ -61,7 +62,7 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Inte
     wilson1927probable
     """
     trials = int(trials)
-    successes = check_int("successes", successes, minimum=0, maximum=trials)
+    successes = int(successes)
     level = float(level)
     z = stats.norm.ppf(0.5 + level / 2)
     p = successes / trials

@@ -34,20 +34,9 @@ from analysis.collapse.models import (  # noqa: F401  (0.4's public names, at th
 )
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.collapse.models import (  # noqa: F401
-    ArrayLike,
     ESTIMATORS,
-    FRACTION,
-    Interval,
-    MAX_GENERATIONS,
     METHODS,
-    Options,
-    Seed,
     WORKFLOWS,
-    check_finite_output,
-    check_int,
-    check_seed,
-    same_length,
-    validate_params,
 )
 
 __all__ = ['CategoricalPaths', 'GaussianPaths', 'MixedRegressionError', 'accumulate_var_limit', 'accumulate_var_theory', 'categorical_recursion', 'expected_w2_first_generation', 'fan_quantiles', 'first_order_threshold', 'gaussian_recursion', 'gaussian_theory', 'gini_simpson_theory', 'halving_generations', 'linear_regression_recursion', 'max_synthetic_fraction', 'mean_error_threshold', 'mixed_regression_crossover', 'mixed_regression_curve', 'mixed_regression_floor', 'mixed_regression_simulation', 'mixed_regression_theory', 'mixing_theory', 'real_fraction_grid', 'regression_theory', 'regression_unit', 'smallest_sufficient_fraction', 'wasserstein2_sq']

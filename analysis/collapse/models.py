@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import digamma, gammaln, polygamma
-from analysis.core.validation import (FRACTION, MAX_GENERATIONS, ArrayLike, Integral, Interval, Options, Real, Seed, same_length, check_finite_output, check_int,
+from analysis.core.validation import (FRACTION, MAX_GENERATIONS, ArrayLike, Integral, Interval, Options, Real, Relation, Seed, same_length, check_finite_output, check_int,
                                  check_seed, validate_params)
 
 __all__ = [
@@ -541,7 +541,7 @@ def real_fraction_grid(
     shumailov2024ai, alemohammad2024self
     """
     fractions = np.asarray(fractions, dtype=float)
-    sizes = [check_int("sample_sizes", m, minimum=2) for m in np.atleast_1d(sample_sizes).tolist()]
+    sizes = [int(m) for m in np.atleast_1d(sample_sizes).tolist()]
     if fractions.ndim != 1 or fractions.size == 0 or np.any((fractions < 0) | (fractions > 1)):
         raise ValueError("fractions: need a non-empty 1-D array of values in [0, 1]")
     seed = int(seed)
@@ -815,7 +815,9 @@ def _snapshots(snapshot_generations, generations: int) -> frozenset[int]:
 
 @validate_params({"generations": [_GEN], "n_samples": [Interval(Integral, 3, 10**6, closed="both", cap_reason="memory")],
                   "n_features": [Interval(Integral, 1, 1000, closed="both", cap_reason="memory")], "noise_std": [_POS],
-                  "workflow": [Options(str, WORKFLOWS)], "chains": [_CHAINS], "seed": [Seed()]})
+                  "workflow": [Options(str, WORKFLOWS)], "chains": [_CHAINS], "seed": [Seed()]},
+                 relations=[Relation(("n_samples", "n_features"), lambda n_samples, n_features: n_samples >= n_features + 2,
+                                     "n_samples must be at least n_features + 2 (the closed form needs T > d + 1)")])
 def linear_regression_recursion(
     *,
     generations: int,
@@ -863,10 +865,6 @@ def linear_regression_recursion(
     generations = int(generations)
     n_features = int(n_features)
     n_samples = int(n_samples)
-    if n_samples < n_features + 2:
-        raise ValueError(
-            f"n_samples: must be >= n_features + 2 = {n_features + 2} (the closed form needs T > d + 1), got {n_samples}"
-        )
     noise_std = float(noise_std)
     chains = int(chains)
     _check_work("chains x n_samples x n_features", chains * n_samples * n_features, _MAX_CELLS // 2)
@@ -896,7 +894,9 @@ def linear_regression_recursion(
 
 @validate_params({"generations": [_GEN0], "n_samples": [Interval(Integral, 3, None, closed="left")],
                   "n_features": [Interval(Integral, 1, None, closed="left")], "noise_std": [_POS],
-                  "workflow": [Options(str, WORKFLOWS)]})
+                  "workflow": [Options(str, WORKFLOWS)]},
+                 relations=[Relation(("n_samples", "n_features"), lambda n_samples, n_features: n_samples >= n_features + 2,
+                                     "n_samples must be at least n_features + 2 (the error variance is finite)")])
 def regression_theory(*, generations: int, n_samples: int, n_features: int, noise_std: float, workflow: str = "replace") -> np.ndarray:
     """E||w_t - w*||^2, t = 0..generations: sigma^2 d/(T-d-1) times t (replace) or sum_{i<=t} 1/i^2 (accumulate) (Gerstgrasser et al. 2024).
 
@@ -924,7 +924,7 @@ def regression_theory(*, generations: int, n_samples: int, n_features: int, nois
     """
     generations = int(generations)
     n_features = int(n_features)
-    n_samples = check_int("n_samples", n_samples, minimum=n_features + 2)
+    n_samples = int(n_samples)
     noise_std = float(noise_std)
     unit = noise_std**2 * n_features / (n_samples - n_features - 1)
     t = np.arange(generations + 1, dtype=float)
@@ -1015,7 +1015,8 @@ def first_order_threshold(*, tolerance: float) -> float:
 
 
 @validate_params({"n_samples": [Interval(Integral, 3, None, closed="left")],
-                  "n_features": [Interval(Integral, 1, None, closed="left")], "noise_std": [_POS]})
+                  "n_features": [Interval(Integral, 1, None, closed="left")], "noise_std": [_POS]},
+                 relations=[Relation(("n_samples", "n_features"), lambda n_samples, n_features: n_samples >= n_features + 2, "n_samples must be at least n_features + 2 (the error variance is finite)")])
 def regression_unit(*, n_samples: int, n_features: int, noise_std: float) -> float:
     """Expected test error of one least-squares fit with Gaussian design: sigma^2 d / (T - d - 1) (exact).
 
@@ -1037,8 +1038,6 @@ def regression_unit(*, n_samples: int, n_features: int, noise_std: float) -> flo
     ----------
     dohmatob2024model, gerstgrasser2024model
     """
-    if n_samples < n_features + 2:
-        raise ValueError(f"n_samples: must be >= n_features + 2 = {n_features + 2}, got {n_samples}")
     return float(noise_std**2 * n_features / (n_samples - n_features - 1))
 
 

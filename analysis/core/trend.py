@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from analysis.core.validation import LEVEL, ArrayLike, DateSequence, InstanceOf, Integral, Interval, Real, validate_params
+from analysis.core.validation import LEVEL, ArrayLike, DateSequence, InstanceOf, Integral, Interval, Real, same_length, validate_params
 
 __all__ = ["SlopeBootstrap", "decimal_year", "ols_slopes", "bootstrap_slopes", "lognormal_params"]
 
@@ -141,7 +141,8 @@ class SlopeBootstrap:
 
 @validate_params({"x": [ArrayLike(ndim=1, min_size=2)], "y": [ArrayLike(ndim=1, min_size=2)],
                   "n_boot": [Interval(Integral, 1, _MAX_BOOT, closed="both", cap_reason="the resamples are held in memory")],
-                  "rng": [InstanceOf(np.random.Generator, "a numpy Generator")]})
+                  "rng": [InstanceOf(np.random.Generator, "a numpy Generator")]},
+                 relations=[same_length("x", "y")])
 def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.random.Generator) -> SlopeBootstrap:
     """Full-sample OLS slope and intercept of ``y`` on ``x``, and the slopes of ``n_boot`` pairs-bootstrap resamples.
 
@@ -171,8 +172,6 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, *, n_boot: int, rng: np.rando
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    if x.shape != y.shape:
-        raise ValueError(f"x, y: expected two 1-D arrays of equal length, got shapes {x.shape} and {y.shape}")
     if np.ptp(x) == 0:
         raise ValueError("x: all values are equal, so no slope exists")
     slope = float(ols_slopes(x, y))

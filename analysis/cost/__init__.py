@@ -32,9 +32,6 @@ from analysis.cost.model import (  # noqa: F401  (0.4's public names, at their 0
 )
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.cost.model import (  # noqa: F401
-    ArrayLike,
-    Boolean,
-    CallableConstraint,
     DAYS_PER_YEAR,
     DEPRECIATION_RANGE,
     EPOCH_ACQUISITION_LAG_DAYS,
@@ -46,21 +43,11 @@ from analysis.cost.model import (  # noqa: F401
     EPOCH_RELEASE_TO_FIRST_PURCHASE_DAYS,
     EPOCH_TRAINING_END_OVERRIDES,
     EPOCH_TRAINING_START_OVERRIDES,
-    Frame,
     HOURS_PER_YEAR,
-    ISODate,
-    InstanceOf,
-    Interval,
-    LEVEL,
     SECONDS_PER_HOUR,
-    Seed,
     US_INDUSTRIAL_USD_PER_KWH,
     bootstrap_slopes,
-    check_finite_output,
-    check_real,
     lognormal_params,
-    ordered,
-    validate_params,
 )
 
 __all__ = ['AmortizedCost', 'ComputeOptimal', 'CostTrend', 'EpochParameters', 'HardwareGap', 'RunCost', 'amortized_hardware_cost', 'chinchilla_optimal', 'chip_peak_flops', 'decimal_year', 'depreciated_value', 'draw_lognormal_interval', 'epoch_chip_hours', 'epoch_parameters', 'epoch_training_start', 'fit_cost_trend', 'hardware_gap', 'human_annotation_cost', 'implied_utilization', 'one_at_a_time_sensitivity', 'reproduce_epoch_amortized_costs', 'self_hosted_generation_cost', 'synthetic_data_cost', 'tokens_for_budget', 'training_cost', 'training_flops', 'us_industrial_electricity_price']

@@ -813,8 +813,6 @@ def fit_cost_trend(
     for name, col in (("date_col", date_col), ("cost_col", cost_col)):
         if not isinstance(col, str) or col not in df.columns:
             raise ValueError(f"{name}: no column {col!r} in df")
-    if len(df) < 3:
-        raise ValueError("df: at least 3 rows are needed to fit a trend")
     if not pd.api.types.is_numeric_dtype(df[cost_col]):
         raise TypeError(f"cost_col: column {cost_col!r} must be numeric")
     cost = df[cost_col].to_numpy(dtype=float)

@@ -21,10 +21,7 @@ from analysis.data.loader import (  # noqa: F401
     COLUMN_TYPES,
     DATA_DIR,
     EVIDENCE_LEVELS,
-    ExistingPath,
-    InstanceOf,
     ORIGIN_KEYS,
-    validate_params,
 )
 
 __all__ = ['available', 'bib_keys', 'describe', 'evidence_as_of', 'load', 'load_schema', 'provenance_summary', 'read_csv_strict', 'validate_rows', 'word_frequencies']

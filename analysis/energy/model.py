@@ -181,8 +181,6 @@ def grid_factor(grid: str) -> float:
     ember2023global, touvron2023llama, llama31modelcard2024, olmo2024olmo, luccioni2023bloom
     """
     table = _table("grid_intensity").set_index("grid")
-    if not isinstance(grid, str):
-        raise TypeError(f"grid: expected a grid name (str), got {type(grid).__name__}")
     check_choice("grid", grid, tuple(table.index))
     return float(table.loc[grid, "kg_per_kwh"])
 
@@ -196,8 +194,6 @@ def pue_value(facility: str) -> float:
     elsworth2025measuring, epoch2025trainingcosttrends, uptime2023pue
     """
     table = _table("datacentre_pue").set_index("facility")
-    if not isinstance(facility, str):
-        raise TypeError(f"facility: expected a facility name (str), got {type(facility).__name__}")
     check_choice("facility", facility, tuple(table.index))
     return float(table.loc[facility, "pue"])
 

@@ -28,28 +28,17 @@ from analysis.exhaustion.model import (  # noqa: F401  (0.4's public names, at t
 )
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.exhaustion.model import (  # noqa: F401
-    ArrayLike,
     EXCLUDED_BASES,
-    Frame,
-    InstanceOf,
-    Interval,
-    LEVEL,
     MAX_DRAWS,
     MONTHS,
-    Options,
     PAPER_GRID,
     PROJECTIONS,
     REFERENCE_YEAR,
     R_STAR,
     SCENARIOS,
     bootstrap_slopes,
-    check_choice,
-    check_int,
-    check_real,
     decimal_year,
     lognormal_params,
-    ordered,
-    validate_params,
 )
 
 __all__ = ['Comparison', 'GrowthFit', 'IntervalBudget', 'RunoutDistribution', 'compare_model_tables', 'crossing_years', 'effective_data', 'fit_growth', 'geometric_midpoint', 'in_growth_fit', 'interval_budget', 'lognormal_mu_sigma_for_interval', 'month_label', 'paper_grid_year', 'parameter_median', 'parameters', 'projection_bands', 'quantile_bootstrap_se', 'runout_distribution', 'runout_probability_grid', 'scenario_table', 'stock_samples', 'synthetic_need']

@@ -17,14 +17,8 @@ from analysis.generators.tabular import (  # noqa: F401  (0.4's public names, at
 )
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.generators.tabular import (  # noqa: F401
-    Interval,
-    Options,
-    check_int,
-    check_real,
-    check_seed,
     check_table,
     label,
-    validate_params,
 )
 
 __all__ = ['DEEP_GENERATORS', 'DP_GENERATORS', 'DeepGenerator', 'GENERATORS', 'GaussianCopula', 'GeneratorNotFitted', 'MST', 'RealData', 'Resample', 'TabularGenerator', 'make_generator', 'zcdp_rho']

@@ -19,16 +19,7 @@ from analysis.privacy.attacks import (  # noqa: F401  (0.4's public names, at th
 )
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.privacy.attacks import (  # noqa: F401
-    Boolean,
-    Frame,
-    InstanceOf,
-    Interval,
-    Seed,
-    check_int,
-    check_real,
-    check_seed,
     check_table,
-    validate_params,
 )
 
 __all__ = ['DCR', 'MembershipInference', 'Risk', 'distance_to_closest_record', 'gower_nearest', 'inference_risk', 'linkability_risk', 'membership_inference', 'outlier_mask', 'residual_risk', 'singling_out_risk', 'wilson_rate']

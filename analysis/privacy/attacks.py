@@ -34,8 +34,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from analysis.generators.tabular import check_table
-from analysis.core.validation import (Boolean, Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, check_real,
-                                 check_seed, validate_params)
+from analysis.core.validation import (Boolean, Frame, InstanceOf, Integral, Interval, Real, Relation, Seed, ordered, validate_params)
 
 __all__ = [
     "Risk", "DCR", "MembershipInference", "singling_out_risk", "linkability_risk", "inference_risk",
@@ -106,7 +105,9 @@ def _exact_row_sums(terms: list[np.ndarray], count: np.ndarray | None, *, shape:
 
 @validate_params({"targets": [Frame(min_rows=0)], "pool": [Frame(min_rows=0)], "columns": [InstanceOf((list, tuple)), None],
                   "k": [Interval(Integral, 1, 10_000, closed="both")], "exclude_self": [Boolean()],
-                  "scale": [Frame(min_rows=0), None]})
+                  "scale": [Frame(min_rows=0), None]},
+                 relations=[Relation(("k", "pool", "exclude_self"), lambda k, pool, exclude_self: k <= len(pool) - exclude_self,
+                                     "k must not exceed the rows of pool (less one when exclude_self)")])
 def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns: list[str] | tuple[str, ...] | None = None, k: int = 1,
                   exclude_self: bool = False, scale: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Indices and Gower distances (sum over columns) of the ``k`` nearest rows of ``pool`` to each target.
@@ -119,7 +120,7 @@ def gower_nearest(targets: pd.DataFrame, pool: pd.DataFrame, *, columns: list[st
     not its own neighbour.
     """
     columns = list(targets.columns if columns is None else columns)
-    k = check_int("k", k, minimum=1, maximum=len(pool) - (1 if exclude_self else 0))
+    k = int(k)
     (tn, pn), (tc, pc) = _encode([targets, pool], columns, None if scale is None else scale[columns])
     idx = np.empty((len(targets), k), dtype=np.int64)
     dist = np.empty((len(targets), k))
@@ -156,15 +157,16 @@ class Risk:
 
 
 @validate_params({"successes": [Interval(Integral, 0, None, closed="left")], "trials": [Interval(Integral, 1, None, closed="left")],
-                  "confidence": [Interval(Real, 0, 1, closed="neither")]})
+                  "confidence": [Interval(Real, 0, 1, closed="neither")]},
+                 relations=[ordered("successes", "trials", strict=False)])
 def wilson_rate(successes: int, trials: int, *, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson estimate of a success rate and its error at ``confidence`` (Wilson 1927).
 
     rate = (k + z^2/2) / (n + z^2), error = z / (n + z^2) * sqrt(k (n - k) / n + z^2 / 4).
     """
-    trials = check_int("trials", trials, minimum=1)
-    successes = check_int("successes", successes, minimum=0, maximum=trials)
-    confidence = check_real("confidence", confidence, lo=0, hi=1, lo_open=True, hi_open=True)
+    trials = int(trials)
+    successes = int(successes)
+    confidence = float(confidence)
     z = float(norm.ppf(0.5 * (1 + confidence)))
     denom = trials + z * z
     rate = (successes + z * z / 2) / denom
@@ -249,7 +251,10 @@ def _matches(frame, pred) -> int:
 
 @validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "control": [Frame(min_rows=0)], "n_attacks": [Interval(Integral, 1, 100_000, closed="both")],
                   "n_cols": [Interval(Integral, 1, 1000, closed="both")], "seed": [Seed()],
-                  "max_attempts": [Interval(Integral, 1, 10**6, closed="both", cap_reason="time")]})
+                  "max_attempts": [Interval(Integral, 1, 10**6, closed="both", cap_reason="time")]},
+                 relations=[Relation(("n_cols", "train"), lambda n_cols, train: n_cols <= train.shape[1],
+                                     "n_cols must not exceed the columns of train"),
+                            Relation(("train", "control"), lambda train, control: len(train) == len(control), "control must have as many rows as train")])
 def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *,
                       n_attacks: int = 500, n_cols: int = 3, seed: int | np.random.Generator | None = None, max_attempts: int = 10_000) -> Risk:
     """Singling-out risk: predicates learnt from the synthetic rows that isolate one real person.
@@ -266,12 +271,10 @@ def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.
     giomi2023unified, article29wp2014anonymisation
     """
     _check_three(train, synthetic, control)
-    n_attacks = check_int("n_attacks", n_attacks, minimum=1, maximum=100_000)
-    n_cols = check_int("n_cols", n_cols, minimum=1, maximum=train.shape[1])
-    max_attempts = check_int("max_attempts", max_attempts, minimum=1)
-    if len(train) != len(control):
-        raise ValueError(f"control: must have as many rows as train ({len(train)}), got {len(control)}")
-    rng = np.random.default_rng(check_seed(seed))
+    n_attacks = int(n_attacks)
+    n_cols = int(n_cols)
+    max_attempts = int(max_attempts)
+    rng = np.random.default_rng(seed)
     preds = _predicates_from(synthetic, n_cols=n_cols, n_attacks=n_attacks, rng=rng, max_attempts=max_attempts)
     if not preds:
         # no predicate isolates a synthetic row: the attacker has nothing to try
@@ -290,7 +293,9 @@ def singling_out_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.
 
 @validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "control": [Frame(min_rows=0)], "aux_cols": [InstanceOf((list, tuple)), None],
                   "n_attacks": [Interval(Integral, 1, 100_000, closed="both")], "n_neighbors": [Interval(Integral, 1, 10_000, closed="both")],
-                  "seed": [Seed()]})
+                  "seed": [Seed()]},
+                 relations=[Relation(("n_neighbors", "synthetic"), lambda n_neighbors, synthetic: n_neighbors <= len(synthetic),
+                                     "n_neighbors must not exceed the rows of synthetic")])
 def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.DataFrame, *,
                      aux_cols: list[str] | tuple[str, ...] | None = None, n_attacks: int = 500,
                      n_neighbors: int = 1, seed: int | np.random.Generator | None = None) -> Risk:
@@ -316,9 +321,9 @@ def linkability_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.D
     unknown = [c for c in [*aux_cols[0], *aux_cols[1]] if c not in cols]
     if unknown:
         raise ValueError(f"aux_cols: unknown column(s) {unknown}")
-    n_attacks = check_int("n_attacks", n_attacks, minimum=1, maximum=100_000)
-    n_neighbors = check_int("n_neighbors", n_neighbors, minimum=1, maximum=len(synthetic))
-    rng = np.random.default_rng(check_seed(seed))
+    n_attacks = int(n_attacks)
+    n_neighbors = int(n_neighbors)
+    rng = np.random.default_rng(seed)
 
     scale = pd.concat([train, control, synthetic[list(train.columns)]], ignore_index=True)
 
@@ -363,9 +368,9 @@ def inference_risk(train: pd.DataFrame, synthetic: pd.DataFrame, control: pd.Dat
     aux = [c for c in train.columns if c != secret] if aux_cols is None else list(aux_cols)
     if not aux or secret in aux or any(c not in train.columns for c in aux):
         raise ValueError("aux_cols: expected a non-empty list of columns other than the secret")
-    n_attacks = check_int("n_attacks", n_attacks, minimum=1, maximum=100_000)
-    tolerance = check_real("tolerance", tolerance, lo=0, hi=1)
-    rng = np.random.default_rng(check_seed(seed))
+    n_attacks = int(n_attacks)
+    tolerance = float(tolerance)
+    rng = np.random.default_rng(seed)
     numeric = pd.api.types.is_numeric_dtype(train[secret]) and train[secret].nunique() > 10
     scale = pd.concat([train, control, synthetic[list(train.columns)]], ignore_index=True)
 
@@ -402,7 +407,8 @@ class DCR:
     share_closer_to_train: float
 
 
-@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "holdout": [Frame(min_rows=0)]})
+@validate_params({"train": [Frame(min_rows=0)], "synthetic": [Frame(min_rows=0)], "holdout": [Frame(min_rows=0)]},
+                 relations=[Relation(("train", "holdout"), lambda train, holdout: len(train) == len(holdout), "holdout must have as many rows as train")])
 def distance_to_closest_record(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame) -> DCR:
     """DCR of synthetic rows and of holdout rows to the training rows, and where synthetic rows sit.
 
@@ -413,8 +419,6 @@ def distance_to_closest_record(train: pd.DataFrame, synthetic: pd.DataFrame, hol
     count one half).
     """
     _check_three(train, synthetic, holdout)
-    if len(train) != len(holdout):
-        raise ValueError(f"holdout: must have as many rows as train ({len(train)}), got {len(holdout)}")
     cols = list(train.columns)
     scale = pd.concat([train, holdout, synthetic[cols]], ignore_index=True)
     _, d_syn = gower_nearest(synthetic, train, columns=cols, scale=scale)
@@ -492,7 +496,7 @@ def membership_inference(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: 
 def outlier_mask(table: pd.DataFrame, *, share: float = 0.1) -> np.ndarray:
     """The ``share`` of rows farthest from their nearest other row (Gower): the outliers of a table."""
     check_table(table, min_rows=3)
-    share = check_real("share", share, lo=0, hi=1, lo_open=True)
+    share = float(share)
     _, d = gower_nearest(table, table, k=1, exclude_self=True)
     cut = np.quantile(d[:, 0], 1 - share)
     return d[:, 0] >= cut

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.privacy import sweep as privacy_sweep
 from analysis.privacy.sweep import DEEP_SPECS, GENERATOR_SPECS, SEED, TABLES, GeneratorSpec, run_task
-from analysis.core.validation import InstanceOf, Integral, Interval, Options, check_int, validate_params
+from analysis.core.validation import InstanceOf, Integral, Interval, Options, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "ALL_SPECS", "run"]
 
@@ -72,7 +72,7 @@ def run(*, seed: int = SEED, n_jobs: int | None = None, replicates: int = 20,
     """
     from joblib import Parallel, delayed
 
-    replicates = check_int("replicates", replicates, minimum=1, maximum=10_000)
+    replicates = int(replicates)
     deep_keys = [s.key for s in DEEP_SPECS]
     keys = [g.key if isinstance(g, GeneratorSpec) else g for g in generators]
     bad = [k for k in keys if k not in deep_keys]

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.generators.tabular import check_table
-from analysis.core.validation import Frame, InstanceOf, Integral, Interval, Real, Seed, check_int, check_real, check_seed, validate_params
+from analysis.core.validation import Frame, InstanceOf, Integral, Interval, Real, Seed, validate_params
 
 __all__ = ["Accuracy", "Fidelity", "classifier_accuracy", "fidelity", "mixed_training_table"]
 
@@ -109,7 +109,7 @@ def fidelity(real: pd.DataFrame, synthetic: pd.DataFrame, *, bins: int = 10) -> 
     """
     check_table(real, name="real")
     check_table(synthetic, name="synthetic", columns=list(real.columns))
-    bins = check_int("bins", bins, minimum=2, maximum=100)
+    bins = int(bins)
     from scipy.stats import ks_2samp
 
     marg, codes = [], {}
@@ -137,14 +137,14 @@ def mixed_training_table(real: pd.DataFrame, synthetic: pd.DataFrame, *, rows: i
     """``rows`` training rows of which round(share x rows) are synthetic, the rest real (no repeats)."""
     check_table(real, name="real")
     check_table(synthetic, name="synthetic", columns=list(real.columns))
-    rows = check_int("rows", rows, minimum=2)
-    share = check_real("synthetic_share", synthetic_share, lo=0, hi=1)
+    rows = int(rows)
+    share = float(synthetic_share)
     n_syn = int(round(share * rows))
     n_real = rows - n_syn
     if n_real > len(real) or n_syn > len(synthetic):
         raise ValueError(f"rows: {rows} at share {share} needs {n_real} real and {n_syn} synthetic rows; "
                          f"have {len(real)} and {len(synthetic)}")
-    rng = np.random.default_rng(check_seed(seed))
+    rng = np.random.default_rng(seed)
     parts = [real.iloc[rng.choice(len(real), n_real, replace=False)],
              synthetic.iloc[rng.choice(len(synthetic), n_syn, replace=False)][list(real.columns)]]
     return pd.concat(parts, ignore_index=True)

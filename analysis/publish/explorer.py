@@ -33,7 +33,7 @@ from analysis.cost import model as _cost
 from analysis.data import loader as _data
 from analysis.energy import model as _energy
 from analysis.exhaustion import model as _ex
-from analysis.core.validation import ArrayLike, Integral, Interval, Options, Real, Seed, validate_params
+from analysis.core.validation import ArrayLike, Integral, Interval, Options, Real, Seed, ordered, validate_params
 
 __all__ = [
     "RunoutGrid", "runout_grid", "CostInputs", "cost_inputs", "training_run_cost",
@@ -420,7 +420,8 @@ def break_even_grid(*, generator_params: npt.ArrayLike, kg_per_kwh: npt.ArrayLik
 @validate_params({"start": [Interval(Real, -1e6, 1e6)], "stop": [Interval(Real, -1e6, 1e6)],
                   "step": [Interval(Real, 0, 1e6, closed="neither")],
                   "include": [ArrayLike(ndim=1, min_size=0, max_size=100, lo=-1e6, hi=1e6)],
-                  "decimals": [Interval(Integral, 0, 12, closed="both")]})
+                  "decimals": [Interval(Integral, 0, 12, closed="both")]},
+                 relations=[ordered("start", "stop", strict=False)])
 def value_list(*, start: float, stop: float, step: float, include: npt.ArrayLike = (), decimals: int = 6) -> np.ndarray:
     """Sorted settings of a control: ``start, start + step, ... <= stop`` rounded to ``decimals``, plus ``include`` exactly.
 
@@ -441,8 +442,6 @@ def value_list(*, start: float, stop: float, step: float, include: npt.ArrayLike
     numpy.ndarray
         Sorted, distinct settings (at most 10,000 regular ones).
     """
-    if stop < start:
-        raise ValueError(f"stop: must be at least start ({start}), got {stop}")
     count = int(math.floor((stop - start) / step + 1e-9)) + 1
     if count > 10_000:
         raise ValueError(f"step: gives {count} values, more than 10,000")

@@ -25,15 +25,11 @@ from analysis.regulation.rules import (  # noqa: F401  (0.4's public names, at t
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.regulation.rules import (  # noqa: F401
     BINDING_LABELS,
-    Boolean,
     DATASET,
     EVENTS_DATASET,
     EVIDENCE_LABELS,
-    Frame,
     ID_PATTERN,
     INSTRUMENT_LABELS,
-    ISODate,
-    InstanceOf,
     JURISDICTIONS,
     JURISDICTION_LABELS,
     JURISDICTION_SHORT,
@@ -44,7 +40,6 @@ from analysis.regulation.rules import (  # noqa: F401
     STATUS_LABELS,
     TOPICS,
     TOPIC_LABELS,
-    validate_params,
 )
 
 __all__ = ['RegDate', 'RegulationSummary', 'anchor', 'changes_between', 'check_id', 'display_table', 'events', 'html_table', 'in_force', 'last_verified', 'matrix', 'matrix_codes', 'parse_date', 'provisions', 'rule_labels', 'status', 'status_changes', 'summary', 'timeline_events']

@@ -17,14 +17,8 @@ from analysis.sweeps.store import (  # noqa: F401  (0.4's public names, at their
 )
 # names 0.4 code reached through this module, kept importable here for one release
 from analysis.sweeps.store import (  # noqa: F401
-    Boolean,
-    Frame,
-    InstanceOf,
-    Interval,
-    Options,
     RESULTS_DIR,
     ROOT,
-    validate_params,
 )
 
 __all__ = ['ChunkMismatchError', 'FINGERPRINT_METHOD', 'LEGACY_METHOD', 'Provenance', 'StaleResultsError', 'check_reproduces', 'code_fingerprint', 'code_hash', 'library_versions', 'load_results', 'merge_results', 'write_results']
