@@ -175,7 +175,7 @@ def test_value_list_keeps_the_chapters_defaults_exactly():
     (lambda: xp.collapse_grid(fractions=[0.5], sample_sizes=[1], generations=5, chains=10, tolerances=[0.1]), "sample_sizes"),
     (lambda: xp.break_even_grid(generator_params=[1e9], kg_per_kwh=[2.0], synthetic_tokens=1e9, student_params=1e9,
                                 student_tokens=1e12, n=10), "kg_per_kwh"),
-    (lambda: xp.value_list(start=2.0, stop=1.0, step=0.1), "stop"),
+    (lambda: xp.value_list(start=2.0, stop=1.0, step=0.1), "start, stop"),  # a declared relation names both
 ])
 def test_bad_input_is_refused_by_name(call, name):
     with pytest.raises((ValueError, TypeError), match=rf"^{name}\b"):
