@@ -1,7 +1,8 @@
 """The package layout of 0.5: subpackages by chapter, and the 0.4 import paths kept for one release.
 
-``tests/data/api_0_4_names.json`` lists every public name of every module of 0.4 (each module's
-``__all__``), recorded from the 0.4 checkout before the move.
+``tests/data/api_0_3_names.json`` and ``api_0_4_names.json`` list every public name of every module
+of releases 0.3.0 and 0.4.0 (each module's ``__all__``, or its public functions and classes where it
+had none), recorded from those checkouts (0.3.0: commit 325643e) before the move.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from analysis._modules import module_names
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = json.loads((ROOT / "tests" / "data" / "api_0_4_names.json").read_text())
+OLD_0_3 = json.loads((ROOT / "tests" / "data" / "api_0_3_names.json").read_text())
 SUBPACKAGES = {"core", "data", "exhaustion", "cost", "collapse", "bias", "regulation", "privacy", "generators",
                "energy", "sweeps", "publish"}
 
 
-@pytest.mark.parametrize("old", sorted(OLD))
-def test_every_public_name_of_0_4_imports_by_its_old_path(old):
+@pytest.mark.parametrize("release, old", [("0.3", m) for m in sorted(OLD_0_3)] + [("0.4", m) for m in sorted(OLD)])
+def test_every_public_name_of_0_3_and_0_4_imports_by_its_old_path(release, old):
     path = f"analysis.{old}"
     for name in [n for n in sys.modules if n == path]:
         del sys.modules[name]  # import it afresh, so that the warning is raised here
@@ -40,8 +42,9 @@ def test_every_public_name_of_0_4_imports_by_its_old_path(old):
         assert mod is importlib.import_module(MOVED[path])
     else:
         assert not deprecated, f"{path} is a subpackage of 0.5 and must not warn"
-    missing = [n for n in OLD[old] if not hasattr(mod, n)]
-    assert not missing, f"{path} lost {missing}"
+    names = (OLD_0_3 if release == "0.3" else OLD)[old]
+    missing = [n for n in names if not hasattr(mod, n)]
+    assert not missing, f"{path} lost {missing} of release {release}"
 
 
 def test_the_top_level_holds_subpackages_and_deprecated_paths_only():
