@@ -38,6 +38,7 @@ def audits(browser, site_url):
                 page.add_script_tag(content=script)
                 found = page.evaluate(
                     """async () => {
+                        await window.readerEnhanceTables?.();  // audit the interactive tables too
                         const r = await axe.run(document, {runOnly: {type: 'tag',
                             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']});
                         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,

@@ -237,6 +237,13 @@ def test_median_page_weight(weights):
     assert median <= MEDIAN_PAGE_MB * 1e6, f"median page {median / 1e6:.2f} MB; heaviest {heaviest}"
 
 
+def test_median_weight_of_the_pages_a_reader_opens_from_the_navigation(weights):
+    # the provenance sub-pages are many and light; without them the median is the chapters' and the front matter's
+    top = {doc: w for doc, w in weights.items() if not doc.startswith("book/provenance/")}
+    median = statistics.median(top.values())
+    assert median <= MEDIAN_PAGE_MB * 1e6, f"median of {len(top)} top-level pages {median / 1e6:.2f} MB"
+
+
 def test_no_page_loads_the_icon_script_or_the_full_icon_fonts(browser, site_url):
     sys.path.insert(0, str(ROOT / "tools"))
     import page_weight

@@ -148,6 +148,8 @@ def test_regulation_table_filters_to_the_eu_rows(browser, site_url):
 @pytest.mark.parametrize("doc", ["notebooks/05_regulation", "book/claims", "notebooks/02_cost"])
 def test_tables_are_sortable_and_downloadable(browser, site_url, doc):
     context, page = _open(browser, site_url, doc)
+    page.evaluate("() => window.readerEnhanceTables()")  # every table, not only those near the viewport
+    page.wait_for_selector("html[data-reader-tables=done]", timeout=20000)
     n_tables = page.locator("table.reader-datatable").count()
     assert n_tables >= 1, f"{doc}: no interactive table"
     assert page.locator(".reader-table-bar a.reader-csv").count() >= n_tables
@@ -162,6 +164,19 @@ def test_tables_are_sortable_and_downloadable(browser, site_url, doc):
 
     expect(page.locator("table.reader-datatable thead th").first).to_have_attribute(
         "aria-sort", re.compile(r"^(ascending|descending)$"), timeout=5000)
+    context.close()
+
+
+def test_datatables_load_only_when_a_table_with_controls_comes_near(browser, site_url):
+    """DataTables (about 0.7 MB) is fetched when a table with controls nears the viewport, not with the page."""
+    context, page = _open(browser, site_url, "book/claims")
+    loaded = "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('dt_bundle.js'))"
+    if page.evaluate("() => document.documentElement.dataset.readerTables") == "pending":
+        assert not page.evaluate(loaded), "DataTables was fetched before any table with controls came near"
+        assert page.locator("table.reader-datatable").count() == 0
+    page.locator(".reader-table-bar").last.scroll_into_view_if_needed()
+    page.wait_for_selector("table.reader-datatable", timeout=20000)
+    assert page.evaluate(loaded)
     context.close()
 
 

@@ -63,22 +63,61 @@ function wrap(t) {
   return box;
 }
 
-async function enhanceTables() {
-  const tables = [...document.querySelectorAll("article.bd-article table")].filter(plainTable);
-  if (!tables.length) return;
-  let DataTable = null;
-  try {
-    DataTable = (await import(new URL("dt_bundle.js", root).href)).default;
-    if (!document.querySelector("link[data-reader-dt]")) {
-      const css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = new URL("dt_bundle.css", root).href;
-      css.dataset.readerDt = "1";
-      document.head.appendChild(css);
-    }
-  } catch (e) {
-    DataTable = null;  // the tables stay plain, still readable and printable
+// DataTables (619 kB of script and 107 kB of style) is fetched only when a table with controls
+// enters the viewport, so a reader who never reaches one never loads it; the CSV link and the
+// collapsed long cells are there from the start.
+let dataTablesLoad = null;
+function loadDataTables() {
+  if (!dataTablesLoad) {
+    dataTablesLoad = import(new URL("dt_bundle.js", root).href).then((m) => {
+      if (!document.querySelector("link[data-reader-dt]")) {
+        const css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = new URL("dt_bundle.css", root).href;
+        css.dataset.readerDt = "1";
+        document.head.appendChild(css);
+      }
+      return m.default;
+    }).catch(() => null);  // the tables stay plain, still readable and printable
   }
+  return dataTablesLoad;
+}
+
+function makeInteractive(t, name, bar, DataTable) {
+  if (!DataTable || t.classList.contains("reader-datatable")) return;
+  DataTable.ext.errMode = "throw";  // never an alert box; a table DataTables cannot read stays plain
+  let dt;
+  try {
+    dt = new DataTable(t, {
+      paging: false, order: [], autoWidth: false, info: true,
+      layout: { topStart: null, topEnd: null, bottomStart: "info", bottomEnd: null },
+      language: { info: "_TOTAL_ rows", infoFiltered: "(filtered from _MAX_)", infoEmpty: "No matching rows" },
+    });
+  } catch (e) {
+    return;
+  }
+  t.classList.add("reader-datatable");
+  bar.prepend(searchBox(t, name, dt, DataTable));
+}
+
+const pendingTables = new Map();  // table -> () => Promise, until it is made interactive
+function markTables() {
+  document.documentElement.dataset.readerTables = pendingTables.size ? "pending" : "done";
+}
+function enhanceNow(t) {
+  const run = pendingTables.get(t);
+  if (!run) return Promise.resolve();
+  pendingTables.delete(t);
+  return run().finally(markTables);
+}
+// Every table made interactive at once (tests, and anything that needs them all, call this).
+window.readerEnhanceTables = () => Promise.all([...pendingTables.keys()].map(enhanceNow));
+
+function enhanceTables() {
+  const tables = [...document.querySelectorAll("article.bd-article table")].filter(plainTable);
+  const observer = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+    entries.filter((e) => e.isIntersecting).forEach((e) => { observer.unobserve(e.target); enhanceNow(e.target); });
+  }, { rootMargin: "0px" }) : null;
   tables.forEach((t, i) => {
     const name = tableName(t, i);
     const csv = csvOf(t);
@@ -97,22 +136,12 @@ async function enhanceTables() {
     });
     bar.appendChild(link);
     box.before(bar);
-    if (t.tBodies[0].rows.length < MIN_ROWS || !DataTable) { collapseLongCells(t); return; }
     collapseLongCells(t);
-    DataTable.ext.errMode = "throw";  // never an alert box; a table DataTables cannot read stays plain
-    let dt;
-    try {
-      dt = new DataTable(t, {
-        paging: false, order: [], autoWidth: false, info: true,
-        layout: { topStart: null, topEnd: null, bottomStart: "info", bottomEnd: null },
-        language: { info: "_TOTAL_ rows", infoFiltered: "(filtered from _MAX_)", infoEmpty: "No matching rows" },
-      });
-    } catch (e) {
-      return;
-    }
-    t.classList.add("reader-datatable");
-    bar.prepend(searchBox(t, name, dt, DataTable));
+    if (t.tBodies[0].rows.length < MIN_ROWS) return;
+    pendingTables.set(t, () => loadDataTables().then((DataTable) => makeInteractive(t, name, bar, DataTable)));
+    if (observer) observer.observe(t); else enhanceNow(t);
   });
+  markTables();
 }
 
 // Search: every word of the query must appear in the row (any case); a word in capitals, as
@@ -217,4 +246,4 @@ function nameNavigationToggles() {
 }
 nameNavigationToggles();
 
-enhanceTables().finally(() => { document.documentElement.dataset.readerReady = "1"; });
+try { enhanceTables(); } finally { document.documentElement.dataset.readerReady = "1"; }
