@@ -11,6 +11,7 @@ import pytest
 # module -> the functions whose docstrings carry an Examples section (each must have at least one)
 ENTRY_POINTS = {
     "analysis.core.trend": ["decimal_year"],
+    "analysis.core.stats": ["wilson_score", "t_interval"],
     "analysis.cost.model": ["training_flops", "training_cost"],
     "analysis.collapse.models": ["smallest_sufficient_fraction", "gaussian_theory"],
     "analysis.data.loader": ["load"],

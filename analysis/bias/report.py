@@ -193,7 +193,7 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
             k = int((wide[generations] == 0).sum())
             lost = wilson_interval(k, len(wide))
         else:  # this loop was run for fewer generations: nothing measured at `generations`
-            s20 = lost = Interval(np.nan, np.nan, np.nan)
+            s20 = lost = Interval(np.nan, np.nan, np.nan, np.nan, "none")
             k = -1
         proj = [100 * predicted_share(cells0.astype(np.int64), temperature=t, generations=project_generations)
                 for t in (eff.estimate, eff.low, eff.high)]

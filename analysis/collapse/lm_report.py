@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.collapse.lm import METRICS, REGIMES
+from analysis.core.stats import t_interval
 from analysis.core.validation import InstanceOf, Integral, Interval, Options, Real, validate_params
 
 __all__ = ["CORPUS_WORDS", "summarise", "paired_change", "change_table"]
@@ -77,7 +78,6 @@ def paired_change(frame: pd.DataFrame, *, metric: str, regime: str, generation: 
     (float, float, float)
         The mean paired difference and its interval.
     """
-    from scipy import stats
 
     f = frame[frame["model"] == model]
     a = f[(f["regime"] == regime) & (f["generation"] == generation)].set_index("replicate")[metric]
@@ -86,8 +86,8 @@ def paired_change(frame: pd.DataFrame, *, metric: str, regime: str, generation: 
     d = (a - b.reindex(a.index)).dropna().to_numpy(float)
     if len(d) < 2:
         raise ValueError("frame: fewer than two paired replicates for this comparison")
-    half = stats.t.ppf(0.5 + level / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+    iv = t_interval(d, level=level)  # the one t interval (analysis.core.stats)
+    return iv.estimate, iv.low, iv.high
 
 
 @validate_params({"frame": [InstanceOf(pd.DataFrame)], "model": [InstanceOf(str)],

@@ -1,2 +1,2 @@
-"""The shared core: parameter validation (one declaration per function), trend statistics.
+"""The shared core: parameter validation (one declaration per function), confidence intervals (one type, one implementation each), trend statistics.
 """

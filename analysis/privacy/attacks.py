@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
+from analysis.core.stats import wilson_score
 from analysis.generators.tabular import check_table
 from analysis.core.validation import (Boolean, Frame, InstanceOf, Integral, Interval, Real, Relation, Seed, ordered, validate_params)
 
@@ -162,16 +162,10 @@ class Risk:
 def wilson_rate(successes: int, trials: int, *, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson estimate of a success rate and its error at ``confidence`` (Wilson 1927).
 
-    rate = (k + z^2/2) / (n + z^2), error = z / (n + z^2) * sqrt(k (n - k) / n + z^2 / 4).
+    rate = (k + z^2/2) / (n + z^2), error = z / (n + z^2) * sqrt(k (n - k) / n + z^2 / 4): the centre
+    and half-width of :func:`analysis.core.stats.wilson_score`, as anonymeter reports them.
     """
-    trials = int(trials)
-    successes = int(successes)
-    confidence = float(confidence)
-    z = float(norm.ppf(0.5 * (1 + confidence)))
-    denom = trials + z * z
-    rate = (successes + z * z / 2) / denom
-    err = z / denom * math.sqrt(successes * (trials - successes) / trials + z * z / 4)
-    return rate, err
+    return wilson_score(successes, trials, level=confidence)  # the one implementation (analysis.core.stats)
 
 
 @validate_params({"attack": [InstanceOf(tuple)], "control": [InstanceOf(tuple)], "attacks": [Interval(Integral, 0, None, closed="left")]})
