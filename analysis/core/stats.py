@@ -90,7 +90,7 @@ def wilson_interval(successes: int, trials: int, *, level: float = 0.95) -> Conf
     Returns
     -------
     ConfidenceInterval
-        k / n and the ends of :func:`wilson_score`'s interval, exactly 0 at k = 0 and 1 at k = n
+        k / n and the ends of :func:`analysis.core.stats.wilson_score`'s interval, exactly 0 at k = 0 and 1 at k = n
         (the formula gives them up to rounding), ``method="wilson"``.
 
     References
