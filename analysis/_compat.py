@@ -6,15 +6,24 @@ the same name (``analysis.cost``, ``analysis.collapse``...) re-exports its 0.4 p
 needs no shim. Every other old module is a two-line file that calls :func:`moved`, which warns and
 puts the new module in its place, so ``from analysis.bias_table import encode_table`` and
 ``analysis.bias_table.encode_table`` still reach the same function object.
+
+The release tooling left the package for ``tools/`` (``analysis.release`` -> ``tools/release.py``):
+tools are scripts, not an installed package, so :func:`load_tool` loads one by its path in this
+checkout as the module ``tools.NAME``.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import warnings
+from pathlib import Path
+from types import ModuleType
 
-__all__ = ["MOVED", "moved", "current_module"]
+__all__ = ["MOVED", "moved", "current_module", "load_tool"]
+
+_TOOLS = Path(__file__).resolve().parents[1] / "tools"
 
 #: old module -> the module that holds its code now (the paths of 0.4, without a package of their own)
 MOVED: dict[str, str] = {
@@ -51,6 +60,7 @@ MOVED: dict[str, str] = {
     "analysis.labels": "analysis.publish.labels",
     "analysis.explorer": "analysis.publish.explorer",
     "analysis.freshness": "analysis.publish.freshness",
+    "analysis.release": "tools.release",
 }
 
 
@@ -64,4 +74,22 @@ def moved(old: str) -> None:
     new = MOVED[old]
     warnings.warn(f"{old} moved to {new} in release 0.5; the old path will be removed in 0.6",
                   DeprecationWarning, stacklevel=3)
-    sys.modules[old] = importlib.import_module(new)
+    sys.modules[old] = load_tool(new.split(".", 1)[1]) if new.startswith("tools.") else importlib.import_module(new)
+
+
+def load_tool(name: str) -> ModuleType:
+    """The script ``tools/NAME.py`` of this checkout as the module ``tools.NAME`` (loaded once)."""
+    key = f"tools.{name}"
+    if key not in sys.modules:
+        path = _TOOLS / f"{name}.py"
+        if not path.is_file():
+            raise ValueError(f"name: no tool {path}; expected one of {sorted(p.stem for p in _TOOLS.glob('*.py'))}")
+        spec = importlib.util.spec_from_file_location(key, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module  # before running it: dataclasses look their module up by name
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[key]
+            raise
+    return sys.modules[key]

@@ -37,7 +37,6 @@ NUMPYDOC_PENDING = {
     "analysis.privacy.sweep": "privacy branch",
     "analysis.privacy.utility": "privacy branch",
     "analysis.sweeps.store": "bias/privacy branches",
-    "analysis.release": "policy branch",
 }
 
 _KEY = re.compile(r"[A-Za-z][\w:-]*\d{4}[\w:-]*|[A-Za-z][\w-]+")

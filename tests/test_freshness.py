@@ -9,9 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import release
+from analysis._compat import load_tool
 from analysis.data import loader as data
 from analysis.publish import freshness
+
+release = load_tool("release")  # release tooling lives in tools/, not in the package
 
 ROOT = Path(__file__).resolve().parent.parent
 

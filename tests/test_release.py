@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 import analysis
-from analysis import release
+from analysis._compat import load_tool
+
+release = load_tool("release")  # release tooling lives in tools/, not in the package
 
 ROOT = Path(__file__).resolve().parent.parent
 
