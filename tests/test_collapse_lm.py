@@ -41,6 +41,27 @@ def test_distinct_ngrams_and_coverage_on_known_text():
     assert collapse_lm.vocabulary_coverage(s, 10) == pytest.approx(4 / 7)
 
 
+def _slow_distinct_ngrams(sentences, n):
+    """The per-sentence definition: a sliding window over each sentence, then the share of distinct rows."""
+    grams = [np.lib.stride_tricks.sliding_window_view(np.asarray(s, np.int64), n) for s in sentences if len(s) >= n]
+    if not grams:
+        return float("nan")
+    rows = np.concatenate(grams)
+    return len(np.unique(rows, axis=0)) / len(rows)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_distinct_ngrams_equals_the_sentence_by_sentence_windows(seed):
+    rng = np.random.default_rng(seed)
+    # short sentences (below n, empty) among longer ones, and a small vocabulary so that n-grams repeat
+    sentences = [rng.integers(3, 3 + int(rng.integers(2, 12)), size=int(rng.integers(0, 9))).astype(np.int32)
+                 for _ in range(int(rng.integers(1, 60)))]
+    for n in (1, 2, 3, 4):
+        fast, slow = collapse_lm.distinct_ngrams(sentences, n), _slow_distinct_ngrams(sentences, n)
+        assert (np.isnan(fast) and np.isnan(slow)) or fast == slow
+    assert np.isnan(collapse_lm.distinct_ngrams([np.array([5, 6], np.int32)], 3))
+
+
 def test_rare_words_are_the_least_frequent_tenth():
     counts = np.array([0, 0, 0] + list(range(100, 0, -1)))  # word 3 most frequent, word 102 least
     rare = collapse_lm.rare_words(counts)

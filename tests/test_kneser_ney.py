@@ -153,6 +153,23 @@ def test_discounts_fall_back_to_the_absolute_discount_when_out_of_range():
     np.testing.assert_allclose(kn.kn_discounts(np.array([3, 5, 7])), [0, 0.5, 0.5, 0.5])
 
 
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
+def test_padded_ngrams_equal_the_sentence_by_sentence_padding(order):
+    rng = np.random.default_rng(order)
+    sentences = [rng.integers(1, 40, size=int(rng.integers(0, 7))).astype(np.int32) for _ in range(50)]
+    ctx, words = kn.padded_ngrams(sentences, order=order, vocab_size=40)
+    rows = []
+    for s in sentences:  # start tokens (0) before each sentence, its tokens, then the end token
+        padded = [0] * (order - 1) + [int(t) for t in s] + [kn.END]
+        rows += [padded[i:i + order] for i in range(len(padded) - order + 1)]
+    expected = np.array(rows, dtype=np.int64).reshape(-1, order)
+    np.testing.assert_array_equal(np.column_stack([ctx, words]), expected)
+    # the same result from lists of Python ints (the checks' slow path)
+    ctx2, words2 = kn.padded_ngrams([list(map(int, s)) for s in sentences], order=order, vocab_size=40)
+    np.testing.assert_array_equal(ctx2, ctx)
+    np.testing.assert_array_equal(words2, words)
+
+
 def test_unigram_order_and_bad_inputs():
     model = kn.fit_kneser_ney(TRAIN, order=1, vocab_size=V)
     p = np.exp(kn.token_log_probs(model, np.zeros((V - 1, 0), dtype=np.int64), np.arange(1, V)))

@@ -67,6 +67,11 @@ _VOCAB = [Interval(Integral, 3, 2_000_000, closed="both")]
 
 
 def _check_sentences(sentences, vocab_size: int) -> None:
+    if all(isinstance(s, np.ndarray) and s.ndim == 1 and np.issubdtype(s.dtype, np.integer) for s in sentences):
+        # the usual input (1-D integer arrays): one bound check over all tokens at once
+        flat = np.concatenate(sentences) if len(sentences) else np.zeros(0, np.int64)
+        if not flat.size or (flat.min() >= 1 and flat.max() < vocab_size):
+            return
     for s in sentences:
         a = np.asarray(s)
         if a.ndim != 1 or (a.size and (not np.issubdtype(a.dtype, np.integer) or a.min() < 1
@@ -98,12 +103,15 @@ def padded_ngrams(sentences: list[np.ndarray], *, order: int, vocab_size: int) -
     """
     _check_sentences(sentences, vocab_size)
     n = order - 1
-    lengths = np.fromiter((len(s) + 1 for s in sentences), dtype=np.int64, count=len(sentences))
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences)) + 1
     flat = np.zeros(int((lengths + n).sum()), dtype=np.int64)
     ends = np.cumsum(lengths + n)
     begins = ends - lengths  # first predicted position of each sentence
     if len(sentences):
-        body = np.concatenate([np.append(np.asarray(s, dtype=np.int64), END) for s in sentences])
+        # each sentence's tokens then the end token, written into place at once (not sentence by sentence)
+        tokens = np.concatenate([np.asarray(s, dtype=np.int64) for s in sentences])
+        body = np.full(int(lengths.sum()), END, dtype=np.int64)
+        body[np.arange(len(tokens)) + np.repeat(np.arange(len(sentences)), lengths - 1)] = tokens
         pos = np.repeat(begins, lengths) + _ranks(lengths)
         flat[pos] = body
     else:
