@@ -13,7 +13,10 @@ from paired import paired_rounds, ratio_summary
 from sklego.datasets import load_arrests
 from threadpoolctl import threadpool_limits
 
-from analysis import bias_chain, bias_loop, bias_metrics, bias_table
+from analysis.bias import chain as bias_chain
+from analysis.bias import loop as bias_loop
+from analysis.bias import metrics as bias_metrics
+from analysis.bias import table as bias_table
 
 GENERATIONS = 5
 ARRESTS = load_arrests(as_frame=True)

@@ -14,7 +14,8 @@ import inspect
 
 import pytest
 
-from analysis import collapse_lm, lm_corpus
+from analysis.collapse import corpus as lm_corpus
+from analysis.collapse import lm as collapse_lm
 
 try:
     lm_corpus.corpus_path()
@@ -41,7 +42,7 @@ def test_bench_ngram_generation(benchmark):
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="needs the optional extra 'deep' (torch)")
 def test_bench_transformer_generation(benchmark):
-    from analysis import lm_transformer
+    from analysis.collapse import transformer as lm_transformer
 
     budget = _default(lm_transformer.run, "budget_tokens")
     collapse_lm.load_lm_data()

@@ -66,7 +66,8 @@ def test_no_module_of_the_package_imports_a_deprecated_path():
     """The package, the tools, the tests and the notebooks use the paths of 0.5."""
     old_paths = set(MOVED)
     offenders = []
-    files = [*(ROOT / "analysis").rglob("*.py"), *(ROOT / "tools").glob("*.py"), *(ROOT / "tests").glob("*.py")]
+    files = [*(ROOT / "analysis").rglob("*.py"), *(ROOT / "tools").glob("*.py"), *(ROOT / "tests").glob("*.py"),
+             *(ROOT / "benchmarks").glob("*.py")]
     for path in files:
         if path.parent == ROOT / "analysis" and f"analysis.{path.stem}" in MOVED or path.name == "test_layout.py":
             continue
