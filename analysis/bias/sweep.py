@@ -32,7 +32,7 @@ LIBRARIES = ("numpy", "pandas", "scikit-learn", "scikit-lego", "copulas", "rdt",
 
 
 class SweepTable(NamedTuple):
-    """A table of this sweep: its key in :data:`analysis.generators.tables.TABLES` and the columns the loop tracks.
+    """A table of this sweep: its key in ``analysis.generators.tables.TABLES`` and the columns the loop tracks.
 
     Narrower than :class:`analysis.generators.tables.TableSpec` (no minority value: the loop finds
     the minority in the data) and with another field order, ``(name, group, label)``, which 0.4

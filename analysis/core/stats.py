@@ -183,7 +183,7 @@ def summarise_replicates(frame: pd.DataFrame, *, by: list[str] | tuple[str, ...]
     frame : DataFrame
         One row per replicate (and per metric, for a long table).
     by : list of str
-        Grouping columns (rows with a missing key are left out, as in :meth:`pandas.DataFrame.groupby`).
+        Grouping columns (rows with a missing key are left out, as in ``DataFrame.groupby``).
     value : str
         The numeric column summarised.
     level : float

@@ -1,6 +1,6 @@
 """The person-level tables that chapters 4 and 6 fit their generators to, from packages (no download).
 
-One table list and one loader for both chapters: :data:`TABLES` names each table with its outcome
+One table list and one loader for both chapters: ``TABLES`` names each table with its outcome
 (label), its protected group and the group's minority value; :func:`load_table` returns it as its
 package ships it. Chapter 6's sweep (:mod:`analysis.privacy.sweep`) uses all three tables, chapter 4
 (:func:`analysis.bias.table.load_table`) arrests and hearts.
@@ -46,7 +46,7 @@ def load_table(key: str) -> pd.DataFrame:
     Parameters
     ----------
     key : {"arrests", "hearts", "diabetes"}
-        The table, a key of :data:`TABLES`.
+        The table, a key of ``TABLES``.
 
     Returns
     -------
