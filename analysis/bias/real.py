@@ -67,7 +67,12 @@ __all__ = ["GeneratorSpec", "TemperedTableGenerator", "EffectiveTemperature", "T
 
 
 class GeneratorSpec(NamedTuple):
-    """A generator by name (see :func:`analysis.generators.tabular.make_generator`), its epsilon and options."""
+    """A generator by name (see :func:`analysis.generators.tabular.make_generator`), its epsilon and options.
+
+    Chapter 6's sweep keeps its own :class:`analysis.privacy.sweep.GeneratorSpec` ``(key, name,
+    epsilon)``: another field order, a key given rather than derived, no options, and fixed by the
+    fingerprint of that chapter's stored results.
+    """
 
     name: str
     epsilon: float | None = None

@@ -16,21 +16,10 @@ import pandas as pd
 from analysis.bias.chain import _COUNTS, CellPaths, _total_rows, expected_cell_shares, simulate_cells
 from analysis.bias.real import effective_temperature
 from analysis.bias.summary import Interval, mean_interval, path_band, wilson_interval
-from analysis.bias.table import CELL_NAMES, TEST_SIZE, encode_table
-from analysis.core.validation import Frame, InstanceOf, Integral, Real, Seed, validate_params
+from analysis.bias.generator import _TEMPERATURE
+from analysis.bias.table import _CATEGORICAL, _COLUMN, _TEST_SIZE, CELL_NAMES, TEST_SIZE, _example, encode_table
+from analysis.core.validation import Frame, InstanceOf, Integral, Seed, validate_params
 from analysis.core.validation import Interval as _Range
-
-
-def _example(constraint, value):
-    """Attach a valid example to a constraint (the API tests use it for parameters they cannot generate)."""
-    constraint.example = value
-    return constraint
-
-
-_TEMPERATURE = [_Range(Real, 0, None, closed="neither")]
-_COLUMN = [InstanceOf(str, "a column name (str)")]
-_CATEGORICAL = [None, InstanceOf((list, tuple), "a list of column names")]
-_TEST_SIZE = [_Range(Real, 0, 1, closed="neither")]
 
 __all__ = ["GENERATOR_LABELS", "RESULT_METRICS", "ShareRun", "training_cell_counts", "share_runs", "vanishing",
            "generator_summary", "generator_bands", "results_table", "predicted_share"]

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-
-from analysis.core.stats import ConfidenceInterval, t_interval, wilson_interval
+from analysis.core.stats import ConfidenceInterval, summarise_replicates, t_interval, wilson_interval
 from analysis.core.validation import ArrayLike, Frame, InstanceOf, Real, validate_params
 from analysis.core.validation import Interval as _Range
 
@@ -62,12 +60,11 @@ def summarise(results: pd.DataFrame, *, by: tuple[str, ...] | list[str] = ("conf
         skip = set(by) | {"replicate", "strategy", "temperature", "real_fraction", "train_rows", "config"}
         columns = [c for c in results.columns if c not in skip and pd.api.types.is_numeric_dtype(results[c])]
     long = results.melt(id_vars=by, value_vars=list(columns), var_name="metric")
-    grouped = long.groupby(by + ["metric"], sort=True)["value"]
-    out = grouped.agg(mean="mean", sd="std", n="count", low="min", high="max").reset_index()
+    t = summarise_replicates(long, by=by + ["metric"], value="value", level=level, sort=True)
+    extremes = long.groupby(by + ["metric"], sort=True)["value"].agg(low="min", high="max").reset_index()
+    out = t[[*by, "metric", "mean", "sd", "n"]].assign(low=extremes["low"], high=extremes["high"])
     out["se"] = out["sd"] / np.sqrt(out["n"])
-    q = stats.t.ppf(0.5 + level / 2, np.maximum(out["n"] - 1, 1))
-    out["ci_low"] = out["mean"] - q * out["se"]
-    out["ci_high"] = out["mean"] + q * out["se"]
+    out["ci_low"], out["ci_high"] = t["low"], t["high"]
     return out
 
 
@@ -91,13 +88,12 @@ def path_band(values: np.ndarray | list, *, level: float = 0.95) -> pd.DataFrame
     DataFrame
         generation, mean, se, ci_low, ci_high, n.
     """
-    level = float(level)
     v = np.asarray(values, dtype=float)
     if v.ndim != 2 or v.shape[0] < 2:
         raise ValueError("values: expected an array of shape (replicates >= 2, generations + 1)")
-    n = np.sum(~np.isnan(v), axis=0)
-    mean = np.nanmean(v, axis=0)
-    se = np.nanstd(v, axis=0, ddof=1) / np.sqrt(n)
-    q = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
-    return pd.DataFrame({"generation": np.arange(v.shape[1]), "mean": mean, "se": se,
-                         "ci_low": mean - q * se, "ci_high": mean + q * se, "n": n})
+    long = pd.DataFrame({"generation": np.tile(np.arange(v.shape[1]), v.shape[0]), "value": v.ravel()})
+    t = summarise_replicates(long, by=["generation"], value="value", level=level, sort=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = t["sd"] / np.sqrt(t["n"])
+    return pd.DataFrame({"generation": np.arange(v.shape[1]), "mean": t["mean"].to_numpy(), "se": se.to_numpy(),
+                         "ci_low": t["low"].to_numpy(), "ci_high": t["high"].to_numpy(), "n": t["n"].to_numpy()})

@@ -19,7 +19,8 @@ from analysis.bias.loop import _N_JOBS
 from analysis.bias.table import CELL_NAMES, load_table
 from analysis.core.validation import MAX_REPLICATES, REPLICATES, InstanceOf, Integral, Interval, Seed, validate_params
 
-__all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "TableSpec", "TABLES", "GENERATOR_SPECS", "run"]
+__all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "SweepTable", "TableSpec", "TABLES", "GENERATOR_SPECS",
+           "run"]
 
 NAME = "bias_generators"
 SEED = 20261126
@@ -30,15 +31,24 @@ LIBRARIES = ("numpy", "pandas", "scikit-learn", "scikit-lego", "copulas", "rdt",
              "joblib")
 
 
-class TableSpec(NamedTuple):
-    """A real table of the chapter: its loader in scikit-lego and its group and outcome columns."""
+class SweepTable(NamedTuple):
+    """A table of this sweep: its key in ``analysis.generators.tables.TABLES`` and the columns the loop tracks.
+
+    Narrower than :class:`analysis.generators.tables.TableSpec` (no minority value: the loop finds
+    the minority in the data) and with another field order, ``(name, group, label)``, which 0.4
+    published as ``TableSpec``: merged into the shared type, a positional ``TableSpec(name, group,
+    label)`` of 0.4 would break, so this type keeps its fields under a name that says what it is.
+    """
 
     name: str
     group: str
     label: str
 
 
-TABLES = (TableSpec("arrests", "colour", "released"), TableSpec("hearts", "sex", "target"))
+#: 0.4's name of :class:`SweepTable`
+TableSpec = SweepTable
+
+TABLES = (SweepTable("arrests", "colour", "released"), SweepTable("hearts", "sex", "target"))
 
 #: the generators of the chapter; the deep ones need the optional extra "deep" (torch)
 GENERATOR_SPECS = (
@@ -59,12 +69,12 @@ GENERATION_LIMITS = (("arrests", "tvae", 1), ("arrests", "ctgan", 1))
 @validate_params({"generations": [Interval(Integral, 1, 1000, closed="both")],
                   "replicates": [REPLICATES], "seed": [Seed()],
                   "generators": [InstanceOf((list, tuple), "a sequence of GeneratorSpec")],
-                  "tables": [InstanceOf((list, tuple), "a sequence of TableSpec")],
+                  "tables": [InstanceOf((list, tuple), "a sequence of SweepTable")],
                   "first_replicate": [Interval(Integral, 0, MAX_REPLICATES, closed="both")], "n_jobs": _N_JOBS,
                   "generation_limits": [InstanceOf((list, tuple), "a sequence of (table, generator key, generations)")]})
 def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
         generators: tuple[GeneratorSpec, ...] | list[GeneratorSpec] = GENERATOR_SPECS,
-        tables: tuple[TableSpec, ...] | list[TableSpec] = TABLES, first_replicate: int = 0,
+        tables: tuple[SweepTable, ...] | list[SweepTable] = TABLES, first_replicate: int = 0,
         n_jobs: int | None = None,
         generation_limits: tuple[tuple[str, str, int], ...] | list = GENERATION_LIMITS) -> pd.DataFrame:
     """Run the sweep; one row per (table, generator, replicate, generation) with the four cell counts.
@@ -79,7 +89,7 @@ def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
         Root seed; each (table, generator) has its own stream fixed by its position in the full sweep.
     generators : sequence of GeneratorSpec
         The generators (a subset of ``GENERATOR_SPECS``).
-    tables : sequence of TableSpec
+    tables : sequence of SweepTable
         The tables (a subset of ``TABLES``).
     first_replicate : int
         Index of the first replicate (a reduced rerun of replicates k..k+replicates-1).

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.validation import Frame, InstanceOf, Interval, Options, Real, validate_params
+from analysis.generators import tables
 
 __all__ = [
     "TEST_SIZE", "CELL_NAMES", "TableMeta", "EncodedTable", "encode_table", "decode_table", "cell_counts",
@@ -372,6 +373,8 @@ def split_sizes(table: pd.DataFrame, *, group: str, label: str, test_size: float
 def load_table(name: str) -> pd.DataFrame:
     """The chapter's table ``name`` ("arrests" or "hearts"), as shipped by scikit-lego (no download).
 
+    Chapter 4's two of the tables of :func:`analysis.generators.tables.load_table`, which loads them.
+
     Parameters
     ----------
     name : {"arrests", "hearts"}
@@ -382,9 +385,4 @@ def load_table(name: str) -> pd.DataFrame:
     DataFrame
         The table as scikit-lego ships it.
     """
-    from sklego.datasets import load_arrests, load_hearts
-
-    loaders = {"arrests": load_arrests, "hearts": load_hearts}
-    if name not in loaders:
-        raise ValueError(f"name: unknown table {name!r}; valid: {', '.join(loaders)}")
-    return loaders[name](as_frame=True)
+    return tables.load_table(name)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from analysis.collapse.lm import METRICS, REGIMES
-from analysis.core.stats import t_interval
+from analysis.core.stats import summarise_replicates, t_interval
 from analysis.core.validation import InstanceOf, Integral, Interval, Options, Real, validate_params
 
 __all__ = ["CORPUS_WORDS", "summarise", "paired_change", "change_table"]
@@ -27,19 +26,17 @@ def summarise(frame: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     -------
     DataFrame
         One row per (model, regime, generation): ``replicates`` and, per metric, its mean and the
-        interval bounds ``<metric>_lo`` and ``<metric>_hi``.
+        interval bounds ``<metric>_lo`` and ``<metric>_hi``
+        (:func:`analysis.core.stats.summarise_replicates`; NaN values ignored).
     """
-    from scipy import stats
-
-    rows = []
-    for (model, regime, g), grp in frame.groupby(["model", "regime", "generation"], sort=False):
-        row = {"model": model, "regime": regime, "generation": g, "replicates": len(grp)}
-        for m in METRICS:
-            x = grp[m].to_numpy(float)
-            half = stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan
-            row |= {m: x.mean(), f"{m}_lo": x.mean() - half, f"{m}_hi": x.mean() + half}
-        rows.append(row)
-    return pd.DataFrame(rows)
+    keys = ["model", "regime", "generation"]
+    out = frame.groupby(keys, sort=False).size().rename("replicates").reset_index()
+    long = frame.melt(id_vars=keys, value_vars=list(METRICS), var_name="metric")
+    t = summarise_replicates(long, by=[*keys, "metric"], value="value", level=level, sort=False)
+    for m in METRICS:
+        at = t[t["metric"] == m].set_index(keys).reindex(pd.MultiIndex.from_frame(out[keys]))
+        out[m], out[f"{m}_lo"], out[f"{m}_hi"] = (at[c].to_numpy() for c in ("mean", "low", "high"))
+    return out
 
 
 @validate_params({"frame": [InstanceOf(pd.DataFrame)], "metric": [Options(str, set(METRICS))],

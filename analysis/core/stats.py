@@ -2,7 +2,8 @@
 
 Every chapter reports a proportion over replicates with the Wilson score interval and a mean over
 replicates with the Student-t interval of the mean, through the functions here, so the same words
-mean the same computation on every page.
+mean the same computation on every page: :func:`t_interval` for one set of values,
+:func:`summarise_replicates` for every group of a results table at once.
 
 References
 ----------
@@ -18,9 +19,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.core.validation import ArrayLike, Integral, Interval, Real, ordered, validate_params
+from analysis.core.validation import (
+    ArrayLike,
+    Boolean,
+    Frame,
+    InstanceOf,
+    Integral,
+    Interval,
+    Real,
+    Relation,
+    ordered,
+    validate_params,
+)
 
-__all__ = ["ConfidenceInterval", "wilson_score", "wilson_interval", "t_interval"]
+__all__ = ["ConfidenceInterval", "wilson_score", "wilson_interval", "t_interval", "summarise_replicates"]
 
 _LEVEL = [Interval(Real, 0, 1, closed="neither")]
 _COUNTS = {"successes": [Interval(Integral, 0, None, closed="left")],
@@ -134,3 +146,71 @@ def t_interval(values: np.ndarray | list | pd.Series, *, level: float = 0.95) ->
     se = v.std(ddof=1) / np.sqrt(len(v))
     half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * se
     return ConfidenceInterval(float(v.mean()), float(v.mean() - half), float(v.mean() + half), level, "student-t")
+
+
+def _replicate_example() -> pd.DataFrame:
+    return pd.DataFrame({"group": ["a", "a", "a", "b", "b"], "value": [1.0, 2.0, 4.0, 0.5, 0.75]})
+
+
+_REPLICATES = Frame(min_rows=1)
+_REPLICATES.example = _replicate_example()
+_BY = InstanceOf((list, tuple), "a list of column names")
+_BY.example = ["group"]
+_VALUE = InstanceOf(str, "a column name (str)")
+_VALUE.example = "value"
+
+
+def _names_columns(frame: pd.DataFrame, by: list | tuple, value: str) -> bool:
+    names = [*by, value]
+    return (len(by) > 0 and len(set(names)) == len(names) and all(c in frame.columns for c in names)
+            and pd.api.types.is_numeric_dtype(frame[value]) and not pd.api.types.is_bool_dtype(frame[value]))
+
+
+@validate_params({"frame": [_REPLICATES], "by": [_BY], "value": [_VALUE], "level": _LEVEL, "sort": [Boolean()]},
+                 relations=[Relation(("frame", "by", "value"), _names_columns,
+                                     "by must name at least one column of frame and value a numeric column, "
+                                     "none twice")])
+def summarise_replicates(frame: pd.DataFrame, *, by: list[str] | tuple[str, ...], value: str = "value",
+                         level: float = 0.95, sort: bool = True) -> pd.DataFrame:
+    """Mean of ``value`` over the replicates of every group of ``frame``, with the Student-t interval of the mean.
+
+    The same interval as :func:`t_interval`, computed for all groups at once: mean
+    :math:`\\bar x \\pm t_{n-1} s / \\sqrt n` over the rows of each group, NaN values ignored.
+    Where a group has fewer than 2 values the interval is not defined and ``low``/``high`` are NaN.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per replicate (and per metric, for a long table).
+    by : list of str
+        Grouping columns (rows with a missing key are left out, as in ``DataFrame.groupby``).
+    value : str
+        The numeric column summarised.
+    level : float
+        Confidence level in (0, 1).
+    sort : bool
+        Groups in sorted order of ``by`` (True) or in order of first appearance (False).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns, then ``mean``, ``sd`` (ddof = 1), ``n`` (values not
+        NaN), ``low`` and ``high``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"arm": ["a", "a", "a", "b"], "value": [1.0, 2.0, 3.0, 5.0]})
+    >>> summarise_replicates(frame, by=["arm"]).round(3)
+      arm  mean   sd  n    low   high
+    0   a   2.0  1.0  3 -0.484  4.484
+    1   b   5.0  NaN  1    NaN    NaN
+    """
+    level = float(level)
+    out = frame.groupby(list(by), sort=bool(sort))[value].agg(mean="mean", sd="std", n="count").reset_index()
+    n = out["n"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):  # a group with no value: NaN, as documented
+        se = out["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    q = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+    half = np.where(n > 1, q * se, np.nan)
+    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    return out

@@ -192,7 +192,7 @@ def training_flops(params: Num, tokens: Num) -> Num:
     Returns
     -------
     float or ndarray
-        6 N D.
+        6 N D. :func:`analysis.energy.model.training_flop` is the same computation, keyword-only.
 
     References
     ----------

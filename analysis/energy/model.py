@@ -38,6 +38,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.cost.model import training_flops
 from analysis.data import loader as data
 from analysis.core import validation as v
 from analysis.core.validation import check_choice, check_finite_output, check_int, check_real, check_seed, validate_params
@@ -285,13 +286,14 @@ def _intensity(kg_per_kwh, grid) -> float:
 def training_flop(*, params: float, tokens: float) -> float:
     """Training compute ``6 N D`` in FLOP for ``params`` (active) parameters and ``tokens`` tokens.
 
+    Chapter 7's keyword-only, scalar form of :func:`analysis.cost.model.training_flops` (chapter 2),
+    which computes it: one implementation of ``C = 6 N D``.
+
     References
     ----------
     kaplan2020scaling
     """
-    n = float(params)
-    d = float(tokens)
-    return FLOP_PER_PARAM_TOKEN_TRAIN * n * d
+    return float(training_flops(float(params), float(tokens)))
 
 
 @validate_params({"flop": _NONNEG, "mfu": _POSITIVE_FRACTION, "hardware": _NAME})

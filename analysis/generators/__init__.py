@@ -1,4 +1,5 @@
-"""Tabular generators behind one interface, shared by chapters 4 and 6 (:mod:`analysis.generators.tabular`).
+"""Tabular generators behind one interface, shared by chapters 4 and 6 (:mod:`analysis.generators.tabular`),
+and the person-level tables they are fitted to (:mod:`analysis.generators.tables`).
 """
 
 from analysis.generators.tabular import (  # noqa: F401  (0.4's public names, at their 0.4 path)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
+from analysis.core.stats import summarise_replicates
 from analysis.core.validation import Frame, InstanceOf, Interval, Real, validate_params
 
 __all__ = ["summarise", "cell", "with_unclipped_risks", "with_difference", "RISKS"]
@@ -19,16 +18,13 @@ def summarise(results: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFram
     """Mean, Student-t interval and replicate count of every (table, generator, metric).
 
     The interval is mean +/- t_{n-1} s / sqrt(n) over the replicates (different splits and
-    generator seeds); with one replicate it is not defined (NaN).
+    generator seeds), :func:`analysis.core.stats.summarise_replicates`; with one replicate it is not
+    defined (NaN).
     """
     if results.empty:
         raise ValueError("results: has no rows")
-    g = results.groupby(["table", "generator", "metric"], sort=False)["value"]
-    out = g.agg(mean="mean", sd="std", n="count").reset_index()
-    t = stats.t.ppf(0.5 + confidence / 2, np.maximum(out["n"] - 1, 1))
-    half = np.where(out["n"] > 1, t * out["sd"] / np.sqrt(out["n"]), np.nan)
-    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
-    return out
+    return summarise_replicates(results, by=["table", "generator", "metric"], value="value", level=confidence,
+                                sort=False)
 
 
 @validate_params({"summary": [Frame(["table", "generator", "metric"], min_rows=0)], "table": [InstanceOf(str)],

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.generators import tabular as gen_mod
+from analysis.generators.tables import TABLES, TableSpec, load_table
 from analysis.privacy import attacks as privacy
 from analysis.privacy import utility
 from analysis.core.validation import InstanceOf, Integral, Interval, Options, validate_params
@@ -41,18 +42,14 @@ __all__ = ["TableSpec", "GeneratorSpec", "TABLES", "GENERATOR_SPECS", "load_tabl
 
 
 @dataclass(frozen=True)
-class TableSpec:
-    """A person-level table shipped by a package: its label, protected group and minority value."""
-
-    key: str
-    label: str
-    group: str
-    minority: object
-
-
-@dataclass(frozen=True)
 class GeneratorSpec:
-    """A generator configuration of the sweep."""
+    """A generator configuration of the sweep: the key its results carry, the generator's name and epsilon.
+
+    Not :class:`analysis.bias.real.GeneratorSpec` (chapter 4), which names the generator first,
+    derives the key, carries fitting options and builds the generator: the two differ in fields and
+    field order, and this one is part of the code that the stored ``privacy_utility`` and
+    ``privacy_deep`` results are fingerprinted with, so it stays as the sweep ran it.
+    """
 
     key: str
     name: str
@@ -61,12 +58,6 @@ class GeneratorSpec:
     def __iter__(self):
         return iter((self.key, self.name, self.epsilon))
 
-
-TABLES = (
-    TableSpec("arrests", "released", "colour", "Black"),
-    TableSpec("hearts", "target", "sex", 0),
-    TableSpec("diabetes", "progression_high", "sex", 2.0),
-)
 
 GENERATOR_SPECS = (
     GeneratorSpec("real", "real"),
@@ -77,32 +68,6 @@ GENERATOR_SPECS = (
     GeneratorSpec("mst_eps0.1", "mst", 0.1),
 )
 DEEP_SPECS = (GeneratorSpec("ctgan", "ctgan"), GeneratorSpec("tvae", "tvae"))
-
-
-@validate_params({"key": [Options(str, tuple(t.key for t in TABLES))]})
-def load_table(key: str) -> pd.DataFrame:
-    """The person-level tables, from packages (no download): sklego's arrests and hearts, sklearn's diabetes.
-
-    diabetes: sklearn's unscaled table of 442 patients (Efron et al. 2004) with the outcome made
-    binary: ``progression_high`` = 1 if the one-year disease progression is above the median of
-    the 442 patients. ``sex`` is coded 1/2 in the source, without saying which is which.
-    """
-    if key == "arrests":
-        from sklego.datasets import load_arrests
-
-        return load_arrests(as_frame=True)
-    if key == "hearts":
-        from sklego.datasets import load_hearts
-
-        return load_hearts(as_frame=True)
-    if key == "diabetes":
-        from sklearn.datasets import load_diabetes
-
-        frame = load_diabetes(as_frame=True, scaled=False).frame
-        target = frame.pop("target")
-        frame["progression_high"] = (target > target.median()).astype(np.int64)
-        return frame
-    raise ValueError(f"key: unknown table {key!r}; valid: {', '.join(t.key for t in TABLES)}")
 
 
 def _make(spec: GeneratorSpec, table: TableSpec, full: pd.DataFrame, epochs: int):
