@@ -91,8 +91,8 @@ def lookup(frame: pd.DataFrame, **where: object) -> pd.Series:
 
 
 @validate_params({"estimate": [_RealOrNaN()], "low": [_RealOrNaN()], "high": [_RealOrNaN()],
-                  "decimals": [Interval(Integral, 0, 15, closed="both")]})
-def interval_text(estimate: float, low: float, high: float, *, decimals: int = 2) -> str:
+                  "scale": [Options(Real, (1, 100))], "decimals": [Interval(Integral, 0, 15, closed="both")]})
+def interval_text(estimate: float, low: float, high: float, *, scale: float = 1, decimals: int = 2) -> str:
     """A table cell for an estimate and its interval: ``"0.52 (0.50 to 0.54)"``, or ``"0.52"`` when ``low`` is NaN.
 
     Parameters
@@ -101,6 +101,8 @@ def interval_text(estimate: float, low: float, high: float, *, decimals: int = 2
         The estimate.
     low, high : float
         The ends of its interval; NaN for ``low`` when no interval was computed (one replicate).
+    scale : {1, 100}
+        Factor applied to the three values: 100 for a share shown in percent.
     decimals : int
         Decimal places shown.
 
@@ -116,10 +118,10 @@ def interval_text(estimate: float, low: float, high: float, *, decimals: int = 2
     >>> interval_text(0.5234, float("nan"), float("nan"))
     '0.52'
     """
-    d = int(decimals)
+    d, k = int(decimals), scale
     if np.isnan(low):
-        return f"{estimate:.{d}f}"
-    return f"{estimate:.{d}f} ({low:.{d}f} to {high:.{d}f})"
+        return f"{k * estimate:.{d}f}"
+    return f"{k * estimate:.{d}f} ({k * low:.{d}f} to {k * high:.{d}f})"
 
 
 @validate_params({"value": [Interval(Real, None, None)], "figures": [Interval(Integral, 1, 15, closed="both")]})
