@@ -118,6 +118,29 @@ def _chips():
 STRATEGIES["analysis.cost.model.chip_peak_flops"] = st.fixed_dictionaries({"chip": _chips()})
 
 
+def _priced_models():
+    from analysis.data import loader as data
+
+    prices = data.load("token_prices").set_index("model")
+    return st.sampled_from(sorted(prices.index)).map(lambda m: {"prices": prices, "model": m})
+
+
+STRATEGIES["analysis.cost.model.api_generation_cost"] = st.tuples(
+    st.deferred(_priced_models), st.floats(0, 1e12), st.floats(0, 1e12)).map(
+    lambda t: {**t[0], "tokens_out": t[1], "tokens_in": t[2]})
+# the lookup helper: a small frame and the values of one of its rows (keys unique, so one row matches)
+STRATEGIES["analysis.publish.tables.lookup"] = st.lists(
+    st.floats(-1e3, 1e3), min_size=1, max_size=6, unique=True).flatmap(
+    lambda keys: st.sampled_from(keys).map(
+        lambda k: {"frame": pd.DataFrame({"key": keys, "value": range(len(keys))}), "key": k}))
+STRATEGIES["analysis.publish.tables.installed_version"] = st.fixed_dictionaries(
+    {"package": st.sampled_from(["numpy", "pandas", "no-such-distribution-here"])})
+STRATEGIES["analysis.publish.explorer.finite_text"] = st.fixed_dictionaries({
+    "value": st.floats(allow_nan=True, allow_infinity=True), "fmt": st.sampled_from([".0f", ".1f", ",g", ".3g"])})
+STRATEGIES["analysis.publish.glue.glue_values"] = st.fixed_dictionaries({
+    "values": st.dictionaries(st.from_regex(r"\Ach00_[a-z]{1,5}\Z"), st.floats(-1e3, 1e3), min_size=1, max_size=3)})
+
+
 def _token_rows():
     """Random subsets (>= 5 rows) of the curated training-token table, for the chapter 1 fits."""
     from analysis.data import loader as data
@@ -369,6 +392,8 @@ NOT_COVERED: dict[str, str] = {
     "analysis.privacy.attacks.singling_out_risk": "needs real/synthetic/control tables; tests/test_privacy.py",
     "analysis.privacy.report.cell": "takes privacy_report.summarise output; exercised by chapter 6 only (no direct test yet)",
     "analysis.privacy.report.summarise": "takes the privacy sweep's results; exercised by chapter 6 only (no direct test yet)",
+    "analysis.privacy.report.cell_interval": "takes privacy_report.summarise output; tests/test_thin_notebooks.py",
+    "analysis.privacy.report.frontier_table": "takes privacy_report.summarise output; tests/test_thin_notebooks.py",
     "analysis.privacy.utility.classifier_accuracy": "needs labelled train/test tables; tests/test_privacy.py",
     "analysis.privacy.utility.fidelity": "needs real/synthetic tables with shared columns; tests/test_privacy.py",
     "analysis.privacy.utility.mixed_training_table": "needs real/synthetic tables with shared columns; tests/test_privacy.py",

@@ -40,6 +40,8 @@ def records():
         "glue_value('k_const', 3)",
         "%%time\nglue_value('k_magic', len(data.load('gpu_prices')))",
         "glue_value('k_fn', len(data.available()))",
+        "import functools\navailable = functools.partial(data.available)",
+        "glue_value('k_partial', len(available()))",
     ])
 
 
@@ -64,6 +66,10 @@ def test_cell_magics_are_traced(records):
 
 def test_functions_of_the_package_are_named(records):
     assert records["k_fn"]["datasets"] == [] and records["k_fn"]["functions"] == ["analysis.data.loader.available"]
+
+
+def test_a_call_of_a_partial_names_the_function_it_wraps(records):
+    assert records["k_partial"]["functions"] == ["analysis.data.loader.available"]
 
 
 def test_record_rejects_bad_rows():

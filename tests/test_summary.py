@@ -79,12 +79,53 @@ def _bullets(section: str) -> list[str]:
     return [m.group(1) for m in re.finditer(r"^- (.*?)(?=^- |^\S|\Z)", section, flags=re.M | re.S)]
 
 
-def _glued_keys(md: Path) -> tuple[set[str], list[str]]:
-    """Keys a page glues: literal glue_value("key", ...) and glue("key", ...), and f-string prefixes."""
-    source = md.read_text(encoding="utf-8")
-    literal = set(re.findall(r"\bglue(?:_value)?\(\s*\"([A-Za-z][A-Za-z0-9_]*)\"", source))
-    prefixes = re.findall(r"\bglue(?:_value)?\(\s*f\"([A-Za-z][A-Za-z0-9_]*)\{", source)
+_KEY = r"[A-Za-z][A-Za-z0-9_]*"
+# glue_interval("key", ...) glues key, key_low and key_high, or key_lo and key_hi with that suffixes=
+# argument; the call is written on one line (tests/test_thin_notebooks.py checks it)
+GLUE_INTERVAL = re.compile(rf"\bglue_interval\(\s*\"({_KEY})\"(.*)$", re.M)
+# glue_values({"key": value, ...}): the keys of the dict literal, up to its closing brace
+GLUE_VALUES = re.compile(r"\bglue_values\(\s*\{(.*?)\}\s*(?:,[^)]*)?\)", re.S)
+
+
+def _glued_keys_of(source: str) -> tuple[set[str], list[str]]:
+    literal = set(re.findall(rf"\bglue(?:_value)?\(\s*\"({_KEY})\"", source))
+    for key, rest in GLUE_INTERVAL.findall(source):
+        low, high = ("_lo", "_hi") if re.search(r"suffixes=\(\"_lo\", \"_hi\"\)", rest) else ("_low", "_high")
+        literal |= {key, key + low, key + high}
+    for body in GLUE_VALUES.findall(source):
+        literal |= set(re.findall(rf"^\s*\"({_KEY})\"\s*:", body, flags=re.M))
+        literal |= set(re.findall(rf"[{{,]\s*\"({_KEY})\"\s*:", "{" + body))
+    prefixes = re.findall(rf"\bglue(?:_value)?\(\s*f\"({_KEY})\{{", source)
     return literal, prefixes
+
+
+def _glued_keys(md: Path) -> tuple[set[str], list[str]]:
+    """Keys a page glues: literal glue_value("key", ...) and glue("key", ...), the keys glue_interval and
+    glue_values glue, and f-string prefixes."""
+    return _glued_keys_of(md.read_text(encoding="utf-8"))
+
+
+def test_glued_keys_are_found_for_every_glue_helper():
+    source = (
+        'glue_value("ch09_a", 1)\n'
+        'glue("ch09_b", x, display=False)\n'
+        'glue_interval("ch09_c", ci)\n'
+        'r = c("t"); glue_interval("ch09_d", (r["mean"], r["low"], r["high"]), scale=100)\n'
+        'glue_interval("ch09_e", (1.0, 0.5, 2.0), suffixes=("_lo", "_hi"))\n'
+        'glue_values({\n    "ch09_f": 1.0,\n    "ch09_g": lookup(t, k="x")["v"],\n})\n'
+        'glue_values({"ch09_h": 2, "ch09_i": "text"})\n'
+        'glue_value(f"ch09_j_{k}", 3)\n'
+    )
+    literal, prefixes = _glued_keys_of(source)
+    assert literal == {"ch09_a", "ch09_b", "ch09_c", "ch09_c_low", "ch09_c_high", "ch09_d", "ch09_d_low",
+                       "ch09_d_high", "ch09_e", "ch09_e_lo", "ch09_e_hi", "ch09_f", "ch09_g", "ch09_h", "ch09_i"}
+    assert prefixes == ["ch09_j_"]
+    # the keys the chapters glue with the helpers are found in their sources
+    chapters = SUMMARY.parent.parent / "notebooks"
+    found, _ = _glued_keys(chapters / "04_bias_amplification.md")
+    assert {"ch04_dpd0", "ch04_dpd0_lo", "ch04_dpd0_hi", "ch04_bound20_95", "ch04_boundlim_95"} <= found
+    found, _ = _glued_keys(chapters / "06_privacy_utility.md")
+    assert {"ch06_auc_copula_hearts", "ch06_auc_copula_hearts_low", "ch06_auc_copula_hearts_high"} <= found
 
 
 def test_no_digit_bearing_claim_is_typed_by_hand():

@@ -9,6 +9,7 @@ from analysis.cost.model import (  # noqa: F401  (0.4's public names, at their 0
     HardwareGap,
     RunCost,
     amortized_hardware_cost,
+    api_generation_cost,
     chinchilla_optimal,
     chip_peak_flops,
     decimal_year,
@@ -27,6 +28,7 @@ from analysis.cost.model import (  # noqa: F401  (0.4's public names, at their 0
     synthetic_data_cost,
     tokens_for_budget,
     training_cost,
+    training_cost_musd,
     training_flops,
     us_industrial_electricity_price,
 )
@@ -50,4 +52,4 @@ from analysis.cost.model import (  # noqa: F401
     lognormal_params,
 )
 
-__all__ = ['AmortizedCost', 'ComputeOptimal', 'CostTrend', 'EpochParameters', 'HardwareGap', 'RunCost', 'amortized_hardware_cost', 'chinchilla_optimal', 'chip_peak_flops', 'decimal_year', 'depreciated_value', 'draw_lognormal_interval', 'epoch_chip_hours', 'epoch_parameters', 'epoch_training_start', 'fit_cost_trend', 'hardware_gap', 'human_annotation_cost', 'implied_utilization', 'one_at_a_time_sensitivity', 'reproduce_epoch_amortized_costs', 'self_hosted_generation_cost', 'synthetic_data_cost', 'tokens_for_budget', 'training_cost', 'training_flops', 'us_industrial_electricity_price']
+__all__ = ['AmortizedCost', 'ComputeOptimal', 'CostTrend', 'EpochParameters', 'HardwareGap', 'RunCost', 'amortized_hardware_cost', 'api_generation_cost', 'chinchilla_optimal', 'chip_peak_flops', 'decimal_year', 'depreciated_value', 'draw_lognormal_interval', 'epoch_chip_hours', 'epoch_parameters', 'epoch_training_start', 'fit_cost_trend', 'hardware_gap', 'human_annotation_cost', 'implied_utilization', 'one_at_a_time_sensitivity', 'reproduce_epoch_amortized_costs', 'self_hosted_generation_cost', 'synthetic_data_cost', 'tokens_for_budget', 'training_cost', 'training_cost_musd', 'training_flops', 'us_industrial_electricity_price']

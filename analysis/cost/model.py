@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis.core.trend import bootstrap_slopes, decimal_year, lognormal_params
 from analysis.core.validation import (ArrayLike, Boolean, CallableConstraint, Frame, InstanceOf, Integral, Interval,
-                                 ISODate, LEVEL, Real, Seed, check_finite_output, check_real, ordered,
+                                 ISODate, LEVEL, Real, Relation, Seed, check_finite_output, check_real, ordered,
                                  validate_params)
 
 HOURS_PER_YEAR = 8766.0  # 365.25 days, as in Cottier et al.'s amortisation
@@ -241,6 +241,35 @@ def training_cost(*, flops: Num, peak_flops: Num, utilization: Num, usd_per_chip
     check_finite_output("flops, peak_flops, utilization, usd_per_chip_hour", usd)
     check_finite_output("flops, peak_flops, utilization", chip_hours)
     return RunCost(chip_hours=_out(chip_hours), usd=_out(usd))
+
+
+@validate_params({"flops": _c_nonneg(), "peak_flops": _c_pos(), "utilization": _c_range(0, 1, "right"), "usd_per_chip_hour": _c_nonneg()})
+def training_cost_musd(*, flops: Num, peak_flops: Num, utilization: Num, usd_per_chip_hour: Num) -> Num:
+    """The USD of :func:`training_cost`, in millions: the model chapter 2's sensitivity analysis varies.
+
+    Parameters
+    ----------
+    flops : float or array
+        Training compute (FLOP).
+    peak_flops : float or array
+        The chip's peak FLOP/s.
+    utilization : float or array
+        Model FLOP utilisation in (0, 1].
+    usd_per_chip_hour : float or array
+        Rental price per chip-hour (USD).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Cost of the run in million USD.
+
+    Examples
+    --------
+    >>> round(float(training_cost_musd(flops=1e24, peak_flops=989e12, utilization=0.4, usd_per_chip_hour=2.0)), 3)
+    1.404
+    """
+    return training_cost(flops=flops, peak_flops=peak_flops, utilization=utilization,
+                         usd_per_chip_hour=usd_per_chip_hour).usd / 1e6
 
 
 @validate_params({"flops": _c_nonneg(), "chip_hours": _c_pos(), "peak_flops": _c_pos()})
@@ -684,6 +713,40 @@ def synthetic_data_cost(*, tokens_out: Num, tokens_in: Num = 0, usd_per_m_in: Nu
     return _out(inp / 1e6 * _f(usd_per_m_in) + out / 1e6 * _f(usd_per_m_out))
 
 
+_PRICE_COLUMNS = ["usd_per_m_input", "usd_per_m_output"]
+
+
+@validate_params({"prices": [Frame(_PRICE_COLUMNS)], "model": [InstanceOf(str, "a model name (str)")],
+                  "tokens_out": _c_nonneg(), "tokens_in": _c_nonneg()},
+                 relations=[Relation(("prices", "model"), lambda prices, model: model in prices.index,
+                                     "model must be a label of the index of prices")])
+def api_generation_cost(prices: pd.DataFrame, model: str, *, tokens_out: Num, tokens_in: Num = 0) -> Num:
+    """USD of generating tokens through a model's API, at that model's row of a price table.
+
+    :func:`synthetic_data_cost` at the prices of ``prices.loc[model]``.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Token prices indexed by model (the curated ``token_prices`` table, ``set_index("model")``),
+        with ``usd_per_m_input`` and ``usd_per_m_output``.
+    model : str
+        The model, a label of the index of ``prices``.
+    tokens_out : float or array
+        Output (generated) tokens.
+    tokens_in : float or array
+        Input (prompt) tokens.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Cost in USD of the prices' year.
+    """
+    p = prices.loc[model]
+    return synthetic_data_cost(tokens_out=tokens_out, tokens_in=tokens_in,
+                               usd_per_m_in=p["usd_per_m_input"], usd_per_m_out=p["usd_per_m_output"])
+
+
 @validate_params({"tokens_out": _c_nonneg(), "tokens_per_gpu_hour": _c_pos(), "usd_per_gpu_hour": _c_nonneg()})
 def self_hosted_generation_cost(*, tokens_out: Num, tokens_per_gpu_hour: Num, usd_per_gpu_hour: Num) -> Num:
     """USD to generate ``tokens_out`` tokens on rented GPUs: tokens / throughput x price per GPU-hour.
@@ -871,4 +934,5 @@ __all__ = [
     "epoch_chip_hours", "epoch_parameters", "hardware_gap", "HardwareGap", "epoch_training_start", "fit_cost_trend", "human_annotation_cost",
     "implied_utilization", "one_at_a_time_sensitivity", "reproduce_epoch_amortized_costs", "self_hosted_generation_cost",
     "synthetic_data_cost", "tokens_for_budget", "training_cost", "training_flops", "us_industrial_electricity_price",
+    "training_cost_musd", "api_generation_cost",
 ]

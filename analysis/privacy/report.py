@@ -7,7 +7,7 @@ import pandas as pd
 from analysis.core.stats import summarise_replicates
 from analysis.core.validation import Frame, InstanceOf, Interval, Real, validate_params
 
-__all__ = ["summarise", "cell", "with_unclipped_risks", "with_difference", "RISKS"]
+__all__ = ["summarise", "cell", "cell_interval", "frontier_table", "with_unclipped_risks", "with_difference", "RISKS"]
 
 RISKS = ("singling_out", "linkability", "inference")
 
@@ -35,6 +35,63 @@ def cell(summary: pd.DataFrame, table: str, generator: str, metric: str) -> pd.S
     if len(hit) != 1:
         raise ValueError(f"summary: no single row for table={table!r}, generator={generator!r}, metric={metric!r}")
     return hit.iloc[0]
+
+
+@validate_params({"summary": [Frame(["table", "generator", "metric", "mean", "low", "high"], min_rows=0)],
+                  "table": [InstanceOf(str)], "generator": [InstanceOf(str)], "metric": [InstanceOf(str)]})
+def cell_interval(summary: pd.DataFrame, table: str, generator: str, metric: str) -> tuple[float, float, float]:
+    """The (mean, low, high) of one row of a :func:`summarise` table, for ``glue_interval``.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summarise`.
+    table, generator, metric : str
+        The row's keys.
+
+    Returns
+    -------
+    tuple of float
+        Mean over replicates and the ends of its interval (NaN with one replicate).
+    """
+    row = cell(summary, table, generator, metric)
+    return row["mean"], row["low"], row["high"]
+
+
+@validate_params({"summary": [Frame(["table", "generator", "metric", "mean", "low", "high", "n"], min_rows=0)],
+                  "tables": [InstanceOf((list, tuple), "a list of table keys")],
+                  "generators": [InstanceOf((list, tuple), "a list of generator keys")],
+                  "labels": [InstanceOf(dict, "a dict of generator key -> label")]})
+def frontier_table(summary: pd.DataFrame, *, tables: list[str] | tuple[str, ...], generators: list[str] | tuple[str, ...],
+                   labels: dict[str, str]) -> pd.DataFrame:
+    """The privacy-utility frontier: membership AUC and TSTR accuracy, with intervals, per table and generator.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summarise`, with the metrics ``mia_auc``, ``tstr`` and ``trtr``.
+    tables : list of str
+        Table keys, in the order of the rows.
+    generators : list of str
+        Generator keys, in the order of the rows within a table.
+    labels : dict
+        Generator key -> label shown in the legend.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (table, generator): ``table``, ``generator``, ``label``, ``mia_auc`` with
+        ``mia_auc_low``/``mia_auc_high``, ``tstr`` with ``tstr_low``/``tstr_high``, ``trtr``
+        (the table's real-data accuracy) and ``replicates``.
+    """
+    rows = []
+    for t in tables:
+        for g in generators:
+            a, u = cell(summary, t, g, "mia_auc"), cell(summary, t, g, "tstr")
+            rows.append({"table": t, "generator": g, "label": labels[g], "mia_auc": a["mean"], "mia_auc_low": a["low"],
+                         "mia_auc_high": a["high"], "tstr": u["mean"], "tstr_low": u["low"], "tstr_high": u["high"],
+                         "trtr": cell(summary, t, g, "trtr")["mean"], "replicates": int(a["n"])})
+    return pd.DataFrame(rows)
 
 
 def _aligned(results: pd.DataFrame, first: str, second: str, *, param: str) -> tuple[pd.Series, pd.Series]:

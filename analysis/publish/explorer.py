@@ -33,12 +33,13 @@ from analysis.cost import model as _cost
 from analysis.data import loader as _data
 from analysis.energy import model as _energy
 from analysis.exhaustion import model as _ex
-from analysis.core.validation import ArrayLike, Integral, Interval, Options, Real, Seed, ordered, validate_params
+from analysis.core.validation import (ArrayLike, Integral, Interval, Options, Real, Seed, _Constraint, ordered,
+                                      validate_params)
 
 __all__ = [
     "RunoutGrid", "runout_grid", "CostInputs", "cost_inputs", "training_run_cost",
     "CollapseGrid", "collapse_grid", "BreakEvenInputs", "break_even_inputs", "BreakEvenGrid", "break_even_grid",
-    "value_list",
+    "value_list", "finite_text", "json_values", "year_text", "sig_text",
 ]
 
 # Work caps: the grids are built once per site build; these keep a mistaken call from hanging.
@@ -452,3 +453,98 @@ def value_list(*, start: float, stop: float, step: float, include: npt.ArrayLike
         keep = np.all(np.abs(base[:, None] - extra[None, :]) > 10.0 ** -(int(decimals) + 1), axis=1)
         base = base[keep]
     return np.unique(np.concatenate([base, extra]))
+
+
+class _AnyReal(_Constraint):
+    """A real number, NaN and infinities included (the grids mark "never" with +inf)."""
+
+    example = 2030.5
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+
+    def describe(self) -> str:
+        return "a real number (NaN and infinities allowed)"
+
+
+@validate_params({"value": [_AnyReal()], "fmt": [str]})
+def finite_text(value: float, fmt: str) -> str | None:
+    """How the page shows a number: ``format(value, fmt)``, or None for a value that is not finite.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    fmt : str
+        A format specification (``".1f"``).
+
+    Returns
+    -------
+    str or None
+        The text, or None (null in the page's JSON) for NaN and infinities.
+    """
+    return format(value, fmt) if np.isfinite(value) else None
+
+
+def _json_values(a: np.ndarray, decimals: int) -> list:
+    if a.ndim > 1:
+        return [_json_values(row, decimals) for row in a]
+    return [float(round(v, decimals)) if np.isfinite(v) else None for v in a]
+
+
+@validate_params({"values": [ArrayLike(ndim=None, finite=False)],
+                  "decimals": [Interval(Integral, 0, 15, closed="both")]})
+def json_values(values: npt.ArrayLike, *, decimals: int = 6) -> list:
+    """Nested lists for the page's JSON, rounded to ``decimals``; non-finite values become None (null).
+
+    Parameters
+    ----------
+    values : array of float
+        A grid of any dimension.
+    decimals : int
+        Decimals kept.
+
+    Returns
+    -------
+    list
+        Nested lists of floats and None, in the shape of ``values``.
+    """
+    return _json_values(np.asarray(values, dtype=float), decimals)
+
+
+@validate_params({"year": [_AnyReal()]})
+def year_text(year: float) -> str:
+    """A run-out year as the page shows it: ``"2028.4"``, ``"never"`` (+inf) or ``"already in 2024"`` (-inf).
+
+    Parameters
+    ----------
+    year : float
+        Decimal year, or an infinity from :func:`runout_grid`.
+
+    Returns
+    -------
+    str
+        The text.
+    """
+    if year == np.inf:
+        return "never"
+    if year == -np.inf:
+        return "already in 2024"
+    return format(year, ".1f")
+
+
+@validate_params({"value": [Interval(Real, None, None)]})
+def sig_text(value: float) -> str:
+    """A Monte Carlo result as chapter 7 shows it: two significant figures (:func:`analysis.energy.model.round_sig`), ``",g"``.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+
+    Returns
+    -------
+    str
+        The text, e.g. ``"1,200"``.
+    """
+    return format(_energy.round_sig(value), ",g")

@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 
-from analysis.core.validation import Interval, Real, _Constraint, validate_params
+from analysis.core.validation import MAX_MAGNITUDE, Interval, Options, Real, _Constraint, validate_params
 
-__all__ = ["GlueKey", "glue_value", "glue_with_provenance"]
+__all__ = ["GlueKey", "SUFFIXES", "glue_interval", "glue_value", "glue_values", "glue_with_provenance"]
 
 
 class GlueKey(_Constraint):
@@ -106,3 +106,92 @@ def glue_with_provenance(key: str, value: object, *, rows: dict | None = None, c
     if checks:  # e.g. a figure's overlapping labels, checked by the site's tests
         metadata["provenance"]["checks"] = checks
     display({GLUE_PREFIX + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+
+
+# The two suffix conventions of the chapters' interval keys: ``key_low``/``key_high`` (chapters 1
+# and 6, the explorer) and ``key_lo``/``key_hi`` (chapters 2, 3, 4 and 7).
+SUFFIXES = (("_low", "_high"), ("_lo", "_hi"))
+
+
+class _Triple(_Constraint):
+    """An interval: a :class:`~analysis.core.stats.ConfidenceInterval` or an (estimate, low, high) sequence."""
+
+    example = (1.0, 0.5, 1.5)
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, (tuple, list))
+
+    def check(self, value) -> str | None:
+        if len(value) != 3 and not hasattr(value, "_fields"):
+            return f"has {len(value)} elements, not 3 (estimate, low, high)"
+        for x in value[:3]:
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+                return f"holds {x!r}, not a number"
+            if not math.isfinite(float(x)):
+                return f"holds {x}, which must not be printed in the report"
+            if abs(float(x)) > MAX_MAGNITUDE:
+                return f"holds {x}, beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
+        return None
+
+    def describe(self) -> str:
+        return "a ConfidenceInterval or an (estimate, low, high) tuple of finite numbers"
+
+
+@validate_params({"key": [GlueKey()], "interval": [_Triple()],
+                  "scale": [Options(Real, (1, 100))],
+                  "suffixes": [Options(tuple, SUFFIXES)], "rows": _ROWS})
+def glue_interval(key: str, interval: tuple, *, scale: float = 1,
+                  suffixes: tuple[str, str] = SUFFIXES[0], rows: dict | None = None) -> None:
+    """Glue an estimate and its interval in one call: ``key``, ``key_low`` and ``key_high``.
+
+    The three values are glued with :func:`glue_value`, in that order, each multiplied by
+    ``scale`` (``scale=100`` for a share shown in percent): the same values, bit for bit, as three
+    ``glue_value`` calls of ``100 * x``.
+
+    Parameters
+    ----------
+    key : str
+        Literal glue key of the estimate; the ends of the interval get ``key`` plus ``suffixes``.
+    interval : ConfidenceInterval or tuple
+        A :class:`~analysis.core.stats.ConfidenceInterval`, or (estimate, low, high).
+    scale : {1, 100}
+        Factor applied to all three values: 100 for a share shown in percent.
+    suffixes : tuple of str
+        The suffixes of the low and high keys: ``("_low", "_high")`` or ``("_lo", "_hi")``.
+    rows : dict or None
+        Dataset name -> primary keys of the rows the values are.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    ``glue_interval("ch04_dpd0", (0.12, 0.08, 0.16), suffixes=("_lo", "_hi"))`` glues
+    ``ch04_dpd0``, ``ch04_dpd0_lo`` and ``ch04_dpd0_hi``.
+    """
+    estimate, low, high = interval[:3]
+    for name, value in ((key, estimate), (key + suffixes[0], low), (key + suffixes[1], high)):
+        glue_value(name, value if scale == 1 else scale * value, rows=rows)
+
+
+@validate_params({"values": [dict], "rows": _ROWS})
+def glue_values(values: dict, *, rows: dict | None = None) -> None:
+    """Glue several values in one call: each item of ``values`` with :func:`glue_value`, in order.
+
+    Write ``values`` as a dict literal with literal keys, so that each glued number can still be
+    found by searching its key.
+
+    Parameters
+    ----------
+    values : dict
+        Glue key -> value (a finite number or a text).
+    rows : dict or None
+        Dataset name -> primary keys of the rows the values are.
+
+    Returns
+    -------
+    None
+    """
+    for key, value in values.items():
+        glue_value(key, value, rows=rows)

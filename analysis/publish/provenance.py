@@ -18,6 +18,7 @@ the reverse for data read through ``analysis.data.loader.load`` in the glueing c
 from __future__ import annotations
 
 import ast
+import functools
 import types
 from dataclasses import dataclass, field
 
@@ -189,6 +190,8 @@ _NOT_COMPUTATION = ("analysis.publish.glue", "analysis.publish.plotting", "analy
 
 
 def _qualified(obj: object) -> str | None:
+    if isinstance(obj, functools.partial):  # c = functools.partial(report.cell, S): calling c calls report.cell
+        obj = obj.func
     module = getattr(obj, "__module__", None) or ""
     name = getattr(obj, "__qualname__", None)
     if not (name and callable(obj)) or module in _NOT_COMPUTATION:

@@ -1,4 +1,6 @@
-"""HTML for the site's data appendix: every curated table with its schema and download links.
+"""Tables for the pages: the site's data appendix, a row looked up by its values, and cell formatting.
+
+The data appendix is every curated table with its schema and download links.
 
 The site copies ``analysis/data/NAME.csv`` and ``NAME.schema.yml`` to ``data/`` at the root of
 the built site (``tools/reader_site.py``); these helpers write the links to them. Tables shown
@@ -9,11 +11,169 @@ downloadable on its own (``book/_static/reader.js``).
 from __future__ import annotations
 
 import html
+import math
+import numbers
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import pandas as pd
 
 from analysis.data import loader as data
-from analysis.core.validation import Options, validate_params
+from analysis.core.validation import (MAX_MAGNITUDE, Frame, Integral, Interval, Options, Real, _Constraint,
+                                      validate_params)
 
-__all__ = ["dataset_section_html", "datasets_html"]
+__all__ = ["dataset_section_html", "datasets_html", "disclosed_share", "disclosed_tokens", "installed_version",
+           "interval_text", "lookup", "round_significant"]
+
+
+class _RealOrNaN(_Constraint):
+    """A real number, finite or NaN (a value that was not computed), never infinite."""
+
+    example = 1.0
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+    def check(self, value) -> str | None:
+        x = float(value)
+        if math.isnan(x):
+            return None
+        if math.isinf(x):
+            return "infinite"
+        return None if abs(x) <= MAX_MAGNITUDE else f"beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
+
+    def describe(self) -> str:
+        return f"a real number in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] or NaN"
+
+
+@validate_params({"frame": [Frame(min_rows=0)]})
+def lookup(frame: pd.DataFrame, **where: object) -> pd.Series:
+    """The one row of ``frame`` whose columns equal the values given: ``lookup(runs, table="hearts", generation=20)``.
+
+    Values are compared with ``==`` (exactly, floats included); the row is returned as
+    ``frame[mask].iloc[0]``, with the frame's index label as its name.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to search.
+    **where : object
+        Column name -> the value that column must hold.
+
+    Returns
+    -------
+    pandas.Series
+        The matching row.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, or if no row or several rows match; the message names the columns
+        and values.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"table": ["a", "a", "b"], "generation": [0, 1, 0], "value": [1.0, 2.0, 3.0]})
+    >>> float(lookup(df, table="a", generation=1)["value"])
+    2.0
+    """
+    missing = [c for c in where if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame: has no column(s) {missing} (its columns: {list(frame.columns)})")
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in where.items():
+        mask &= (frame[column] == value).to_numpy(dtype=bool)
+    hits = frame[mask]
+    if len(hits) != 1:
+        condition = ", ".join(f"{c}={v!r}" for c, v in where.items()) or "no condition"
+        raise ValueError(f"frame: {len(hits)} rows match {condition} (columns {list(where)}), not exactly 1")
+    return hits.iloc[0]
+
+
+@validate_params({"estimate": [_RealOrNaN()], "low": [_RealOrNaN()], "high": [_RealOrNaN()],
+                  "scale": [Options(Real, (1, 100))], "decimals": [Interval(Integral, 0, 15, closed="both")]})
+def interval_text(estimate: float, low: float, high: float, *, scale: float = 1, decimals: int = 2) -> str:
+    """A table cell for an estimate and its interval: ``"0.52 (0.50 to 0.54)"``, or ``"0.52"`` when ``low`` is NaN.
+
+    Parameters
+    ----------
+    estimate : float
+        The estimate.
+    low, high : float
+        The ends of its interval; NaN for ``low`` when no interval was computed (one replicate).
+    scale : {1, 100}
+        Factor applied to the three values: 100 for a share shown in percent.
+    decimals : int
+        Decimal places shown.
+
+    Returns
+    -------
+    str
+        The formatted cell.
+
+    Examples
+    --------
+    >>> interval_text(0.5234, 0.5011, 0.5457)
+    '0.52 (0.50 to 0.55)'
+    >>> interval_text(0.5234, float("nan"), float("nan"))
+    '0.52'
+    """
+    d, k = int(decimals), scale
+    if np.isnan(low):
+        return f"{k * estimate:.{d}f}"
+    return f"{k * estimate:.{d}f} ({k * low:.{d}f} to {k * high:.{d}f})"
+
+
+@validate_params({"value": [Interval(Real, None, None)], "figures": [Interval(Integral, 1, 15, closed="both")]})
+def round_significant(value: float, figures: int = 2) -> float:
+    """``value`` rounded to ``figures`` significant figures with ``numpy.round``.
+
+    Parameters
+    ----------
+    value : float
+        The number to round.
+    figures : int
+        Significant figures kept.
+
+    Returns
+    -------
+    float
+        The rounded value (0.0 for 0).
+
+    Examples
+    --------
+    >>> round_significant(431.7)
+    430.0
+    >>> round_significant(0.012345, 3)
+    0.0123
+    """
+    x = float(value)
+    if x == 0:
+        return 0.0
+    decimals = int(figures) - 1 - int(np.floor(np.log10(abs(x))))
+    if decimals > 300:  # numpy scales by 10**decimals, which overflows; Python's round does not
+        return float(round(x, decimals))
+    return float(np.round(value, decimals))
+
+
+@validate_params({"package": [str]})
+def installed_version(package: str) -> str:
+    """The installed version of a distribution, or ``"not installed (optional extra)"``.
+
+    Parameters
+    ----------
+    package : str
+        Distribution name, as in ``uv.lock``.
+
+    Returns
+    -------
+    str
+        Its version string, or the note for a package of an optional extra not installed.
+    """
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed (optional extra)"
 
 
 def _check_prefix(href_prefix: str) -> str:
@@ -99,3 +259,37 @@ def datasets_html(*, href_prefix: str = "../data/") -> str:
         The HTML sections, one per dataset.
     """
     return "\n".join(dataset_section_html(n, href_prefix=href_prefix) for n in data.available())
+
+
+@validate_params({"share": [_RealOrNaN()]})
+def disclosed_share(share: float) -> str:
+    """A share as a whole percentage (``"40%"``), or ``"not disclosed"`` for NaN.
+
+    Parameters
+    ----------
+    share : float
+        The share (0.4 for 40%), NaN where the source gives none.
+
+    Returns
+    -------
+    str
+        The table cell.
+    """
+    return "not disclosed" if pd.isna(share) else f"{100 * share:.0f}%"
+
+
+@validate_params({"tokens": [_RealOrNaN()]})
+def disclosed_tokens(tokens: float) -> str:
+    """A token count in billions (``"1,500 billion"``), or ``"not disclosed"`` for NaN.
+
+    Parameters
+    ----------
+    tokens : float
+        The number of tokens, NaN where the source gives none.
+
+    Returns
+    -------
+    str
+        The table cell.
+    """
+    return "not disclosed" if pd.isna(tokens) else f"{tokens / 1e9:,.0f} billion"
