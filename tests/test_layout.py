@@ -1,6 +1,6 @@
 """The package layout of 0.5: subpackages by chapter, and the 0.4 import paths kept for one release.
 
-``tests/data/api_0_3_names.json`` and ``api_0_4_names.json`` list every public name of every module
+``tests/fixtures/api_0_3_names.json`` and ``api_0_4_names.json`` list every public name of every module
 of releases 0.3.0 and 0.4.0 (each module's ``__all__``, or its public functions and classes where it
 had none), recorded from those checkouts (0.3.0: commit 325643e) before the move.
 """
@@ -21,8 +21,8 @@ from analysis._compat import MOVED
 from analysis._modules import module_names
 
 ROOT = Path(__file__).resolve().parent.parent
-OLD = json.loads((ROOT / "tests" / "data" / "api_0_4_names.json").read_text())
-OLD_0_3 = json.loads((ROOT / "tests" / "data" / "api_0_3_names.json").read_text())
+OLD = json.loads((ROOT / "tests" / "fixtures" / "api_0_4_names.json").read_text())
+OLD_0_3 = json.loads((ROOT / "tests" / "fixtures" / "api_0_3_names.json").read_text())
 SUBPACKAGES = {"core", "data", "exhaustion", "cost", "collapse", "bias", "regulation", "privacy", "generators",
                "energy", "sweeps", "publish"}
 
@@ -66,7 +66,7 @@ def test_no_module_of_the_package_imports_a_deprecated_path():
     """The package, the tools, the tests and the notebooks use the paths of 0.5."""
     old_paths = set(MOVED)
     offenders = []
-    files = [*(ROOT / "analysis").rglob("*.py"), *(ROOT / "tools").glob("*.py"), *(ROOT / "tests").glob("*.py"),
+    files = [*(ROOT / "analysis").rglob("*.py"), *(ROOT / "tools").glob("*.py"), *(ROOT / "tests").rglob("*.py"),
              *(ROOT / "benchmarks").glob("*.py")]
     for path in files:
         if path.parent == ROOT / "analysis" and f"analysis.{path.stem}" in MOVED or path.name == "test_layout.py":

@@ -142,7 +142,7 @@ def test_a_reduced_sweep_gives_the_same_numbers_with_one_and_two_blas_threads(na
     assert list(one.columns) == list(two.columns) and len(one) == len(two)
     for col in one.columns:
         if pd.api.types.is_float_dtype(one[col]):
-            # RTOL: the tolerance justified for notebook numbers (tests/test_notebook_outputs.py)
+            # RTOL: the tolerance justified for notebook numbers (tests/site/test_notebook_outputs.py)
             np.testing.assert_allclose(two[col], one[col], rtol=RTOL, atol=1e-15, err_msg=f"{name}: {col}")
         else:
             pd.testing.assert_series_equal(two[col], one[col], obj=f"{name}: {col}")

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 
 EXPLORER_DOC = "book/explorer"
 PLOTLY_JS = "plotly.min.js"
-# An absolute http(s) URL inside a JavaScript string or comment (the pattern of tests/test_site.py).
+# An absolute http(s) URL inside a JavaScript string or comment (the pattern of tests/site/test_site.py).
 _URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s"'`)<>\\]*""")
 # XML namespace names: identifiers browsers compare, never fetch; SVG needs them verbatim.
 _NAMESPACES = ("http://www.w3.org/",)

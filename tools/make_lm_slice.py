@@ -1,9 +1,9 @@
-"""Write tests/data/gcide_slice.txt: a small slice of the cleaned GCIDE corpus for the unit tests.
+"""Write tests/fixtures/gcide_slice.txt: a small slice of the cleaned GCIDE corpus for the unit tests.
 
 The first 1,500 training sentences and the first 300 held-out sentences of
 :func:`analysis.collapse.corpus.load_corpus` (one sentence per line, tokens separated by spaces, a line
 ``#heldout`` between the two parts). GCIDE is GPL-2+; the slice keeps that licence (see
-tests/data/README.md).
+tests/fixtures/README.md).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def main() -> int:
 
     corpus = load_corpus()
     lines = [" ".join(s) for s in corpus.train[:1500]] + ["#heldout"] + [" ".join(s) for s in corpus.heldout[:300]]
-    (ROOT / "tests" / "data" / "gcide_slice.txt").write_text("\n".join(lines) + "\n")
+    (ROOT / "tests" / "fixtures" / "gcide_slice.txt").write_text("\n".join(lines) + "\n")
     return 0
 
 

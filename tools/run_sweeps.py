@@ -49,11 +49,11 @@ from analysis.sweeps.registry import SWEEPS  # noqa: E402
 
 #: per sweep: the tests whose reduced rerun checks its stored file (``refingerprint`` runs them first)
 REPRODUCE_TESTS = {
-    "bias_generators": ["tests/test_bias_sweep.py::test_generator_sweep_is_current_and_reproduces"],
-    "bias_fairness": ["tests/test_bias_sweep.py::test_fairness_sweep_is_current_and_reproduces"],
-    "privacy_utility": ["tests/test_privacy_sweep.py::test_reduced_rerun_reproduces_the_file"],
-    "privacy_deep": ["tests/test_privacy_deep_sweep.py::test_reduced_rerun_reproduces_the_file"],
-    "collapse_lm": ["tests/test_collapse_lm.py::test_reduced_rerun_reproduces_the_stored_sweep"],
+    "bias_generators": ["tests/bias/test_bias_sweep.py::test_generator_sweep_is_current_and_reproduces"],
+    "bias_fairness": ["tests/bias/test_bias_sweep.py::test_fairness_sweep_is_current_and_reproduces"],
+    "privacy_utility": ["tests/privacy/test_privacy_sweep.py::test_reduced_rerun_reproduces_the_file"],
+    "privacy_deep": ["tests/privacy/test_privacy_deep_sweep.py::test_reduced_rerun_reproduces_the_file"],
+    "collapse_lm": ["tests/collapse/test_collapse_lm.py::test_reduced_rerun_reproduces_the_stored_sweep"],
 }
 
 #: per sweep: the number of joblib tasks (one replicate of one grid cell) of a run with keyword
@@ -70,7 +70,7 @@ TASKS = {
 
 #: per sweep: a reduced run (command-line arguments, seconds on two cores) and what it needs (module
 #: names, or "module:function" that raises or returns False when an input is missing, e.g. a corpus);
-#: tests/test_sweep_infra.py runs each on a Dask cluster and in two chunks (give a replicate-major
+#: tests/sweeps/test_sweep_infra.py runs each on a Dask cluster and in two chunks (give a replicate-major
 #: sweep 4 replicates, so that each chunk shows its row order)
 REDUCED = {
     "bias_generators": (["--generators", "copula", "--tables", "hearts", "--generations", "1", "--replicates", "2"], ("copulas",)),

@@ -3,7 +3,7 @@
 Run by ``make sweeps SWEEP=bias_fairness`` (too slow for the chapter's time budget on two cores);
 one row per table, configuration, replicate and generation with the training-table shares and the
 fairness metrics of that generation's classifier on the real test set. The chapter reads the stored
-file (:mod:`analysis.sweeps`); ``tests/test_bias_sweep.py`` checks a reduced rerun reproduces it.
+file (:mod:`analysis.sweeps`); ``tests/bias/test_bias_sweep.py`` checks a reduced rerun reproduces it.
 """
 
 from __future__ import annotations

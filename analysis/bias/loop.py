@@ -8,7 +8,7 @@ model-induced distribution shift of {cite:t}`wyllie2024fairness` in its simplest
 The classifier is scikit-learn's standardised, L2-penalised (C = 1) logistic regression, fitted
 to convergence by Newton's method in numpy (:func:`fit_logistic`): the encoded design has a dozen or
 so columns and thousands of rows, where a Newton step is cheap and a few steps reach the optimum
-that the default L-BFGS fit only approaches at its default tolerance (``tests/test_bias_metrics.py``
+that the default L-BFGS fit only approaches at its default tolerance (``tests/bias/test_bias_metrics.py``
 checks the predictions against scikit-learn's L-BFGS at ``tol=1e-10``).
 
 References
@@ -224,7 +224,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, sample_weight: np.ndarray | No
     total weight. The design here has a dozen or so columns and thousands of rows, where a Newton
     step costs two small matrix products and a 15 x 15 Cholesky solve; scikit-learn's estimator
     spends most of its time on input validation around the same arithmetic. Tested equal to
-    scikit-learn fitted to convergence (``tests/test_bias_metrics.py``).
+    scikit-learn fitted to convergence (``tests/bias/test_bias_metrics.py``).
 
     Parameters
     ----------

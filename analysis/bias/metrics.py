@@ -4,7 +4,7 @@ The loop scores a classifier on the same real test set thousands of times. fairl
 ``MetricFrame`` is the reference implementation {cite:p}`weerts2023fairlearn`, but building one costs
 milliseconds of pandas and type checks for what is arithmetic on eight numbers: the counts of
 (group, truth, prediction). :func:`metrics_from_counts` computes the same metrics from those counts
-in numpy, for one table or a stack of them at once; ``tests/test_bias_metrics.py`` asserts it equals
+in numpy, for one table or a stack of them at once; ``tests/bias/test_bias_metrics.py`` asserts it equals
 :func:`fairness_metrics_fairlearn` (``MetricFrame``) on the same predictions, including the
 degenerate cases (a group with no positives, a classifier that predicts one class).
 

@@ -3,7 +3,7 @@
 The sweep refits each generator to its own output for ``generations`` generations, ``replicates``
 times, on the arrests and heart-disease tables, and stores the four (group, label) cell counts of
 every generation's table (one row per table, generator, replicate and generation). The chapter
-reads the stored file (see :mod:`analysis.sweeps`); ``tests/test_bias_sweep.py`` reruns a reduced
+reads the stored file (see :mod:`analysis.sweeps`); ``tests/bias/test_bias_sweep.py`` reruns a reduced
 sweep and checks it reproduces the stored numbers within Monte Carlo error.
 """
 

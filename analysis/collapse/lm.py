@@ -153,7 +153,7 @@ def distinct_ngrams(sentences: list[np.ndarray], n: int) -> float:
     """
     # every window of n tokens that lies within one sentence, gathered from the concatenated tokens at
     # once (a window per sentence in Python was most of a sweep's time); equal to the per-sentence
-    # sliding windows (tests/test_collapse_lm.py)
+    # sliding windows (tests/collapse/test_collapse_lm.py)
     lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
     windows = np.maximum(lengths - n + 1, 0)
     if not windows.sum():

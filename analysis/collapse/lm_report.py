@@ -128,5 +128,5 @@ def change_table(frame: pd.DataFrame, *, model: str = "ngram", level: float = 0.
 
 
 #: words (not punctuation) in the cleaned GCIDE text, training and held-out parts together
-#: (checked against the corpus by tests/test_collapse_lm.py where it is installed)
+#: (checked against the corpus by tests/collapse/test_collapse_lm.py where it is installed)
 CORPUS_WORDS = 3_592_604

@@ -103,7 +103,7 @@ def _categorical_columns(table: pd.DataFrame) -> list[str]:
 #: Held while a generator draws from numpy's or torch's global RNG. A Dask worker runs several
 #: tasks at once in threads of one process, and they share that global state: unguarded, one
 #: task's draws interleaved with another's and a replicate came out differently on a cluster
-#: than locally (found by tests/test_sweep_infra.py). Re-entrant: a fit may sample.
+#: than locally (found by tests/sweeps/test_sweep_infra.py). Re-entrant: a fit may sample.
 _GLOBAL_RNG_LOCK = threading.RLock()
 
 

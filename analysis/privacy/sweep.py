@@ -10,7 +10,7 @@ code under ``joblib.parallel_backend("dask")``. Seeds: task i of replicate r dra
 the replicate) and ``[SEED, table index, r, generator index]`` (generator and attacks).
 
 ``make sweeps SWEEP=privacy_utility`` (``tools/run_sweeps.py``) writes
-``results/privacy_utility.csv`` and its provenance; ``tests/test_privacy_sweep.py`` reruns a
+``results/privacy_utility.csv`` and its provenance; ``tests/privacy/test_privacy_sweep.py`` reruns a
 reduced grid and checks the file within Monte Carlo error.
 """
 

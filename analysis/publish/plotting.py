@@ -42,7 +42,7 @@ _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 #: Width in CSS pixels of the column in which the site shows a figure on a desktop, a 1280 x 900
 #: window (pydata-sphinx-theme's article column less its padding, measured in Chromium, and
-#: measured again on the built site by tests/test_readable_charts.py).
+#: measured again on the built site by tests/site/test_readable_charts.py).
 FIGURE_COLUMN_PX = 672
 #: The smallest text a figure may show in that column, in CSS pixels (11 px, issue 24).
 MIN_TEXT_PX = 11.0

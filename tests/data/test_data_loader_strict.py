@@ -11,7 +11,7 @@ import pytest
 
 from analysis.publish import claims
 from analysis.data import loader as data
-from tests.test_data_loader import GOOD_ROWS, HEADER, SCHEMA, make
+from tests.data.test_data_loader import GOOD_ROWS, HEADER, SCHEMA, make
 
 RATIO_SCHEMA = SCHEMA.replace("columns:\n", "rules:\n"
                               "  - {check: \"tokens / year >= 1e6\", description: \"at least a million tokens a year\"}\n"

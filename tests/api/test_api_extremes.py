@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from analysis.core import validation as v
-from tests.test_api_properties import (COVERED, INF_DOCUMENTED, NAN_DOCUMENTED, NAN_FIELDS_DOCUMENTED,
+from tests.api.test_api_properties import (COVERED, INF_DOCUMENTED, NAN_DOCUMENTED, NAN_FIELDS_DOCUMENTED,
                                        _assert_finite, _check_documented_inf, _strategy)
 
 EXTREMES = (float("nan"), float("inf"), -float("inf"), 1e300, -1e300, sys.float_info.max, 1e-300,

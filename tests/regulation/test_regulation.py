@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from analysis.data import loader as data
 from analysis.regulation import rules as regulation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "notebooks" / "05_regulation.md"
 
 

@@ -23,7 +23,7 @@ import yaml
 from analysis.data import loader as data
 from analysis.data import refresh
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DECLARED = yaml.safe_load((ROOT / refresh.MANIFEST).read_text(encoding="utf-8"))["datasets"]
 
 

@@ -11,12 +11,12 @@ import pytest
 from analysis.publish import claims as ledger
 from analysis.data import loader as data
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The source article is kept outside the repository (third-party text). Its fingerprint (hashes of
 # every run of a few consecutive tokens, see analysis.publish.claims) is committed, so the quotes are checked
 # everywhere; where the shared copy of the article exists, the fingerprint is checked against it too.
 ARTICLE = Path("/work/shared/source/article.txt")
-FINGERPRINT = Path(__file__).resolve().parent / "claims_article_fingerprint.txt"
+FINGERPRINT = Path(__file__).resolve().parents[1] / "fixtures" / "claims_article_fingerprint.txt"
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_quotes_are_in_the_articles_fingerprint(claims, fingerprint):
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not available on this machine")
 def test_fingerprint_is_the_articles_and_agrees_with_the_verbatim_check(claims, fingerprint):
     text = ARTICLE.read_text(encoding="utf-8")
-    assert ledger.article_fingerprint(text) == fingerprint, "regenerate tests/claims_article_fingerprint.txt"
+    assert ledger.article_fingerprint(text) == fingerprint, "regenerate tests/fixtures/claims_article_fingerprint.txt"
     article = _norm(text)
     for quote in claims["quote"]:
         assert ledger.quote_in_fingerprint(quote, fingerprint) == (_norm(quote) in article), quote

@@ -60,7 +60,7 @@ def test_counts_chain_has_the_distribution_of_the_row_by_row_loop():
     # the same loop drawn row by row (analysis.bias.loop.simulate_shares) and from the cells alone:
     # the minority share after 3 generations must have the same distribution (two-sample KS test and
     # means within 4 SE)
-    from tests.test_bias import make_table
+    from tests.bias.test_bias import make_table
 
     table = make_table(rows=120, minority_rows=36, seed=3)
     enc = bias.encode_table(table, group="group", label="label")

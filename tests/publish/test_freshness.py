@@ -15,7 +15,7 @@ from analysis.publish import freshness
 
 release = load_tool("release")  # release tooling lives in tools/, not in the package
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_cited_bib_entry_has_a_publication_date():

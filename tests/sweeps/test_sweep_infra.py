@@ -19,7 +19,7 @@ import pytest
 
 from analysis.sweeps import store as sweeps
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import run_sweeps  # noqa: E402
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = ROOT / "book" / "summary.md"
 
 # A pasted value from another page: {glue:text}`path::key:fmt` (path relative to book/).
@@ -81,7 +81,7 @@ def _bullets(section: str) -> list[str]:
 
 _KEY = r"[A-Za-z][A-Za-z0-9_]*"
 # glue_interval("key", ...) glues key, key_low and key_high, or key_lo and key_hi with that suffixes=
-# argument; the call is written on one line (tests/test_thin_notebooks.py checks it)
+# argument; the call is written on one line (tests/publish/test_thin_notebooks.py checks it)
 GLUE_INTERVAL = re.compile(rf"\bglue_interval\(\s*\"({_KEY})\"(.*)$", re.M)
 # glue_values({"key": value, ...}): the keys of the dict literal, up to its closing brace
 GLUE_VALUES = re.compile(r"\bglue_values\(\s*\{(.*?)\}\s*(?:,[^)]*)?\)", re.S)

@@ -298,7 +298,7 @@ def test_chapter_links_to_regulation_rows_that_exist():
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "notebooks" / "07_energy_carbon.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "notebooks" / "07_energy_carbon.md").read_text(encoding="utf-8")
     ids = re.findall(r'05_regulation\.html#reg-([A-Za-z0-9-]+)"', text)
     assert ids, "the chapter should link the regulation rows it discusses"
     known = set(data.load("regulation")["id"])

@@ -26,7 +26,7 @@ from analysis.publish import explorer as xp
 from analysis.publish import tables
 from analysis.publish.glue import glue_interval, glue_value, glue_values
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(ROOT.glob("notebooks/*.md")) + [
     p for p in sorted((ROOT / "book").glob("*.md")) if p.read_text(encoding="utf-8").startswith("---\njupytext:")]
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -70,7 +70,7 @@ def test_the_check_catches_a_def_a_lambda_and_a_class():
 
 
 def test_every_glue_interval_call_is_on_one_line():
-    """The key finder of tests/test_summary.py reads a glue_interval call's suffixes from its line."""
+    """The key finder of tests/site/test_summary.py reads a glue_interval call's suffixes from its line."""
     for md in NOTEBOOKS:
         for line in md.read_text(encoding="utf-8").splitlines():
             if "glue_interval(" in line and "import" not in line:

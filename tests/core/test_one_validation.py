@@ -24,7 +24,7 @@ from analysis.exhaustion.model import geometric_midpoint
 from analysis.privacy.attacks import distance_to_closest_record, gower_nearest, wilson_rate
 from analysis.publish.explorer import value_list
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BODY_CHECKS = {"check_int", "check_real", "check_seed", "check_frame"}
 
 

@@ -10,7 +10,7 @@ from analysis import bias
 from analysis.bias import chain as bias_chain
 from analysis.bias import real as bias_real
 from analysis.bias import summary as bias_summary
-from tests.test_bias import make_table
+from tests.bias.test_bias import make_table
 
 CELLS = np.array([559, 3379, 333, 955])
 

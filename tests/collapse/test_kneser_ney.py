@@ -19,7 +19,7 @@ from scipy import stats
 
 from analysis.collapse import kneser_ney as kn
 
-SLICE = Path(__file__).parent / "data" / "gcide_slice.txt"
+SLICE = Path(__file__).resolve().parents[1] / "fixtures" / "gcide_slice.txt"
 
 
 def _slice():

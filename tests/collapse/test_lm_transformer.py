@@ -13,7 +13,7 @@ from analysis.collapse import transformer as lt
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                                  reason="the transformer needs the optional extra 'deep' (torch, CPU build)")
-SLICE = Path(__file__).parent / "data" / "gcide_slice.txt"
+SLICE = Path(__file__).resolve().parents[1] / "fixtures" / "gcide_slice.txt"
 
 
 def _slice_vocab():
