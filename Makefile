@@ -110,8 +110,13 @@ corpus:
 	  echo "no apt-get here: the language-model collapse tests will be skipped (install Debian's dict-gcide, or set GCIDE_DIR)"; \
 	fi
 
+# The whole suite. The site is built first, once (a no-op when `make book` built it from these very
+# sources), then the tests run on TEST_WORKERS pytest-xdist workers, a test file to a worker (a file's
+# module fixtures, e.g. the accessibility audit of every page, are computed once). TEST_WORKERS=1 for one.
+TEST_WORKERS ?= 2
 test: $(STAMP) chromium corpus node_modules/.package-lock.json
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python tools/build_book.py
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The quick lane: the tests not marked slow (slow = builds the book or drives a browser), spread
 # over two pytest-xdist workers; no chromium or node modules needed. QUICK_WORKERS=1 for one.

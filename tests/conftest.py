@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -93,9 +94,14 @@ def built_site() -> Path:
     sys.path.insert(0, str(ROOT / "tools"))
     import build_book
 
-    if build_book.is_up_to_date(ROOT):
-        return ROOT / "_build" / "html"
-    result = run_build(ROOT)
+    # one build at a time: with pytest-xdist each worker asks, the first builds, the others then find
+    # the site up to date (`make test` builds it before the workers start, so usually none builds)
+    (ROOT / "_build").mkdir(exist_ok=True)
+    with open(ROOT / "_build" / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if build_book.is_up_to_date(ROOT):
+            return ROOT / "_build" / "html"
+        result = run_build(ROOT)
     if result.returncode != 0:
         pytest.fail(
             f"the book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}",

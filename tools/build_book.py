@@ -12,8 +12,8 @@ import location and the versions of every package the kernel sees (pyproject.tom
 its test settings do not change a number, and its dependencies reach the key through the lock
 and the kernel's packages): when that key changes the cache is cleared and
 every notebook runs again. When any source of the site changes, every page is re-read (``--all``)
-so numbers glued across pages are refreshed too. With nothing changed, Sphinx's incremental build
-does almost nothing.
+so numbers glued across pages are refreshed too. With nothing changed since the last successful
+build (its stamp holds the same key of every source) and its PDF editions there, nothing runs at all.
 
 Usage: python tools/build_book.py [--force] [--root DIR]
 """
@@ -213,6 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     # figure data files are written by executing notebooks; if one a page links to is gone, so is
     # the cache's use (only pages of the table of contents are built, so only they count)
     lost_outputs = lost_figure_data(root)
+    pdfs_there = all((build / "html" / name).exists() for name in pdf_names(root))
+    if (not args.force and cached_key == exec_key and not lost_outputs and stamp.get("site_key") == site_key
+            and (build / "html" / "index.html").exists() and (args.no_pdf or (stamp.get("pdf") and pdfs_there))):
+        # the stamp is written only after a successful build of these very sources: nothing to execute,
+        # nothing to re-read, and the PDF editions printed from these pages are there
+        print("[build] nothing changed since the last successful build: _build/html is current, nothing to do")
+        return 0
     if args.force or cached_key != exec_key or lost_outputs:
         if cache.exists():
             reason = (
