@@ -36,7 +36,7 @@ import pandas as pd
 
 from analysis.collapse import kneser_ney as kn
 from analysis.collapse import corpus as lm_corpus
-from analysis.core.validation import InstanceOf, Integral, Interval, Options, Real, Seed, validate_params
+from analysis.core.validation import InstanceOf, Integral, Interval, Options, Real, Seed, selection_of, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "REGIMES", "LMData", "load_lm_data", "distinct_ngrams",
            "vocabulary_coverage", "rare_words", "ngram_path", "run"]
@@ -327,7 +327,8 @@ def ngram_path(regime: str, replicate: int, *, generations: int = 10, budget_tok
                   "regimes": [InstanceOf((list, tuple), "a sequence of regime names")],
                   "budget_tokens": [Interval(Integral, 1000, 10_000_000, closed="both")],
                   "order": [Interval(Integral, 1, 4, closed="both")],
-                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")], "n_jobs": _N_JOBS})
+                  "first_replicate": [Interval(Integral, 0, 10_000, closed="both")], "n_jobs": _N_JOBS},
+                 relations=[selection_of("regimes", REGIMES)])
 def run(*, generations: int = 10, replicates: int = 5, seed: int = SEED, regimes: tuple[str, ...] = REGIMES,
         budget_tokens: int = 200_000, order: int = 3, first_replicate: int = 0,
         n_jobs: int | None = None) -> pd.DataFrame:
@@ -364,9 +365,6 @@ def run(*, generations: int = 10, replicates: int = 5, seed: int = SEED, regimes
     """
     from joblib import Parallel, delayed
 
-    bad = [r for r in regimes if r not in REGIMES]
-    if bad or not regimes:
-        raise ValueError(f"regimes: expected names among {', '.join(REGIMES)}, got {regimes!r}")
     jobs = [(r, i) for i in range(first_replicate, first_replicate + replicates) for r in regimes]
     out = Parallel(n_jobs=n_jobs)(
         delayed(ngram_path)(r, i, generations=generations, budget_tokens=budget_tokens, order=order, seed=seed,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.collapse import lm as collapse_lm
 from analysis.collapse.lm import REGIMES, distinct_ngrams, load_lm_data, vocabulary_coverage
-from analysis.core.validation import ArrayLike, InstanceOf, Integral, Interval, Options, Real, Seed, validate_params
+from analysis.core.validation import ArrayLike, InstanceOf, Integral, Interval, Options, Real, Seed, selection_of, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "Tokenizer", "make_tokenizer", "encode", "decode",
            "TransformerConfig", "transformer_path", "run"]
@@ -403,7 +403,8 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
                   "regimes": [InstanceOf((list, tuple), "a sequence of regime names")],
                   "budget_tokens": [Interval(Integral, 100, 10_000_000, closed="both")],
                   "first_replicate": [Interval(Integral, 0, 10_000, closed="both")],
-                  "n_jobs": [Interval(Integral, -1, 64, closed="both"), None]})
+                  "n_jobs": [Interval(Integral, -1, 64, closed="both"), None]},
+                 relations=[selection_of("regimes", REGIMES)])
 def run(*, generations: int = 5, replicates: int = 3, seed: int = SEED, regimes: tuple[str, ...] = REGIMES,
         budget_tokens: int = 40_000, first_replicate: int = 0, n_jobs: int | None = None) -> pd.DataFrame:
     """The transformer sweep: every (regime, replicate) path through joblib, one row per generation.
@@ -433,9 +434,6 @@ def run(*, generations: int = 5, replicates: int = 3, seed: int = SEED, regimes:
     """
     from joblib import Parallel, delayed
 
-    bad = [r for r in regimes if r not in REGIMES]
-    if bad or not regimes:
-        raise ValueError(f"regimes: expected names among {', '.join(REGIMES)}, got {regimes!r}")
     jobs = [(r, i) for i in range(first_replicate, first_replicate + replicates) for r in regimes]
     out = Parallel(n_jobs=n_jobs)(
         delayed(transformer_path)(r, i, generations=generations, budget_tokens=budget_tokens, seed=seed,

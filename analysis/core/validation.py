@@ -41,7 +41,7 @@ __all__ = [
     "Integral", "Real", "Interval", "Options", "Boolean", "ISODate", "Seed", "InstanceOf",
     "ArrayLike", "Frame", "CallableConstraint", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray",
     "MAX_MAGNITUDE", "FRACTION", "OPEN_FRACTION", "POSITIVE_FRACTION", "LEVEL", "PROBABILITY_VECTOR",
-    "MAX_GENERATIONS", "MAX_REPLICATES", "GENERATIONS", "REPLICATES", "same_length", "sums_to", "ordered",
+    "MAX_GENERATIONS", "MAX_REPLICATES", "GENERATIONS", "REPLICATES", "same_length", "sums_to", "ordered", "selection_of",
     "validate_params", "skip_parameter_validation", "constraints_of", "relations_of", "check_frame",
     "check_int", "check_real", "check_choice", "check_seed", "check_finite_output",
 ]
@@ -414,6 +414,13 @@ def ordered(low: str, high: str, *, strict: bool = True) -> Relation:
                         f"{low} must be below {high}")
     return Relation((low, high), lambda **kw: bool(np.all(np.asarray(kw[low]) <= np.asarray(kw[high]))),
                     f"{low} must not exceed {high}")
+
+
+def selection_of(name: str, options: Iterable) -> Relation:
+    """``name`` is a non-empty list or tuple whose every element is one of ``options``."""
+    allowed = tuple(options)
+    return Relation((name,), lambda **kw: len(kw[name]) > 0 and all(x in allowed for x in kw[name]),
+                    "must be a non-empty selection of " + ", ".join(map(str, allowed)))
 
 
 def sums_to(parts: str, total: str) -> Relation:

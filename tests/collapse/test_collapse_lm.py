@@ -172,3 +172,10 @@ def test_every_statement_chapter_3_makes_about_the_stored_results_holds():
     assert end["accumulate"] < end["top_up"] < min(end["replace"], end["verify"])
     p99 = chg.xs("ppl_p99", level="metric")["end"]
     assert p99["verify"] > p99["replace"] > max(p99["top_up"], p99["accumulate"])
+
+
+@pytest.mark.parametrize("regimes", [(), ("replace", "nope"), ["x"]])
+def test_a_run_refuses_an_empty_or_unknown_regime_by_name(regimes):
+    # declared once (a relation of validate_params), not checked again in the body
+    with pytest.raises(ValueError, match=r"^regimes: must be a non-empty selection of replace, accumulate"):
+        collapse_lm.run(regimes=regimes)

@@ -250,3 +250,16 @@ def test_a_validated_function_pickled_by_value_still_pickles():
         sweeps.library_versions = real
     assert restored(["numpy"]) == real(["numpy"])
     assert pickle.loads(pickle.dumps(v._SKIP)) is v._SKIP
+
+
+def test_selection_of_accepts_a_non_empty_subset_and_names_the_parameter():
+    from analysis.core.validation import InstanceOf, selection_of, validate_params
+
+    @validate_params({"pick": [InstanceOf((list, tuple))]}, relations=[selection_of("pick", ("a", "b"))])
+    def f(pick):
+        return len(pick)
+
+    assert f(["a"]) == 1 and f(("b", "a")) == 2
+    for bad in ([], ("c",), ["a", "z"]):
+        with pytest.raises(ValueError, match=r"^pick: must be a non-empty selection of a, b"):
+            f(bad)
