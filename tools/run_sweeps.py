@@ -54,6 +54,8 @@ REPRODUCE_TESTS = {
     "privacy_utility": ["tests/privacy/test_privacy_sweep.py::test_reduced_rerun_reproduces_the_file"],
     "privacy_deep": ["tests/privacy/test_privacy_deep_sweep.py::test_reduced_rerun_reproduces_the_file"],
     "collapse_lm": ["tests/collapse/test_collapse_lm.py::test_reduced_rerun_reproduces_the_stored_sweep"],
+    "collapse_lm_deep": ["tests/collapse/test_lm_transformer.py::"
+                         "test_reduced_rerun_reproduces_the_stored_transformer_sweep"],
 }
 
 #: per sweep: the number of joblib tasks (one replicate of one grid cell) of a run with keyword

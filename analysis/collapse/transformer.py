@@ -254,32 +254,67 @@ def _evaluate(model, seqs, rare, vocab_size, torch, batch=256):
 
 
 def _sample(model, cfg, n_words, rng, tok, vocab, torch, batch=512):
-    """Sentences (as word ids) sampled at temperature 1 until they hold ``n_words`` words (end tokens counted)."""
+    """Sentences sampled at temperature 1 until they hold ``n_words`` words (end tokens counted).
+
+    Returns the token sequences as sampled (start and end tokens included), which the next
+    generation trains on, and their words (for the word-level metrics). A sentence that reaches the
+    context limit without an end token is closed by one. Finished sentences leave the batch (their
+    cached keys and values with them), so a batch costs the length of its sentences, not the limit.
+    """
     gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
-    out, total = [], 0
+    limit = cfg.max_tokens - 2  # one place is left for the end token: a sentence cut at the limit still fits
+    token_seqs, word_seqs, total = [], [], 0
     with torch.no_grad():
         while total < n_words:
             caches = [{} for _ in range(cfg.layers)]
             idx = torch.zeros((batch, 1), dtype=torch.long)
-            seqs = [idx]
-            done = torch.zeros(batch, dtype=torch.bool)
-            # one place is left for the end token, so a sentence cut at the limit still fits the context
-            for t in range(cfg.max_tokens - 2):
+            rows = torch.arange(batch)
+            out = torch.full((batch, limit), EOS, dtype=torch.long)
+            length = torch.full((batch,), limit, dtype=torch.long)
+            for t in range(limit):
                 probs = torch.softmax(model(idx, start=t, caches=caches)[:, -1], dim=-1)
                 idx = torch.multinomial(probs, 1, generator=gen)
-                seqs.append(idx)
-                done |= idx[:, 0] == EOS
-                if bool(done.all()):
-                    break
-            toks = torch.cat(seqs, 1).numpy()
-            for row in toks:
-                ends = np.flatnonzero(row[1:] == EOS)
-                words = decode(tok, row[1:1 + (ends[0] if len(ends) else len(row) - 1)], vocab)
-                out.append(words)
+                out[rows, t] = idx[:, 0]
+                ended = idx[:, 0] == EOS
+                if bool(ended.any()):
+                    length[rows[ended]] = t
+                    keep = ~ended
+                    if not bool(keep.any()):
+                        break
+                    rows, idx = rows[keep], idx[keep]
+                    for cache in caches:
+                        cache["k"], cache["v"] = cache["k"][keep], cache["v"][keep]
+            out, length = out.numpy(), length.numpy()
+            for row, n in zip(out, length):
+                body = row[:n]
+                words = decode(tok, body, vocab)
+                token_seqs.append([BOS, *body.tolist(), EOS])
+                word_seqs.append(words)
                 total += len(words) + 1
                 if total >= n_words:
                     break
-    return out
+    return token_seqs, word_seqs
+
+
+def _token_lengths(tok, sentences):
+    """Tokens of each sentence of word ids once encoded (start and end tokens included), without encoding it."""
+    if not sentences:
+        return np.zeros(0, dtype=np.int64)
+    spelled = np.fromiter(map(len, tok.spell), dtype=np.int64, count=len(tok.spell))
+    words = np.concatenate([np.asarray(s, np.int64) for s in sentences])
+    ends = np.cumsum(np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences)))
+    total = np.r_[0, np.cumsum(spelled[words])]
+    sums = total[ends] - total[np.r_[0, ends[:-1]]]
+    return sums + 2
+
+
+def _take(pairs, order, budget):
+    """The (tokens, words) pairs, in the given order, until their words (end token counted) reach ``budget``."""
+    if not pairs:
+        return []
+    lengths = np.fromiter((len(pairs[i][1]) + 1 for i in order), dtype=np.int64, count=len(order))
+    k = int(np.searchsorted(np.cumsum(lengths), budget)) + 1
+    return [pairs[i] for i in order[:k]]
 
 
 @validate_params({"regime": [Options(str, set(REGIMES))], "replicate": [Interval(Integral, 0, 10_000, closed="both")],
@@ -335,65 +370,67 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
     torch.set_num_threads(1)
     data = load_lm_data()
     tok = make_tokenizer(data.vocab)
-    fits = lambda sents: [s for s in sents if len(encode(tok, s)) <= config.max_tokens]  # noqa: E731
-    heldout = [encode(tok, s) for s in fits(data.heldout)[:eval_sentences]]
+    heldout_words = [s for s, n in zip(data.heldout, _token_lengths(tok, data.heldout)) if n <= config.max_tokens]
+    heldout = [encode(tok, s) for s in heldout_words[:eval_sentences]]
     counts = np.bincount(np.concatenate([np.asarray(encode(tok, s)) for s in data.train[:50_000]]),
                          minlength=tok.size)
     rare = collapse_lm.rare_words(counts)
     rare[tok.end_of_word] = rare[list(tok.letter_ids.values())] = False
     base = np.random.default_rng([seed, replicate])
-    train_pool = fits(data.train)
+    train_pool = [s for s, n in zip(data.train, _token_lengths(tok, data.train)) if n <= config.max_tokens]
     perm = base.permutation(len(train_pool))
     real0 = collapse_lm._take(train_pool, perm, budget_tokens)
     calib = [encode(tok, train_pool[i]) for i in perm[len(real0):len(real0) + 1000]]
     r_idx = REGIMES.index(regime)
-    real0_tokens = [encode(tok, s) for s in real0]
+    real0 = [(encode(tok, s), s) for s in real0]
     # token presentations per generation: the same in every regime and generation
-    n_train = int(config.epochs * sum(len(s) - 1 for s in real0_tokens))
-    model0 = _train(real0_tokens, config, tok.size,
+    n_train = int(config.epochs * sum(len(t) - 1 for t, _ in real0))
+    model0 = _train([t for t, _ in real0], config, tok.size,
                     n_train, np.random.default_rng([seed, replicate, 99, 0, 1]))
     if regime == "verify":
         band = np.quantile(-np.log(_evaluate(model0, calib, rare, tok.size, torch)[0]), [0.05, 0.95])
     rows, model, pool, train = [], model0, list(real0), real0
     for g in range(generations + 1):
         rng = np.random.default_rng([seed, replicate, r_idx if g else 99, g])
-        sample = [s for s in _sample(model, config, budget_tokens, rng, tok, data.vocab, torch)]
+        sample = list(zip(*_sample(model, config, budget_tokens, rng, tok, data.vocab, torch)))
+        words = [w for _, w in sample]
         per, ppl, rare_mass = _evaluate(model, heldout, rare, tok.size, torch)
         row = {"model": "transformer", "regime": regime, "replicate": replicate, "generation": g,
                "ppl_mean": ppl, "ppl_p95": float(np.quantile(per, 0.95)), "ppl_p99": float(np.quantile(per, 0.99)),
-               "rare_mass": rare_mass, "distinct_2": distinct_ngrams(sample, 2),
-               "distinct_3": distinct_ngrams(sample, 3), "coverage": vocabulary_coverage(sample, len(data.vocab)),
-               "train_tokens": int(sum(len(s) + 1 for s in train)), "accept_rate": np.nan,
-               **{f"sample_{i + 1}": " ".join(data.vocab[t] for t in sample[i]) for i in range(n_samples)}}
+               "rare_mass": rare_mass, "distinct_2": distinct_ngrams(words, 2),
+               "distinct_3": distinct_ngrams(words, 3), "coverage": vocabulary_coverage(words, len(data.vocab)),
+               "train_tokens": int(sum(len(w) + 1 for _, w in train)), "accept_rate": np.nan,
+               **{f"sample_{i + 1}": " ".join(data.vocab[t] for t in words[i]) for i in range(n_samples)}}
         if g == generations:
             rows.append(row)
             break
-        sample = fits(sample)
+        # the next generation trains on the token sequences as sampled: a spelling that is not a word
+        # stays in its training text as letters (it is shown as <unk> only in the word metrics)
         if regime == "replace":
             train = sample
         elif regime == "accumulate":
             pool += sample
             train = pool
         elif regime == "top_up":
-            real = collapse_lm._take(real0, rng.permutation(len(real0)), int(round(real_fraction * budget_tokens)))
-            n_real = sum(len(s) + 1 for s in real)
-            train = collapse_lm._take(sample, np.arange(len(sample)), budget_tokens - n_real) + real
+            real = _take(real0, rng.permutation(len(real0)), int(round(real_fraction * budget_tokens)))
+            n_real = sum(len(w) + 1 for _, w in real)
+            train = _take(sample, np.arange(len(sample)), budget_tokens - n_real) + real
         else:
             kept, n_kept, tried, rounds = [], 0, 0, 0
             while n_kept < budget_tokens:
                 rounds += 1
                 if rounds > 40:
                     raise RuntimeError("verify: the verifier accepted less than the budget in 40 rounds of candidates")
-                cand = fits(_sample(model, config, budget_tokens // 2, rng, tok, data.vocab, torch))
-                per_c = _evaluate(model0, [encode(tok, s) for s in cand], rare, tok.size, torch)[0]
-                ok = (-np.log(per_c) >= band[0]) & (-np.log(per_c) <= band[1])
+                cand = list(zip(*_sample(model, config, budget_tokens // 2, rng, tok, data.vocab, torch)))
+                loglik = -np.log(_evaluate(model0, [t for t, _ in cand], rare, tok.size, torch)[0])
+                ok = (loglik >= band[0]) & (loglik <= band[1])
                 tried += len(cand)
                 kept += [c for c, k in zip(cand, ok) if k]
-                n_kept = sum(len(s) + 1 for s in kept)
-            train = collapse_lm._take(kept, np.arange(len(kept)), budget_tokens)
+                n_kept = sum(len(w) + 1 for _, w in kept)
+            train = _take(kept, np.arange(len(kept)), budget_tokens)
             row["accept_rate"] = len(kept) / tried
         rows.append(row)
-        model = _train([encode(tok, s) for s in train], config, tok.size, n_train,
+        model = _train([t for t, _ in train], config, tok.size, n_train,
                        np.random.default_rng([seed, replicate, r_idx, g + 1, 1]))
     return pd.DataFrame(rows)
 

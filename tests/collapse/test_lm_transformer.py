@@ -76,3 +76,86 @@ def test_reduced_transformer_loop_runs_in_seconds(regime):
         assert rows["train_tokens"].iloc[1] > rows["train_tokens"].iloc[0]
     else:
         assert 1500 <= rows["train_tokens"].iloc[1] <= 1600
+
+
+def test_token_lengths_equal_the_encoded_lengths():
+    vocab, sents = _slice_vocab()
+    tok = lt.make_tokenizer(vocab, whole_words=200)
+    sents = sents[:400] + [np.zeros(0, dtype=np.int32)]
+    np.testing.assert_array_equal(lt._token_lengths(tok, sents), [len(lt.encode(tok, s)) for s in sents])
+    assert lt._token_lengths(tok, []).shape == (0,)
+
+
+def test_take_stops_at_the_word_budget_in_the_given_order():
+    pairs = [([0, 5, 1], np.array([5])), ([0, 6, 7, 1], np.array([6, 7])), ([0, 8, 1], np.array([8]))]
+    # words with their end token: 2, 3, 2; the budget is reached by the sentence that crosses it
+    assert lt._take(pairs, np.array([2, 1, 0]), 4) == [pairs[2], pairs[1]]
+    assert lt._take(pairs, np.array([0, 1, 2]), 2) == [pairs[0]]
+    assert lt._take([], np.array([], dtype=int), 10) == []
+
+
+@needs_torch
+def test_sampled_sentences_fit_the_context_and_decode_to_their_words():
+    import torch
+
+    vocab, _ = _slice_vocab()
+    tok = lt.make_tokenizer(vocab, whole_words=200)
+    cfg = lt.TransformerConfig(d_model=16, layers=1, heads=2, max_tokens=12)
+    torch.manual_seed(0)
+    model = lt._model(cfg, tok.size).eval()
+    tokens, words = lt._sample(model, cfg, 300, np.random.default_rng(0), tok, vocab, torch, batch=16)
+    assert sum(len(w) + 1 for w in words) >= 300 and len(tokens) == len(words)
+    for t, w in zip(tokens, words):
+        assert t[0] == lt.BOS and t[-1] == lt.EOS and len(t) <= cfg.max_tokens and lt.EOS not in t[1:-1]
+        np.testing.assert_array_equal(lt.decode(tok, t, vocab), w)
+    # an untrained model rarely ends a sentence: most are cut at the limit and closed by an end token
+    assert any(len(t) == cfg.max_tokens for t in tokens)
+    again = lt._sample(model, cfg, 300, np.random.default_rng(0), tok, vocab, torch, batch=16)
+    assert again[0] == tokens
+
+
+def _stored_deep():
+    from analysis import sweeps
+
+    try:
+        return sweeps.load_results(lt.NAME)
+    except FileNotFoundError:
+        pytest.skip("results/collapse_lm_deep.csv is not there: run `make sweeps SWEEP=collapse_lm_deep`")
+
+
+def test_stored_transformer_sweep_has_every_regime_generation_and_replicate():
+    stored, prov = _stored_deep()
+    assert prov.settings["generations"] >= 5 and prov.settings["replicates"] >= 3
+    assert set(stored["regime"]) == set(lt.REGIMES) and (stored["model"] == "transformer").all()
+    counts = stored.groupby(["regime", "generation"]).size()
+    assert len(counts) == 4 * (prov.settings["generations"] + 1) and (counts == prov.settings["replicates"]).all()
+    # generation 0 is the same model in every regime: its seeds do not depend on the regime
+    gen0 = stored[stored["generation"] == 0].groupby("replicate")[["ppl_mean", "distinct_2"]].nunique()
+    assert (gen0 == 1).all().all()
+    budget = prov.settings["budget_tokens"]
+    other = stored[stored["regime"] != "accumulate"]
+    assert other["train_tokens"].between(budget, budget + 95).all()
+    acc = stored[stored["regime"] == "accumulate"].groupby("generation")["train_tokens"].mean()
+    assert np.all(np.abs(acc.to_numpy() - budget * (acc.index.to_numpy() + 1)) <= 95 * (acc.index.to_numpy() + 1))
+    verify = stored[(stored["regime"] == "verify") & (stored["generation"] < prov.settings["generations"])]
+    assert verify["accept_rate"].between(0, 1).all()
+
+
+@needs_torch
+@pytest.mark.skipif(importlib.util.find_spec("torch") is not None and not (
+    (Path(lm_corpus.ROOT) / ".cache" / "dict-gcide").exists() or Path("/usr/share/dictd/gcide.dict.dz").exists()),
+    reason="GCIDE (Debian's dict-gcide) is not installed here: run `make corpus`")
+def test_reduced_rerun_reproduces_the_stored_transformer_sweep():
+    """Generation 0 of replicate 0 at the stored settings (about a minute on one core) gives the stored row.
+
+    torch trains in float32 on one thread; on the same kind of CPU the rerun is the stored run to
+    the last digits shown, and the tolerance allows only float32 rounding.
+    """
+    stored, prov = _stored_deep()
+    rerun = lt.transformer_path("replace", 0, generations=0, budget_tokens=prov.settings["budget_tokens"],
+                                seed=prov.seed, n_samples=0)
+    row = stored[(stored["replicate"] == 0) & (stored["generation"] == 0) & (stored["regime"] == "replace")]
+    assert len(row) == 1
+    for col in ("ppl_mean", "ppl_p95", "ppl_p99", "rare_mass", "distinct_2", "distinct_3", "coverage"):
+        np.testing.assert_allclose(rerun[col].iloc[0], row[col].iloc[0], rtol=1e-4, err_msg=col)
+    assert rerun["train_tokens"].iloc[0] == row["train_tokens"].iloc[0]
