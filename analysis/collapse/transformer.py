@@ -8,9 +8,15 @@ generation. torch is imported inside the functions, so importing this module nee
 The tokenizer is fixed once from the real training text: the ``whole_words`` most frequent words
 of the training text are single tokens (their ids are the word ids of
 :func:`analysis.collapse.lm.load_lm_data`), and every other word is spelled letter by letter and
-closed by an end-of-word token. It is lossless on the corpus vocabulary, so samples are decoded
-back to words and their distinct n-grams and vocabulary coverage are measured on words as for the
-n-gram model; perplexity and the rare-token mass are per token of this tokenizer.
+closed by an end-of-word token. It is lossless on the corpus vocabulary. Each generation trains on
+the token sequences its predecessor sampled, exactly as sampled: a spelling that is not a word of
+the vocabulary stays in the next training text as its letters. (Decoding samples to words and
+encoding them again would turn every such spelling into ``<unk>``, a filter of our own that is not
+part of any regime and that, in a first version, drove held-out perplexity under *replace* up a
+thousandfold in two generations.) Samples are decoded to words only to measure their distinct
+n-grams and vocabulary coverage, as for the n-gram model, where a spelling that is no word counts
+as ``<unk>``; perplexity and the rare-token mass are per token of this tokenizer, so they are not
+comparable with the n-gram model's per-word values.
 
 Every generation trains for the same number of token presentations (``epochs`` times the tokens of
 generation 0's real data),

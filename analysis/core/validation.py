@@ -39,7 +39,7 @@ Real = numbers.Real
 
 __all__ = [
     "Integral", "Real", "Interval", "Options", "Boolean", "ISODate", "Seed", "InstanceOf",
-    "ArrayLike", "Frame", "CallableConstraint", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray",
+    "ArrayLike", "Frame", "CallableConstraint", "RealOrNaN", "EstimateInterval", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray",
     "MAX_MAGNITUDE", "FRACTION", "OPEN_FRACTION", "POSITIVE_FRACTION", "LEVEL", "PROBABILITY_VECTOR",
     "MAX_GENERATIONS", "MAX_REPLICATES", "GENERATIONS", "REPLICATES", "same_length", "sums_to", "ordered", "selection_of",
     "validate_params", "skip_parameter_validation", "constraints_of", "relations_of", "check_frame",
@@ -379,6 +379,50 @@ class ExistingPath(_Constraint):
 
     def describe(self) -> str:
         return f"the path of an existing {'directory' if self.kind == 'dir' else 'file'} (str or pathlib.Path)"
+
+
+class RealOrNaN(_Constraint):
+    """A real number, finite or NaN (a value that was not computed), never infinite."""
+
+    example = 1.0
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+    def check(self, value) -> str | None:
+        x = float(value)
+        if math.isnan(x):
+            return None
+        if math.isinf(x):
+            return "infinite"
+        return None if abs(x) <= MAX_MAGNITUDE else f"beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
+
+    def describe(self) -> str:
+        return f"a real number in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] or NaN"
+
+
+class EstimateInterval(_Constraint):
+    """An interval: a ``analysis.core.stats.ConfidenceInterval`` or an (estimate, low, high) sequence."""
+
+    example = (1.0, 0.5, 1.5)
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, (tuple, list))
+
+    def check(self, value) -> str | None:
+        if len(value) != 3 and not hasattr(value, "_fields"):
+            return f"has {len(value)} elements, not 3 (estimate, low, high)"
+        for x in value[:3]:
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+                return f"holds {x!r}, not a number"
+            if not math.isfinite(float(x)):
+                return f"holds {x}, which must not be printed in the report"
+            if abs(float(x)) > MAX_MAGNITUDE:
+                return f"holds {x}, beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
+        return None
+
+    def describe(self) -> str:
+        return "a ConfidenceInterval or an (estimate, low, high) tuple of finite numbers"
 
 
 class Relation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.stats import summarise_replicates
+from analysis.core.frames import lookup_row
 from analysis.core.validation import Frame, InstanceOf, Interval, Real, validate_params
 
 __all__ = ["summarise", "cell", "cell_interval", "frontier_table", "with_unclipped_risks", "with_difference", "RISKS"]
@@ -31,10 +32,7 @@ def summarise(results: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFram
                   "generator": [InstanceOf(str)], "metric": [InstanceOf(str)]})
 def cell(summary: pd.DataFrame, table: str, generator: str, metric: str) -> pd.Series:
     """One row (mean, low, high, n) of a :func:`summarise` table; ``ValueError`` if absent."""
-    hit = summary[(summary["table"] == table) & (summary["generator"] == generator) & (summary["metric"] == metric)]
-    if len(hit) != 1:
-        raise ValueError(f"summary: no single row for table={table!r}, generator={generator!r}, metric={metric!r}")
-    return hit.iloc[0]
+    return lookup_row(summary, {"table": table, "generator": generator, "metric": metric}, name="summary")
 
 
 @validate_params({"summary": [Frame(["table", "generator", "metric", "mean", "low", "high"], min_rows=0)],

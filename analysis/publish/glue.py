@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from analysis.core.validation import MAX_MAGNITUDE, Interval, Options, Real, _Constraint, validate_params
+from analysis.core.validation import EstimateInterval, Interval, Options, Real, _Constraint, validate_params
 
 __all__ = ["GlueKey", "SUFFIXES", "glue_interval", "glue_value", "glue_values", "glue_with_provenance"]
 
@@ -113,31 +113,7 @@ def glue_with_provenance(key: str, value: object, *, rows: dict | None = None, c
 SUFFIXES = (("_low", "_high"), ("_lo", "_hi"))
 
 
-class _Triple(_Constraint):
-    """An interval: a :class:`~analysis.core.stats.ConfidenceInterval` or an (estimate, low, high) sequence."""
-
-    example = (1.0, 0.5, 1.5)
-
-    def type_ok(self, value) -> bool:
-        return isinstance(value, (tuple, list))
-
-    def check(self, value) -> str | None:
-        if len(value) != 3 and not hasattr(value, "_fields"):
-            return f"has {len(value)} elements, not 3 (estimate, low, high)"
-        for x in value[:3]:
-            if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-                return f"holds {x!r}, not a number"
-            if not math.isfinite(float(x)):
-                return f"holds {x}, which must not be printed in the report"
-            if abs(float(x)) > MAX_MAGNITUDE:
-                return f"holds {x}, beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
-        return None
-
-    def describe(self) -> str:
-        return "a ConfidenceInterval or an (estimate, low, high) tuple of finite numbers"
-
-
-@validate_params({"key": [GlueKey()], "interval": [_Triple()],
+@validate_params({"key": [GlueKey()], "interval": [EstimateInterval()],
                   "scale": [Options(Real, (1, 100))],
                   "suffixes": [Options(tuple, SUFFIXES)], "rows": _ROWS})
 def glue_interval(key: str, interval: tuple, *, scale: float = 1,

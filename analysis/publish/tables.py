@@ -11,39 +11,17 @@ downloadable on its own (``book/_static/reader.js``).
 from __future__ import annotations
 
 import html
-import math
-import numbers
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import pandas as pd
 
 from analysis.data import loader as data
-from analysis.core.validation import (MAX_MAGNITUDE, Frame, Integral, Interval, Options, Real, _Constraint,
-                                      validate_params)
+from analysis.core.frames import lookup_row
+from analysis.core.validation import (Frame, Integral, Interval, Options, Real, RealOrNaN, validate_params)
 
 __all__ = ["dataset_section_html", "datasets_html", "disclosed_share", "disclosed_tokens", "installed_version",
            "interval_text", "lookup", "round_significant"]
-
-
-class _RealOrNaN(_Constraint):
-    """A real number, finite or NaN (a value that was not computed), never infinite."""
-
-    example = 1.0
-
-    def type_ok(self, value) -> bool:
-        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-    def check(self, value) -> str | None:
-        x = float(value)
-        if math.isnan(x):
-            return None
-        if math.isinf(x):
-            return "infinite"
-        return None if abs(x) <= MAX_MAGNITUDE else f"beyond the magnitude {MAX_MAGNITUDE:g} no quantity here reaches"
-
-    def describe(self) -> str:
-        return f"a real number in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] or NaN"
 
 
 @validate_params({"frame": [Frame(min_rows=0)]})
@@ -77,20 +55,10 @@ def lookup(frame: pd.DataFrame, **where: object) -> pd.Series:
     >>> float(lookup(df, table="a", generation=1)["value"])
     2.0
     """
-    missing = [c for c in where if c not in frame.columns]
-    if missing:
-        raise ValueError(f"frame: has no column(s) {missing} (its columns: {list(frame.columns)})")
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in where.items():
-        mask &= (frame[column] == value).to_numpy(dtype=bool)
-    hits = frame[mask]
-    if len(hits) != 1:
-        condition = ", ".join(f"{c}={v!r}" for c, v in where.items()) or "no condition"
-        raise ValueError(f"frame: {len(hits)} rows match {condition} (columns {list(where)}), not exactly 1")
-    return hits.iloc[0]
+    return lookup_row(frame, where)  # the one implementation (analysis.core.frames)
 
 
-@validate_params({"estimate": [_RealOrNaN()], "low": [_RealOrNaN()], "high": [_RealOrNaN()],
+@validate_params({"estimate": [RealOrNaN()], "low": [RealOrNaN()], "high": [RealOrNaN()],
                   "scale": [Options(Real, (1, 100))], "decimals": [Interval(Integral, 0, 15, closed="both")]})
 def interval_text(estimate: float, low: float, high: float, *, scale: float = 1, decimals: int = 2) -> str:
     """A table cell for an estimate and its interval: ``"0.52 (0.50 to 0.54)"``, or ``"0.52"`` when ``low`` is NaN.
@@ -261,7 +229,7 @@ def datasets_html(*, href_prefix: str = "../data/") -> str:
     return "\n".join(dataset_section_html(n, href_prefix=href_prefix) for n in data.available())
 
 
-@validate_params({"share": [_RealOrNaN()]})
+@validate_params({"share": [RealOrNaN()]})
 def disclosed_share(share: float) -> str:
     """A share as a whole percentage (``"40%"``), or ``"not disclosed"`` for NaN.
 
@@ -278,7 +246,7 @@ def disclosed_share(share: float) -> str:
     return "not disclosed" if pd.isna(share) else f"{100 * share:.0f}%"
 
 
-@validate_params({"tokens": [_RealOrNaN()]})
+@validate_params({"tokens": [RealOrNaN()]})
 def disclosed_tokens(tokens: float) -> str:
     """A token count in billions (``"1,500 billion"``), or ``"not disclosed"`` for NaN.
 
