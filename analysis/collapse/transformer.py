@@ -2,7 +2,7 @@
 
 The same four regimes and metrics as :mod:`analysis.collapse.lm`, with a decoder-only transformer
 (pre-layer-norm blocks, causal self-attention, learned positions, tied input and output
-embeddings; about 1.6 million parameters at the defaults) trained from scratch on CPU in every
+embeddings; 1.32 million parameters at the defaults, see :func:`parameter_count`) trained from scratch on CPU in every
 generation. torch is imported inside the functions, so importing this module needs no torch.
 
 The tokenizer is fixed once from the real training text: the ``whole_words`` most frequent words
@@ -37,7 +37,7 @@ from analysis.collapse.lm import REGIMES, distinct_ngrams, load_lm_data, vocabul
 from analysis.core.validation import ArrayLike, InstanceOf, Integral, Interval, Options, Real, Seed, selection_of, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "Tokenizer", "make_tokenizer", "encode", "decode",
-           "TransformerConfig", "transformer_path", "run"]
+           "TransformerConfig", "parameter_count", "transformer_path", "run"]
 
 NAME = "collapse_lm_deep"
 SEED = 20261207
@@ -59,7 +59,7 @@ class Tokenizer(NamedTuple):
 
 
 class TransformerConfig(NamedTuple):
-    """Size and training of the transformer (defaults: about 1.6 million parameters)."""
+    """Size and training of the transformer (defaults: 1.32 million parameters with the default tokenizer)."""
 
     d_model: int = 128
     layers: int = 4
@@ -155,6 +155,32 @@ def decode(tok: Tokenizer, tokens: np.ndarray | list[int], vocab: tuple[str, ...
     if spelled:
         words.append(UNK)
     return np.asarray(words, dtype=np.int32)
+
+
+@validate_params({"config": [InstanceOf(TransformerConfig)],
+                  "vocab_size": [Interval(Integral, 1, 10_000_000, closed="both")]})
+def parameter_count(config: TransformerConfig = TransformerConfig(), vocab_size: int = 4031) -> int:
+    """Trainable parameters of the transformer, in closed form (tested equal to torch's count).
+
+    With model width :math:`d`, :math:`L` blocks, context :math:`T` and :math:`V` tokens:
+    :math:`Vd + Td + L(12d^2 + 13d) + 2d` (token and position embeddings, the output layer tied to
+    the token embedding; per block two layer norms :math:`4d`, the query-key-value projection
+    :math:`3d^2 + 3d`, the output projection :math:`d^2 + d` and the feed-forward layers
+    :math:`8d^2 + 5d`; a final layer norm).
+
+    Parameters
+    ----------
+    config : TransformerConfig
+        Model size.
+    vocab_size : int
+        Tokens of the tokenizer (4,031 for the default tokenizer of 4,000 whole words).
+
+    Returns
+    -------
+    int
+    """
+    d = config.d_model
+    return vocab_size * d + config.max_tokens * d + config.layers * (12 * d * d + 13 * d) + 2 * d
 
 
 def _model(cfg: TransformerConfig, vocab_size: int):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,20 @@ def test_default_transformer_has_over_a_million_parameters():
     model = lt._model(lt.TransformerConfig(), lt.make_tokenizer(_slice_vocab()[0], whole_words=4000).size
                       if len(_slice_vocab()[0]) > 4003 else 4031)
     assert sum(p.numel() for p in model.parameters()) >= 1_000_000
+
+
+@needs_torch
+@pytest.mark.parametrize("cfg", [lt.TransformerConfig(), lt.TransformerConfig(d_model=32, layers=2, heads=4, max_tokens=16)])
+def test_parameter_count_is_torchs_count(cfg):
+    for vocab_size in (50, 4031):
+        model = lt._model(cfg, vocab_size)
+        assert lt.parameter_count(cfg, vocab_size) == sum(p.numel() for p in model.parameters())
+
+
+def test_default_tokenizer_size_is_the_parameter_counts_default():
+    # 4,000 whole words, the three special tokens, 27 letters (a-z and the apostrophe), the end of a word
+    assert 4000 + 3 + 27 + 1 == inspect.signature(lt.parameter_count).parameters["vocab_size"].default
+    assert lt.parameter_count() > 1_000_000
 
 
 @needs_torch
