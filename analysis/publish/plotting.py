@@ -51,7 +51,8 @@ MIN_TEXT_PX = 11.0
 PNG_DPI = 150
 
 __all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "FIGURE_COLUMN_PX", "MIN_TEXT_PX", "set_theme",
-           "glue_figure", "save_figure", "overlapping_labels", "rendered_text_sizes", "plain_number", "plain_log_ticks"]
+           "glue_figure", "save_figure", "interval_panels", "overlapping_labels", "rendered_text_sizes", "plain_number",
+           "plain_log_ticks"]
 
 
 class AltText(_Constraint):
@@ -405,3 +406,52 @@ def _write_data(key: str, data: pd.DataFrame | None, data_dir) -> Path | None:
     path = out / f"{key}.csv"
     data.to_csv(path, index=False, float_format=f"%.{FIGURE_DATA_DIGITS}g")
     return path
+
+
+@validate_params({"summary": [InstanceOf(pd.DataFrame)], "panels": [InstanceOf((list, tuple), "a list of "
+                                                                                 "(metric, label, scale)")],
+                  "colours": [InstanceOf(dict, "a dict of group -> colour")],
+                  "labels": [InstanceOf(dict, "a dict of group -> legend label")],
+                  "group": [InstanceOf(str)], "x": [InstanceOf(str)], "xlabel": [InstanceOf(str)]})
+def interval_panels(summary: pd.DataFrame, *, panels, colours: dict, labels: dict, group: str = "regime",
+                    x: str = "generation", xlabel: str = "generation") -> tuple[matplotlib.figure.Figure, pd.DataFrame]:
+    """A 2 x 2 grid of line charts, one line per group with its interval as a band, and the numbers drawn.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per (group, x), with ``metric``, ``metric_lo`` and ``metric_hi`` for every panel's metric.
+    panels : list of (str, str, float)
+        Four (metric, y-axis label, scale) triples; values are multiplied by the scale (100 for percent).
+    colours, labels : dict
+        Group -> line colour, and group -> legend label; groups are drawn in the order of ``colours``.
+    group, x : str
+        The columns that name the line and the horizontal axis.
+    xlabel : str
+        The horizontal axis label.
+
+    Returns
+    -------
+    (Figure, DataFrame)
+        The figure and the columns it draws (for :func:`glue_figure`'s ``data``).
+    """
+    if len(panels) != 4:
+        raise ValueError(f"panels: four (metric, label, scale) triples, got {len(panels)}")
+    columns = [c for m, _, _ in panels for c in (m, f"{m}_lo", f"{m}_hi")]
+    missing = [c for c in [group, x, *columns] if c not in summary.columns]
+    if missing:
+        raise ValueError(f"summary: has no column(s) {missing}")
+    fig, axes = plt.subplots(2, 2, figsize=(8, 6), sharex=True)
+    for ax, (metric, label, scale) in zip(axes.ravel(), panels):
+        for key, colour in colours.items():
+            d = summary[summary[group] == key]
+            ax.plot(d[x], scale * d[metric], color=colour, marker="o", markersize=3, label=labels[key])
+            ax.fill_between(d[x], scale * d[f"{metric}_lo"], scale * d[f"{metric}_hi"], color=colour, alpha=0.2,
+                            linewidth=0)
+        ax.set_ylabel(label)
+    for ax in axes[1]:
+        ax.set_xlabel(xlabel)
+    axes[0, 0].legend(frameon=False)
+    fig.tight_layout()
+    extra = [c for c in ("replicates",) if c in summary.columns]
+    return fig, summary[[group, x, *extra, *columns]]

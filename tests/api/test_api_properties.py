@@ -128,11 +128,22 @@ def _priced_models():
 STRATEGIES["analysis.cost.model.api_generation_cost"] = st.tuples(
     st.deferred(_priced_models), st.floats(0, 1e12), st.floats(0, 1e12)).map(
     lambda t: {**t[0], "tokens_out": t[1], "tokens_in": t[2]})
+def _transformer_config(d_model, layers, max_tokens):
+    from analysis.collapse.transformer import TransformerConfig
+
+    return TransformerConfig(d_model=d_model, layers=layers, max_tokens=max_tokens)
+
+
 # the lookup helper: a small frame and the values of one of its rows (keys unique, so one row matches)
 STRATEGIES["analysis.publish.tables.lookup"] = st.lists(
     st.floats(-1e3, 1e3), min_size=1, max_size=6, unique=True).flatmap(
     lambda keys: st.sampled_from(keys).map(
         lambda k: {"frame": pd.DataFrame({"key": keys, "value": range(len(keys))}), "key": k}))
+STRATEGIES["analysis.core.frames.lookup_row"] = STRATEGIES["analysis.publish.tables.lookup"].map(
+    lambda kw: {"frame": kw["frame"], "where": {"key": kw["key"]}})
+STRATEGIES["analysis.collapse.transformer.parameter_count"] = st.fixed_dictionaries({
+    "config": st.builds(_transformer_config, st.sampled_from([16, 32, 128]), st.integers(1, 8), st.integers(2, 512)),
+    "vocab_size": st.integers(1, 100_000)})
 STRATEGIES["analysis.publish.tables.installed_version"] = st.fixed_dictionaries(
     {"package": st.sampled_from(["numpy", "pandas", "no-such-distribution-here"])})
 STRATEGIES["analysis.publish.explorer.finite_text"] = st.fixed_dictionaries({
@@ -372,6 +383,7 @@ NOT_COVERED: dict[str, str] = {
     "analysis.regulation.rules.matrix_codes": "takes the output of regulation.matrix; tests/regulation/test_regulation.py",
     "analysis.publish.plotting.glue_figure": "glues into a notebook and writes files; tests/publish/test_plotting_report.py",
     "analysis.publish.plotting.save_figure": "writes files; tests/publish/test_plotting_report.py",
+    "analysis.publish.plotting.interval_panels": "draws a figure from a chapter summary; tests/publish/test_interval_panels.py",
     "analysis.publish.plotting.overlapping_labels": "takes a drawn figure; tests/site/test_reader_site.py checks every published figure",
     "analysis.publish.glue.glue_with_provenance": "glues into a notebook; tests/publish/test_provenance.py",
     "analysis.sweeps.store.write_results": "writes results files; tests/bias/test_bias_sweep.py (to a temporary directory)",
