@@ -174,3 +174,37 @@ def test_reduced_rerun_reproduces_the_stored_transformer_sweep():
     for col in ("ppl_mean", "ppl_p95", "ppl_p99", "rare_mass", "distinct_2", "distinct_3", "coverage"):
         np.testing.assert_allclose(rerun[col].iloc[0], row[col].iloc[0], rtol=1e-4, err_msg=col)
     assert rerun["train_tokens"].iloc[0] == row["train_tokens"].iloc[0]
+
+
+def test_every_statement_chapter_3_makes_about_the_transformer_holds():
+    """Each verbal claim of chapter 3's transformer section and finding 6, from results/collapse_lm_deep.csv (no torch)."""
+    from analysis.collapse import lm_report
+
+    stored, prov = _stored_deep()
+    last = int(prov.settings["generations"])
+    chg = lm_report.change_table(stored, model="transformer").set_index(["regime", "metric"])
+    c = chg.loc
+    # replace: perplexity and its 99th percentile rise; the samples lose distinct trigrams and vocabulary
+    assert c[("replace", "ppl_mean"), "lo"] > 0 and c[("replace", "ppl_p99"), "lo"] > 0
+    assert c[("replace", "distinct_3"), "hi"] < 0 and c[("replace", "coverage"), "hi"] < 0
+    # the 90% interval of replace's rise, which the highlights and the landing page quote, excludes zero too
+    assert lm_report.change_table(stored, model="transformer", level=0.90).set_index(
+        ["regime", "metric"]).loc[("replace", "ppl_mean"), "lo"] > 0
+    # accumulate: rises, but ends below replace; its samples lose some variety, less than replace's
+    assert c[("accumulate", "ppl_mean"), "lo"] > 0 and c[("accumulate", "ppl_mean"), "vs_hi"] < 0
+    assert c[("accumulate", "distinct_3"), "hi"] < 0 and c[("accumulate", "distinct_3"), "vs_lo"] > 0
+    # top-up: worse than generation 0, better than replace, worse than accumulate
+    assert c[("top_up", "ppl_mean"), "lo"] > 0 and c[("top_up", "ppl_mean"), "vs_hi"] < 0
+    assert lm_report.paired_change(stored, metric="ppl_mean", regime="top_up", generation=last,
+                                   baseline_regime="accumulate", model="transformer")[1] > 0
+    # verify: not distinguishable from replace, in perplexity or in variety; accepts more as samples repeat
+    assert c[("verify", "ppl_mean"), "vs_lo"] < 0 < c[("verify", "ppl_mean"), "vs_hi"]
+    assert c[("verify", "distinct_3"), "vs_lo"] < 0 < c[("verify", "distinct_3"), "vs_hi"]
+    accept = stored[stored["regime"] == "verify"].groupby("generation")["accept_rate"].mean().dropna()
+    assert accept.iloc[-1] > accept.iloc[0]
+    # the rarest tenth of the vocabulary: no regime moves its probability detectably
+    rare = chg.xs("rare_mass", level="metric")
+    assert ((rare["lo"] < 0) & (rare["hi"] > 0)).all()
+    # the order at the last generation is the trigram model's: accumulate < top-up < replace, verify
+    end = chg.xs("ppl_mean", level="metric")["end"]
+    assert end["accumulate"] < end["top_up"] < min(end["replace"], end["verify"])
