@@ -413,7 +413,7 @@ def _write_data(key: str, data: pd.DataFrame | None, data_dir) -> Path | None:
                   "colours": [InstanceOf(dict, "a dict of group -> colour")],
                   "labels": [InstanceOf(dict, "a dict of group -> legend label")],
                   "group": [InstanceOf(str)], "x": [InstanceOf(str)], "xlabel": [InstanceOf(str)]})
-def interval_panels(summary: pd.DataFrame, *, panels, colours: dict, labels: dict, group: str = "regime",
+def interval_panels(summary: pd.DataFrame, *, panels: list[tuple[str, str, float]] | tuple, colours: dict, labels: dict, group: str = "regime",
                     x: str = "generation", xlabel: str = "generation") -> tuple[matplotlib.figure.Figure, pd.DataFrame]:
     """A 2 x 2 grid of line charts, one line per group with its interval as a band, and the numbers drawn.
 
