@@ -192,11 +192,60 @@ def vocabulary_coverage(sentences: list[np.ndarray], vocab_size: int) -> float:
     return float(seen[n_special:].mean())
 
 
-def _take(sentences, order, budget):
-    """The sentences, in the given order, until their tokens (end token counted) reach ``budget``."""
-    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))[np.asarray(order, np.int64)] + 1
+def _take(sentences, order, budget, size=len):
+    """The sentences, in the given order, until their words (end token counted) reach ``budget``.
+
+    ``size(sentence)`` counts a sentence's words: ``len`` for word-id arrays, the length of the
+    word part for the transformer's (tokens, words) pairs.
+    """
+    order = np.asarray(order, np.int64)
+    lengths = np.fromiter((size(sentences[i]) for i in order), dtype=np.int64, count=len(order)) + 1
     k = int(np.searchsorted(np.cumsum(lengths), budget)) + 1
     return [sentences[i] for i in order[:k]]
+
+
+def _next_training_set(regime, sample, pool, real0, rng, *, budget_tokens, real_fraction, verified, size=len):
+    """The next generation's training set under ``regime``, the pool *accumulate* keeps, and verify's acceptance.
+
+    One statement of the four regimes for both language models (module docstring): *replace*
+    trains on the newest sample; *accumulate* on the real data and every sample so far; *top_up*
+    on real sentences redrawn from generation 0's data for ``real_fraction`` of the budget, the rest
+    from the sample; *verify* on the sentences ``verified()`` returns with their acceptance rate
+    (``_verified_sample``). The acceptance is NaN for the other regimes.
+    """
+    if regime == "replace":
+        return sample, pool, np.nan
+    if regime == "accumulate":
+        pool = pool + sample
+        return pool, pool, np.nan
+    if regime == "top_up":
+        real = _take(real0, rng.permutation(len(real0)), int(round(real_fraction * budget_tokens)), size)
+        n_real = sum(size(s) + 1 for s in real)
+        return _take(sample, np.arange(len(sample)), budget_tokens - n_real, size) + real, pool, np.nan
+    train, rate = verified()
+    return train, pool, rate
+
+
+def _verified_sample(draw, loglik, band, budget_tokens, *, size=len, max_rounds=40):
+    """Sentences a likelihood filter accepted, up to ``budget_tokens`` words, and the share accepted.
+
+    Candidates come from ``draw()`` (half a budget a round) until the accepted ones reach the
+    budget; a candidate is kept if ``loglik`` (its mean log-likelihood under generation 0's model)
+    lies within ``band``. Raises ``RuntimeError`` after ``max_rounds`` rounds (an acceptance below
+    about 5%), which no stored run came near (lowest acceptance 75%).
+    """
+    kept, n_kept, tried, rounds = [], 0, 0, 0
+    while n_kept < budget_tokens:
+        rounds += 1
+        if rounds > max_rounds:
+            raise RuntimeError(f"verify: the verifier accepted less than the budget in {max_rounds} rounds of candidates")
+        cand = draw()
+        ll = loglik(cand)
+        ok = (ll >= band[0]) & (ll <= band[1])
+        tried += len(cand)
+        kept += [c for c, k in zip(cand, ok) if k]
+        n_kept = sum(size(s) + 1 for s in kept)
+    return _take(kept, np.arange(len(kept)), budget_tokens, size), len(kept) / tried
 
 
 def _mean_loglik(model, sentences):
@@ -295,28 +344,10 @@ def ngram_path(regime: str, replicate: int, *, generations: int = 10, budget_tok
         if g == generations:
             rows.append(row)
             break
-        if regime == "replace":
-            train = sample
-        elif regime == "accumulate":
-            pool += sample
-            train = pool
-        elif regime == "top_up":
-            real = _take(real0, rng.permutation(len(real0)), int(round(real_fraction * budget_tokens)))
-            n_real = sum(len(s) + 1 for s in real)
-            train = _take(sample, np.arange(len(sample)), budget_tokens - n_real) + real
-        else:  # verify: keep drawing from the current model until the verifier accepted the budget
-            kept, n_kept, tried = [], 0, 0
-            while n_kept < budget_tokens:
-                cand = kn.sample_sentences(model, n_tokens=budget_tokens // 2, seed=rng)
-                ll = _mean_loglik(model0, cand)
-                ok = (ll >= band[0]) & (ll <= band[1])
-                tried += len(cand)
-                kept += [c for c, k in zip(cand, ok) if k]
-                n_kept = sum(len(s) + 1 for s in kept)
-                if tried > 200 * budget_tokens:
-                    raise RuntimeError("verify: the verifier accepts almost nothing")
-            train = _take(kept, np.arange(len(kept)), budget_tokens)
-            row["accept_rate"] = len(kept) / tried
+        train, pool, row["accept_rate"] = _next_training_set(
+            regime, sample, pool, real0, rng, budget_tokens=budget_tokens, real_fraction=real_fraction,
+            verified=lambda: _verified_sample(lambda: kn.sample_sentences(model, n_tokens=budget_tokens // 2, seed=rng),
+                                             lambda cand: _mean_loglik(model0, cand), band, budget_tokens))
         rows.append(row)
         model = kn.fit_kneser_ney(train, order=order, vocab_size=v)
     return pd.DataFrame(rows)

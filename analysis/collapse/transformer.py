@@ -340,13 +340,9 @@ def _token_lengths(tok, sentences):
     return sums + 2
 
 
-def _take(pairs, order, budget):
-    """The (tokens, words) pairs, in the given order, until their words (end token counted) reach ``budget``."""
-    if not pairs:
-        return []
-    lengths = np.fromiter((len(pairs[i][1]) + 1 for i in order), dtype=np.int64, count=len(order))
-    k = int(np.searchsorted(np.cumsum(lengths), budget)) + 1
-    return [pairs[i] for i in order[:k]]
+def _n_words(pair):
+    """Words in a (tokens, words) pair: what a budget counts."""
+    return len(pair[1])
 
 
 @validate_params({"regime": [Options(str, set(REGIMES))], "replicate": [Interval(Integral, 0, 10_000, closed="both")],
@@ -438,29 +434,12 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
             break
         # the next generation trains on the token sequences as sampled: a spelling that is not a word
         # stays in its training text as letters (it is shown as <unk> only in the word metrics)
-        if regime == "replace":
-            train = sample
-        elif regime == "accumulate":
-            pool += sample
-            train = pool
-        elif regime == "top_up":
-            real = _take(real0, rng.permutation(len(real0)), int(round(real_fraction * budget_tokens)))
-            n_real = sum(len(w) + 1 for _, w in real)
-            train = _take(sample, np.arange(len(sample)), budget_tokens - n_real) + real
-        else:
-            kept, n_kept, tried, rounds = [], 0, 0, 0
-            while n_kept < budget_tokens:
-                rounds += 1
-                if rounds > 40:
-                    raise RuntimeError("verify: the verifier accepted less than the budget in 40 rounds of candidates")
-                cand = list(zip(*_sample(model, config, budget_tokens // 2, rng, tok, data.vocab, torch)))
-                loglik = -np.log(_evaluate(model0, [t for t, _ in cand], rare, tok.size, torch)[0])
-                ok = (loglik >= band[0]) & (loglik <= band[1])
-                tried += len(cand)
-                kept += [c for c, k in zip(cand, ok) if k]
-                n_kept = sum(len(w) + 1 for _, w in kept)
-            train = _take(kept, np.arange(len(kept)), budget_tokens)
-            row["accept_rate"] = len(kept) / tried
+        train, pool, row["accept_rate"] = collapse_lm._next_training_set(
+            regime, sample, pool, real0, rng, budget_tokens=budget_tokens, real_fraction=real_fraction, size=_n_words,
+            verified=lambda: collapse_lm._verified_sample(
+                lambda: list(zip(*_sample(model, config, budget_tokens // 2, rng, tok, data.vocab, torch))),
+                lambda cand: -np.log(_evaluate(model0, [t for t, _ in cand], rare, tok.size, torch)[0]),
+                band, budget_tokens, size=_n_words))
         rows.append(row)
         model = _train([t for t, _ in train], config, tok.size, n_train,
                        np.random.default_rng([seed, replicate, r_idx, g + 1, 1]))

@@ -179,3 +179,33 @@ def test_a_run_refuses_an_empty_or_unknown_regime_by_name(regimes):
     # declared once (a relation of validate_params), not checked again in the body
     with pytest.raises(ValueError, match=r"^regimes: must be a non-empty selection of replace, accumulate"):
         collapse_lm.run(regimes=regimes)
+
+
+def test_the_four_regimes_choose_the_next_training_set_as_documented():
+    real0 = [np.array([1, 2]), np.array([3]), np.array([4, 5, 6])]
+    sample = [np.array([7]), np.array([8, 9]), np.array([10])]
+    pool = list(real0)
+    kw = dict(budget_tokens=6, real_fraction=0.5, verified=lambda: ([sample[0]], 0.25))
+    rng = np.random.default_rng(0)
+    train, new_pool, rate = collapse_lm._next_training_set("replace", sample, pool, real0, rng, **kw)
+    assert train is sample and new_pool is pool and np.isnan(rate)
+    train, new_pool, rate = collapse_lm._next_training_set("accumulate", sample, pool, real0, rng, **kw)
+    assert train == real0 + sample and new_pool == train and pool == real0  # the caller's pool is not changed
+    train, _, _ = collapse_lm._next_training_set("top_up", sample, pool, real0, np.random.default_rng(0), **kw)
+    # real words (end tokens counted) reach half the budget, samples the rest; the real ones come last
+    perm = np.random.default_rng(0).permutation(3)
+    real = collapse_lm._take(real0, perm, 3)
+    assert [s.tolist() for s in train] == [s.tolist() for s in collapse_lm._take(sample, np.arange(3), 6 - sum(
+        len(s) + 1 for s in real)) + real]
+    assert collapse_lm._next_training_set("verify", sample, pool, real0, rng, **kw)[::2] == ([sample[0]], 0.25)
+
+
+def test_the_verifier_keeps_sentences_in_its_band_and_stops_when_it_accepts_too_little():
+    draws = iter([[np.array([1]), np.array([2, 3])], [np.array([4]), np.array([5])]])
+    kept, rate = collapse_lm._verified_sample(lambda: next(draws), lambda c: np.array([len(s) for s in c], float),
+                                              (1.0, 1.0), 4)
+    # only one-word sentences pass (log-likelihood stand-in = length in [1, 1]); 3 of 4 candidates accepted
+    assert [s.tolist() for s in kept] == [[1], [4]] and rate == 0.75
+    with pytest.raises(RuntimeError, match="accepted less than the budget in 3 rounds"):
+        collapse_lm._verified_sample(lambda: [np.array([1, 2])], lambda c: np.zeros(len(c)), (1.0, 2.0), 4,
+                                     max_rounds=3)
