@@ -14,6 +14,9 @@ from analysis.collapse import transformer as lt
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                                  reason="the transformer needs the optional extra 'deep' (torch, CPU build)")
+needs_corpus = pytest.mark.skipif(importlib.util.find_spec("torch") is not None and not (
+    (Path(lm_corpus.ROOT) / ".cache" / "dict-gcide").exists() or Path("/usr/share/dictd/gcide.dict.dz").exists()),
+    reason="GCIDE (Debian's dict-gcide) is not installed here: run `make corpus`")
 SLICE = Path(__file__).resolve().parents[1] / "fixtures" / "gcide_slice.txt"
 
 
@@ -77,9 +80,7 @@ def test_cached_decoding_gives_the_full_forward_pass_logits():
 
 
 @needs_torch
-@pytest.mark.skipif(importlib.util.find_spec("torch") is not None and not (
-    (Path(lm_corpus.ROOT) / ".cache" / "dict-gcide").exists() or Path("/usr/share/dictd/gcide.dict.dz").exists()),
-    reason="GCIDE (Debian's dict-gcide) is not installed here: run `make corpus`")
+@needs_corpus
 @pytest.mark.parametrize("regime", ["top_up", "accumulate"])
 def test_reduced_transformer_loop_runs_in_seconds(regime):
     cfg = lt.TransformerConfig(d_model=32, layers=1, heads=2, max_tokens=96, batch=16, epochs=0.3)
@@ -162,9 +163,7 @@ def test_stored_transformer_sweep_has_every_regime_generation_and_replicate():
 
 
 @needs_torch
-@pytest.mark.skipif(importlib.util.find_spec("torch") is not None and not (
-    (Path(lm_corpus.ROOT) / ".cache" / "dict-gcide").exists() or Path("/usr/share/dictd/gcide.dict.dz").exists()),
-    reason="GCIDE (Debian's dict-gcide) is not installed here: run `make corpus`")
+@needs_corpus
 @pytest.mark.parametrize("regime", ["top_up", "verify"])
 def test_reduced_rerun_reproduces_the_stored_transformer_sweep(regime):
     """Generations 0 and 1 of replicate 0 at the stored settings (about two minutes on one core) give the stored rows.
