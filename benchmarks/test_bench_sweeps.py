@@ -26,18 +26,14 @@ DEEP = ("tvae", "ctgan")
 def _one_replicate_kwargs(name: str, module, part: str) -> dict:
     params = inspect.signature(module.run).parameters
     kw = {"replicates": 1, "n_jobs": 1}
-    if name == "bias_generators":
-        specs = module.GENERATOR_SPECS
-        kw["generators"] = tuple(s for s in specs if (s.key in DEEP) == (part == "deep"))
-    elif name == "privacy_deep":
+    if name == "privacy_deep":
         kw["generators"] = tuple(s.key for s in module.ALL_SPECS if s.key in DEEP)
     if "seed" in params:
         kw["seed"] = module.SEED
     return kw
 
 
-CASES = [(n, "deep" if n == "privacy_deep" else "torch-free") for n in sorted(run_sweeps.SWEEPS)]
-CASES.append(("bias_generators", "deep"))
+CASES = [(n, "deep" if n in ("privacy_deep", "bias_deep") else "torch-free") for n in sorted(run_sweeps.SWEEPS)]
 
 
 @pytest.mark.parametrize("name, part", CASES, ids=[f"{n}-{p}" for n, p in CASES])

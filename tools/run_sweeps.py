@@ -53,6 +53,7 @@ REPRODUCE_TESTS = {
     "bias_fairness": ["tests/bias/test_bias_sweep.py::test_fairness_sweep_is_current_and_reproduces"],
     "privacy_utility": ["tests/privacy/test_privacy_sweep.py::test_reduced_rerun_reproduces_the_file"],
     "privacy_deep": ["tests/privacy/test_privacy_deep_sweep.py::test_reduced_rerun_reproduces_the_file"],
+    "bias_deep": ["tests/bias/test_bias_deep_sweep.py::test_reduced_rerun_reproduces_the_stored_file"],
     "collapse_lm": ["tests/collapse/test_collapse_lm.py::test_reduced_rerun_reproduces_the_stored_sweep"],
     "collapse_lm_deep": ["tests/collapse/test_lm_transformer.py::"
                          "test_reduced_rerun_reproduces_the_stored_transformer_sweep"],
@@ -63,6 +64,7 @@ REPRODUCE_TESTS = {
 #: define ``count_tasks(**kw)``; a sweep with neither shows replicates done and elapsed only.
 TASKS = {
     "bias_generators": lambda m, kw: len(kw["generators"]) * len(kw["tables"]) * kw["replicates"],
+    "bias_deep": lambda m, kw: len(kw["generators"]) * len(kw["tables"]) * kw["replicates"],
     "bias_fairness": lambda m, kw: sum(len(m.TABLE_CONFIGS[t]) for t in kw["tables"]) * kw["replicates"],
     "privacy_utility": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
     "privacy_deep": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
@@ -79,6 +81,8 @@ REDUCED = {
     "bias_fairness": (["--tables", "hearts", "--generations", "2", "--replicates", "2"], ()),
     "privacy_utility": (["--generators", "copula", "--tables", "hearts", "--replicates", "2"], ("copulas",)),
     "privacy_deep": (["--generators", "tvae", "--tables", "hearts", "--epochs", "2", "--replicates", "2"], ("torch", "ctgan")),
+    "bias_deep": (["--generators", "tvae", "--tables", "hearts", "--generations", "1", "--replicates", "2",
+                   "--epochs", "2"], ("torch", "ctgan")),
     "collapse_lm": (["--generations", "1", "--replicates", "4", "--set", "budget_tokens=5000", "--set",
                      'regimes=["replace", "accumulate"]'], ("analysis.collapse.corpus:corpus_path",)),
     "collapse_lm_deep": (["--generations", "1", "--replicates", "4", "--set", "budget_tokens=2000", "--set",

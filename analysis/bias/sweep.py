@@ -17,18 +17,19 @@ import pandas as pd
 from analysis.bias.real import GeneratorSpec, generator_cell_paths
 from analysis.bias.loop import _N_JOBS
 from analysis.bias.table import CELL_NAMES, load_table
+from analysis.generators.tables import table_spec as table_spec_of
 from analysis.core.validation import MAX_REPLICATES, REPLICATES, InstanceOf, Integral, Interval, Seed, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "SweepTable", "TableSpec", "TABLES", "GENERATOR_SPECS",
-           "run"]
+           "DEEP_SPECS", "STREAM_KEYS", "run"]
 
 NAME = "bias_generators"
 SEED = 20261126
 #: files whose code computes the sweep: a change to any of them makes the stored results stale
 CODE_FILES = ("analysis/bias/sweep.py", "analysis/bias/real.py", "analysis/bias/table.py",
-              "analysis/bias/generator.py", "analysis/bias/chain.py", "analysis/generators/tabular.py")
-LIBRARIES = ("numpy", "pandas", "scikit-learn", "scikit-lego", "copulas", "rdt", "ctgan", "torch", "mbi", "jax",
-             "joblib")
+              "analysis/bias/generator.py", "analysis/bias/chain.py", "analysis/generators/tabular.py",
+              "analysis/generators/tables.py")
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "scikit-lego", "copulas", "rdt", "mbi", "jax", "joblib")
 
 
 class SweepTable(NamedTuple):
@@ -50,20 +51,21 @@ TableSpec = SweepTable
 
 TABLES = (SweepTable("arrests", "colour", "released"), SweepTable("hearts", "sex", "target"))
 
-#: the generators of the chapter; the deep ones need the optional extra "deep" (torch)
+#: the torch-free generators of the chapter, this sweep's default
 GENERATOR_SPECS = (
     GeneratorSpec("copula"),
-    GeneratorSpec("tvae", options=(("epochs", 100),)),
-    GeneratorSpec("ctgan", options=(("epochs", 100),)),
     GeneratorSpec("mst", epsilon=1.0),
     GeneratorSpec("mst", epsilon=10.0),
 )
+#: the deep generators (``bias_deep`` sets their epochs, by default the ``ctgan`` package's 300): they need the optional
+#: extra "deep" (torch) and run as their own sweep, ``bias_deep`` (:mod:`analysis.bias.deep_sweep`)
+DEEP_SPECS = (GeneratorSpec("tvae"), GeneratorSpec("ctgan"))
+#: the order that fixes each generator's seed stream ``[seed, table, position]``; 0.4's list, so a
+#: generator keeps its stream whichever sweep runs it
+STREAM_KEYS = ("copula", "tvae", "ctgan", "mst_eps1", "mst_eps10")
 
-#: (table, generator key, generations): loops run for fewer generations than the rest. A deep
-#: generator refitted on the 5,226-row arrests table takes about 40 s a fit on one CPU core, so
-#: 30 replicates of 20 generations would take days on the two-core machine; there they are
-#: measured for one generation (their effective temperature), on the heart table for all twenty.
-GENERATION_LIMITS = (("arrests", "tvae", 1), ("arrests", "ctgan", 1))
+#: (table, generator key, generations): loops to run for fewer generations than the rest (none)
+GENERATION_LIMITS = ()
 
 
 @validate_params({"generations": [Interval(Integral, 1, 1000, closed="both")],
@@ -109,7 +111,7 @@ def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
     wyllie2024fairness
     """
     frames = []
-    keys = [s.key for s in GENERATOR_SPECS]
+    keys = list(STREAM_KEYS)
     limits = {}
     for item in generation_limits:
         if not (isinstance(item, (list, tuple)) and len(item) == 3 and isinstance(item[2], (int, np.integer))
@@ -117,13 +119,20 @@ def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
             raise ValueError(f"generation_limits: each item must be (table, generator key, generations >= 1), "
                              f"got {item!r}")
         limits[(item[0], item[1])] = int(item[2])
+    unknown = [s for s in generators if not isinstance(s, GeneratorSpec) or s.key not in keys]
+    if unknown or not generators:
+        raise ValueError(f"generators: expected a non-empty sequence of GeneratorSpec with keys among "
+                         f"{', '.join(keys)}, got {list(generators)!r}")
     for spec in generators:
         for t_i, table_spec in enumerate(tables):
             table = load_table(table_spec.name)
             # one seed stream per (table, generator), fixed by their position in the full sweep
             stream = [seed, [t.name for t in TABLES].index(table_spec.name), keys.index(spec.key)]
             gens = min(generations, limits.get((table_spec.name, spec.key), generations))
-            paths = generator_cell_paths(table, spec, generations=gens, replicates=replicates,
+            # the table's number-coded categories (the heart table's sex, ...) are categories to the generator
+            cats = table_spec_of(table_spec.name).categorical
+            fitted = spec._replace(options=spec.options + (("categorical", cats),)) if cats else spec
+            paths = generator_cell_paths(table, fitted, generations=gens, replicates=replicates,
                                          seed=stream, group=table_spec.group, label=table_spec.label,
                                          first_replicate=first_replicate, n_jobs=n_jobs)
             r, g = np.meshgrid(np.arange(first_replicate, first_replicate + replicates),

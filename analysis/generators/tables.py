@@ -15,24 +15,56 @@ import pandas as pd
 
 from analysis.core.validation import Options, validate_params
 
-__all__ = ["TableSpec", "TABLES", "load_table"]
+__all__ = ["TableSpec", "TABLES", "load_table", "table_spec"]
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A person-level table shipped by a package: its label, protected group and minority value."""
+    """A person-level table shipped by a package: its label, protected group and minority value.
+
+    ``categorical`` names the numeric columns whose numbers are codes of categories (the heart
+    table's sex is 0 or 1, its chest-pain type 0 to 4): every generator is told they are
+    categories (``categorical=`` of :mod:`analysis.generators.tabular`), as the bias loop is.
+    Non-numeric columns are categorical anyway and are not listed.
+    """
 
     key: str
     label: str
     group: str
     minority: object
+    categorical: tuple[str, ...] = ()
 
 
 TABLES = (
+    # year (1997-2002) and checks (a count of 0-6 police database checks) are quantities
     TableSpec("arrests", "released", "colour", "Black"),
-    TableSpec("hearts", "target", "sex", 0),
-    TableSpec("diabetes", "progression_high", "sex", 2.0),
+    # the UCI codebook's coded columns; ca (vessels coloured by fluoroscopy, 0-3) as the bias loop takes it
+    TableSpec("hearts", "target", "sex", 0,
+              categorical=("sex", "cp", "fbs", "restecg", "exang", "slope", "ca", "target")),
+    TableSpec("diabetes", "progression_high", "sex", 2.0, categorical=("sex", "progression_high")),
 )
+
+
+@validate_params({"key": [Options(str, tuple(t.key for t in TABLES))]})
+def table_spec(key: str) -> TableSpec:
+    """The :class:`TableSpec` of table ``key`` (one of ``TABLES``).
+
+    Parameters
+    ----------
+    key : {"arrests", "hearts", "diabetes"}
+        The table.
+
+    Returns
+    -------
+    TableSpec
+        Its label, group, minority value and number-coded categorical columns.
+
+    Examples
+    --------
+    >>> table_spec("hearts").categorical[:2]
+    ('sex', 'cp')
+    """
+    return next(t for t in TABLES if t.key == key)
 
 
 @validate_params({"key": [Options(str, tuple(t.key for t in TABLES))]})

@@ -96,8 +96,26 @@ def _check_rows(rows) -> int:
     return check_int("rows", rows, minimum=1)
 
 
-def _categorical_columns(table: pd.DataFrame) -> list[str]:
-    return [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+def _check_categorical(categorical) -> tuple[str, ...]:
+    """``categorical`` as a tuple of column names (a list or tuple of str; a bare string is refused)."""
+    if isinstance(categorical, str) or not isinstance(categorical, (list, tuple)):
+        raise TypeError(f"categorical: expected a list or tuple of column names, got {type(categorical).__name__}")
+    bad = [c for c in categorical if not isinstance(c, str)]
+    if bad:
+        raise TypeError(f"categorical: expected column names (str), got {bad!r}")
+    return tuple(categorical)
+
+
+def _categorical_columns(table: pd.DataFrame, declared: tuple[str, ...] = ()) -> list[str]:
+    """The columns a generator models as categories: every non-numeric one and the ``declared`` ones.
+
+    A number can code a category (the heart table's sex is 0 or 1): such a column is numeric to
+    pandas and must be declared, or a generator would model it as a quantity and round its draws.
+    """
+    missing = [c for c in declared if c not in table.columns]
+    if missing:
+        raise ValueError(f"categorical: column(s) {missing} not in the table; columns: {list(table.columns)}")
+    return [c for c in table.columns if c in declared or not pd.api.types.is_numeric_dtype(table[c])]
 
 
 #: Held while a generator draws from numpy's or torch's global RNG. A Dask worker runs several
@@ -142,6 +160,11 @@ def _restore_dtypes(out: pd.DataFrame, dtypes: dict, low: dict, high: dict) -> p
 class _Base:
     name: str = ""
     _table: pd.DataFrame | None = dataclasses.field(default=None, repr=False)
+    #: numeric columns that code categories (non-numeric columns are categorical anyway)
+    categorical: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        self.categorical = _check_categorical(self.categorical)
 
     def _fitted(self) -> pd.DataFrame:
         if self._table is None:
@@ -232,7 +255,7 @@ class GaussianCopula(_Base):
         check_seed(seed)
         table = check_table(table)
         self._remember(table)
-        self._categorical = _categorical_columns(table)
+        self._categorical = _categorical_columns(table, self.categorical)
         if len(self._low) == 0 and not self._categorical:
             raise ValueError("table: no column to model")
         with _global_seed(seed):
@@ -308,7 +331,7 @@ class DeepGenerator(_Base):
         batch = max(10, min(self.batch_size, (len(table) // 10) * 10))
         with _global_seed(seed):
             self._model = cls(epochs=self.epochs, batch_size=batch, enable_gpu=False)
-            self._model.fit(self._table, discrete_columns=_categorical_columns(table))
+            self._model.fit(self._table, discrete_columns=_categorical_columns(table, self.categorical))
         return self
 
     def sample(self, rows: int, *, seed: int | None = None) -> pd.DataFrame:
@@ -384,6 +407,7 @@ class MST(_Base):
     public_domain: pd.DataFrame | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self):
+        super().__post_init__()
         self.epsilon = check_real("epsilon", self.epsilon, lo=0, lo_open=True)
         self.delta = check_real("delta", self.delta, lo=0, hi=1, lo_open=True, hi_open=True)
         self.bins = check_int("bins", self.bins, minimum=2, maximum=1000)
@@ -392,9 +416,10 @@ class MST(_Base):
     def _discretise(self, table: pd.DataFrame) -> tuple[dict, dict]:
         codes, self._spec = {}, {}
         schema = table if self.public_domain is None else self.public_domain
+        categorical = set(_categorical_columns(table, self.categorical))
         for c in table.columns:
             col, pub = table[c], schema[c]
-            if not pd.api.types.is_numeric_dtype(pub) or pub.nunique() <= self.bins:
+            if c in categorical or not pd.api.types.is_numeric_dtype(pub) or pub.nunique() <= self.bins:
                 levels = sorted(pd.unique(pub).tolist(), key=lambda v: (str(type(v)), v))
                 self._spec[c] = ("levels", np.asarray(levels, dtype=object))
                 lookup = {v: i for i, v in enumerate(levels)}

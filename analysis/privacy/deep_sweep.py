@@ -29,8 +29,8 @@ CODE_FILES = privacy_sweep.CODE_FILES + ("analysis/privacy/deep_sweep.py",)
 LIBRARIES = privacy_sweep.LIBRARIES
 #: the list whose positions fix every generator's seeds (the deep ones after the others)
 ALL_SPECS = GENERATOR_SPECS + DEEP_SPECS
-#: the deep generator the sweep runs by default (TVAE: about half CTGAN's fitting time here)
-DEFAULT_GENERATORS = ("tvae",)
+#: the deep generators the sweep runs by default
+DEFAULT_GENERATORS = ("tvae", "ctgan")
 
 
 @validate_params({"seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
@@ -40,7 +40,7 @@ DEFAULT_GENERATORS = ("tvae",)
                   "tables": [InstanceOf((list, tuple), "a sequence of table keys")],
                   "replicate_start": [Interval(Integral, 0, 10**6, closed="both")],
                   "epochs": [Interval(Integral, 1, 10_000, closed="both")]})
-def run(*, seed: int = SEED, n_jobs: int | None = None, replicates: int = 20,
+def run(*, seed: int = SEED, n_jobs: int | None = None, replicates: int = 10,
         generators: tuple[str, ...] | tuple[GeneratorSpec, ...] = DEFAULT_GENERATORS,
         tables: tuple[str, ...] = ("arrests", "hearts", "diabetes"), replicate_start: int = 0,
         epochs: int = 300) -> pd.DataFrame:

@@ -30,7 +30,8 @@ from analysis.core.validation import InstanceOf, Integral, Interval, Options, va
 
 NAME = "privacy_utility"
 SEED = 20261126
-CODE_FILES = ("analysis/generators/tabular.py", "analysis/privacy/attacks.py", "analysis/privacy/utility.py", "analysis/privacy/sweep.py")
+CODE_FILES = ("analysis/generators/tabular.py", "analysis/generators/tables.py", "analysis/privacy/attacks.py",
+              "analysis/privacy/utility.py", "analysis/privacy/sweep.py")
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "copulas", "rdt", "mbi", "jax", "ctgan", "torch",
              "scikit-lego", "joblib")
 MIX_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -71,11 +72,14 @@ DEEP_SPECS = (GeneratorSpec("ctgan", "ctgan"), GeneratorSpec("tvae", "tvae"))
 
 
 def _make(spec: GeneratorSpec, table: TableSpec, full: pd.DataFrame, epochs: int):
+    # the table's number-coded categories (the heart table's sex, ...) are categories to every generator
+    cats = table.categorical
     if spec.name == "mst":
-        return gen_mod.make_generator("mst", epsilon=spec.epsilon, star_center=table.label, public_domain=full)
+        return gen_mod.make_generator("mst", epsilon=spec.epsilon, star_center=table.label, public_domain=full,
+                                      categorical=cats)
     if spec.name in gen_mod.DEEP_GENERATORS:
-        return gen_mod.make_generator(spec.name, epochs=epochs)
-    return gen_mod.make_generator(spec.name)
+        return gen_mod.make_generator(spec.name, epochs=epochs, categorical=cats)
+    return gen_mod.make_generator(spec.name, categorical=cats)
 
 
 @validate_params({"table_index": [Interval(Integral, 0, len(TABLES) - 1, closed="both")],

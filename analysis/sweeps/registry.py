@@ -9,5 +9,6 @@ __all__ = ["SWEEPS"]
 
 #: sweep name -> module holding its ``run``
 SWEEPS = {"bias_generators": "analysis.bias.sweep", "bias_fairness": "analysis.bias.fairness_sweep",
-          "privacy_utility": "analysis.privacy.sweep", "privacy_deep": "analysis.privacy.deep_sweep"}
+          "privacy_utility": "analysis.privacy.sweep", "privacy_deep": "analysis.privacy.deep_sweep",
+          "bias_deep": "analysis.bias.deep_sweep"}
 SWEEPS |= {"collapse_lm": "analysis.collapse.lm", "collapse_lm_deep": "analysis.collapse.transformer"}

@@ -141,6 +141,8 @@ STRATEGIES["analysis.publish.tables.lookup"] = st.lists(
         lambda k: {"frame": pd.DataFrame({"key": keys, "value": range(len(keys))}), "key": k}))
 STRATEGIES["analysis.core.frames.lookup_row"] = STRATEGIES["analysis.publish.tables.lookup"].map(
     lambda kw: {"frame": kw["frame"], "where": {"key": kw["key"]}})
+STRATEGIES["analysis.generators.tables.table_spec"] = st.fixed_dictionaries({
+    "key": st.sampled_from(["arrests", "hearts", "diabetes"])})
 STRATEGIES["analysis.collapse.transformer.parameter_count"] = st.fixed_dictionaries({
     "config": st.builds(_transformer_config, st.sampled_from([16, 32, 128]), st.integers(1, 8), st.integers(2, 512)),
     "vocab_size": st.integers(1, 100_000)})
@@ -411,6 +413,7 @@ NOT_COVERED: dict[str, str] = {
     "analysis.privacy.utility.mixed_training_table": "needs real/synthetic tables with shared columns; tests/privacy/test_privacy.py",
     # bias (chapter 4): functions of a real table with named group/label columns, or of the stored sweeps
     "analysis.bias.sweep.run": "the generator sweep (fits generators for minutes); reduced rerun in tests/bias/test_bias_sweep.py",
+    "analysis.bias.deep_sweep.run": "fits deep generators (seconds to minutes a fit); tests/bias/test_bias_deep_sweep.py",
     "analysis.bias.fairness_sweep.run": "the fairness sweep (minutes); reduced rerun in tests/bias/test_bias_sweep.py",
     "analysis.bias.real.generator_cell_paths": "fits a generator per generation; tests/bias/test_bias_real.py",
     "analysis.bias.loop.feedback_loop": _BIAS_TABLE + "tests/bias/test_bias.py",

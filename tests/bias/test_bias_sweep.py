@@ -51,8 +51,8 @@ def test_generator_sweep_is_current_and_reproduces():
     last = stored.groupby(["table", "generator"])["generation"].max()
     for (table, generator), g in last.items():
         assert g == min(20, limits.get((table, generator), 20)), (table, generator, g)
-    assert {"copula", "tvae", "mst_eps1", "mst_eps10"} <= set(stored["generator"])
-    assert (last.loc["hearts"] == 20).all()
+    assert set(stored["generator"]) == {s.key for s in bias_sweep.GENERATOR_SPECS}  # torch-free: no deep generator
+    assert (last == 20).all()
     specs = [s for s in bias_sweep.GENERATOR_SPECS if s.key == "copula"]
     if importlib.util.find_spec("copulas") is None:
         pytest.skip("copulas not installed")
