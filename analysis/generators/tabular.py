@@ -315,6 +315,14 @@ class DeepGenerator(_Base):
     epochs: int = 300
     batch_size: int = 500
 
+    def __post_init__(self):
+        super().__post_init__()
+        self.epochs = check_int("epochs", self.epochs, minimum=1, maximum=100_000)
+        self.batch_size = check_int("batch_size", self.batch_size, minimum=10, maximum=1_000_000)
+        if self.batch_size % 10:
+            # CTGAN's discriminator sees rows in packs of pac = 10
+            raise ValueError(f"batch_size: must be a multiple of 10 (CTGAN's pac), got {self.batch_size}")
+
     def fit(self, table: pd.DataFrame, *, seed: int | None = None) -> "DeepGenerator":
         try:
             import torch  # noqa: F401
@@ -327,10 +335,12 @@ class DeepGenerator(_Base):
         table = check_table(table)
         self._remember(table)
         cls = CTGAN if self.name == "ctgan" else TVAE
-        # batch size must be a multiple of CTGAN's pac (10) and at most the table
-        batch = max(10, min(self.batch_size, (len(table) // 10) * 10))
+        # The package's batch size, as given (500 by default). CTGAN draws each batch with
+        # replacement and TVAE takes a table smaller than a batch as one batch, so neither needs it
+        # capped at the table's size. 0.4 capped it at the size rounded down to ten: on a table of
+        # 303 rows that left TVAE a last batch of 3 rows every epoch, and it dropped rare categories.
         with _global_seed(seed):
-            self._model = cls(epochs=self.epochs, batch_size=batch, enable_gpu=False)
+            self._model = cls(epochs=self.epochs, batch_size=self.batch_size, enable_gpu=False)
             self._model.fit(self._table, discrete_columns=_categorical_columns(table, self.categorical))
         return self
 
