@@ -145,6 +145,22 @@ def _global_seed(seed):
             np.random.set_state(state)
 
 
+@contextlib.contextmanager
+def _sequential_inner_jobs():
+    """Run the joblib calls made inside the block one after another, in this thread.
+
+    ``ctgan`` transforms the columns of a table of 500 rows or more with ``Parallel(n_jobs=-1)``.
+    Inside a sweep's joblib worker that nested call runs on threads, and ``rdt``'s transformers
+    swap numpy's global random state while they draw: the threads' draws interleaved, and the same
+    seed gave other rows from one run to the next (found on the arrests table). One at a time, the
+    draws are the same on a worker, a Dask cluster or the main process.
+    """
+    from joblib import parallel_config
+
+    with parallel_config(backend="sequential"):
+        yield
+
+
 def _restore_dtypes(out: pd.DataFrame, dtypes: dict, low: dict, high: dict) -> pd.DataFrame:
     """Clip numeric columns to their training range, round integer columns, restore dtypes."""
     for c, dt in dtypes.items():
@@ -339,7 +355,7 @@ class DeepGenerator(_Base):
         # replacement and TVAE takes a table smaller than a batch as one batch, so neither needs it
         # capped at the table's size. 0.4 capped it at the size rounded down to ten: on a table of
         # 303 rows that left TVAE a last batch of 3 rows every epoch, and it dropped rare categories.
-        with _global_seed(seed):
+        with _global_seed(seed), _sequential_inner_jobs():
             self._model = cls(epochs=self.epochs, batch_size=self.batch_size, enable_gpu=False)
             self._model.fit(self._table, discrete_columns=_categorical_columns(table, self.categorical))
         return self
@@ -347,7 +363,7 @@ class DeepGenerator(_Base):
     def sample(self, rows: int, *, seed: int | None = None) -> pd.DataFrame:
         rows = _check_rows(rows)
         self._fitted()
-        with _global_seed(seed):
+        with _global_seed(seed), _sequential_inner_jobs():
             out = self._model.sample(rows)
         return _restore_dtypes(out[list(self._dtypes)].copy(), self._dtypes, self._low, self._high)
 

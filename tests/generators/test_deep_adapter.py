@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import warnings
 
+import pandas as pd
 import pytest
 
 from analysis.generators.tables import load_table, table_spec
@@ -36,3 +37,25 @@ def test_a_table_smaller_than_the_batch_is_one_batch_per_epoch(name):
     assert batch_size == 500
     batches = generator._model.loss_values.groupby("Epoch").size()
     assert len(batches) == 3 and (batches == 1).all()
+
+
+def _fit_and_sample(rows: int) -> pd.DataFrame:
+    import torch
+
+    torch.set_num_threads(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = load_table("arrests").iloc[:rows]
+        return make_generator("tvae", epochs=2).fit(table, seed=3).sample(200, seed=4)
+
+
+@pytest.mark.skipif(not HAS_DEEP, reason="the deep generators need the optional extra 'deep' (torch CPU, ctgan)")
+def test_a_fit_in_a_sweeps_worker_equals_the_fit_in_this_process():
+    # 600 rows: ctgan transforms tables of 500 rows or more with a nested joblib call, which ran on
+    # threads inside a worker and drew from numpy's global state in a race (fixed: one at a time)
+    from joblib import Parallel, delayed
+
+    here = _fit_and_sample(600)
+    there = Parallel(n_jobs=2)(delayed(_fit_and_sample)(600) for _ in range(2))
+    for frame in there:
+        pd.testing.assert_frame_equal(frame, here)
