@@ -58,7 +58,7 @@ def run(*, generations: int = 20, replicates: int = 10, seed: int = SEED,
     generators : sequence of GeneratorSpec
         A subset of ``DEEP_SPECS`` (TVAE and CTGAN at 300 epochs).
     tables : sequence of SweepTable
-        A subset of :data:`analysis.bias.sweep.TABLES`.
+        A subset of ``analysis.bias.sweep.TABLES``.
     first_replicate : int
         Index of the first replicate (a chunk, or a reduced rerun, of replicates k..k+replicates-1).
     n_jobs : int, -1 or None
