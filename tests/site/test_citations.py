@@ -183,7 +183,10 @@ def test_a_click_on_a_number_loads_a_sentence_under_300_kB(browser, site_url, do
     link = links.nth(links.count() // 2)
     value = link.inner_text().strip()
     href = link.get_attribute("href")
-    link.click()
+    # wait for the navigation the click starts: the chapter is already idle, so waiting for the
+    # load state alone can return before the browser has left it (seen under load in CI)
+    with page.expect_navigation(url=re.compile(r".*/book/provenance/.*"), timeout=20000):
+        link.click()
     page.wait_for_load_state("networkidle")
     assert "/book/provenance/" in page.url, page.url
     # what the provenance page asked for (its document and the resources it requested): a response

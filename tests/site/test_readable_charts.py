@@ -413,7 +413,8 @@ def test_short_citations_in_tables_land_on_their_bibliography_entry(browser, sit
     href = link.get_attribute("href")
     key = href.split("#ref-")[1]
     text = link.inner_text()
-    link.click()
+    with page.expect_navigation(url=re.compile(r".*bibliography\.html.*"), timeout=20000):
+        link.click()  # waits for the navigation itself, not a load state the old page already has
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"bibliography.html#ref-{key}")
     target = page.locator(f"[id='ref-{key}']")

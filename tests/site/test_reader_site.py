@@ -38,7 +38,8 @@ def test_menu_opens_the_navigation_at_phone_width(browser, site_url):
     assert visible, "no visible menu button at 390 px"
     toggles.nth(visible[0]).tap()
     nav.wait_for(state="visible", timeout=5000)
-    nav.click()
+    with page.expect_navigation(url=re.compile(r".*03_model_collapse\.html$"), timeout=20000):
+        nav.click()  # waits for the navigation itself, not a load state the old page already has
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("03_model_collapse.html")
     context.close()
