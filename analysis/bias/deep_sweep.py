@@ -23,7 +23,7 @@ import pandas as pd
 from analysis.bias import sweep as bias_sweep
 from analysis.bias.loop import _N_JOBS
 from analysis.bias.real import GeneratorSpec
-from analysis.bias.sweep import DEEP_SPECS, SEED, TABLES, SweepTable
+from analysis.bias.sweep import DEEP_SPECS, SEED, TABLES, _TABLES_AMONG, SweepTable, _generators_among
 from analysis.core.validation import MAX_REPLICATES, REPLICATES, InstanceOf, Integral, Interval, Seed, validate_params
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "DEEP_SPECS", "GENERATOR_SPECS", "run"]
@@ -40,7 +40,8 @@ GENERATOR_SPECS = DEEP_SPECS
                   "generators": [InstanceOf((list, tuple), "a sequence of GeneratorSpec from DEEP_SPECS")],
                   "tables": [InstanceOf((list, tuple), "a sequence of SweepTable")],
                   "first_replicate": [Interval(Integral, 0, MAX_REPLICATES, closed="both")], "n_jobs": _N_JOBS,
-                  "epochs": [Interval(Integral, 1, 10_000, closed="both")]})
+                  "epochs": [Interval(Integral, 1, 10_000, closed="both")]},
+                 relations=[_generators_among(s.key for s in DEEP_SPECS), _TABLES_AMONG])
 def run(*, generations: int = 20, replicates: int = 10, seed: int = SEED,
         generators: tuple[GeneratorSpec, ...] | list[GeneratorSpec] = DEEP_SPECS,
         tables: tuple[SweepTable, ...] | list[SweepTable] = TABLES, first_replicate: int = 0,
@@ -56,7 +57,7 @@ def run(*, generations: int = 20, replicates: int = 10, seed: int = SEED,
     seed : int
         Root seed (``bias_generators``' own, so both sweeps draw from one set of streams).
     generators : sequence of GeneratorSpec
-        A subset of ``DEEP_SPECS`` (TVAE and CTGAN at 300 epochs).
+        A subset of ``DEEP_SPECS`` (TVAE and CTGAN; ``epochs`` sets their training).
     tables : sequence of SweepTable
         A subset of ``analysis.bias.sweep.TABLES``.
     first_replicate : int
@@ -75,11 +76,6 @@ def run(*, generations: int = 20, replicates: int = 10, seed: int = SEED,
     ----------
     xu2019ctgan, wyllie2024fairness
     """
-    deep_keys = [s.key for s in DEEP_SPECS]
-    bad = [g for g in generators if not isinstance(g, GeneratorSpec) or g.key not in deep_keys]
-    if bad or not generators:
-        raise ValueError(f"generators: expected a non-empty subset of DEEP_SPECS ({', '.join(deep_keys)}), "
-                         f"got {list(generators)!r}")
     generators = tuple(g._replace(options=(("epochs", int(epochs)),)) for g in generators)
     return bias_sweep.run(generations=generations, replicates=replicates, seed=seed, generators=generators,
                           tables=tuple(tables), first_replicate=first_replicate, n_jobs=n_jobs,

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.bias.loop import _N_JOBS, run_replicates
 from analysis.bias.table import load_table
 from analysis.core.validation import GENERATIONS, InstanceOf, Integral, Interval, Seed, validate_params
+from analysis.generators.tables import table_spec
 
 __all__ = ["NAME", "SEED", "COLD", "CODE_FILES", "LIBRARIES", "CONFIGS", "TABLE_CONFIGS", "TABLE_COLUMNS", "BATCH",
            "run"]
@@ -35,9 +36,11 @@ CONFIGS = (
 )
 #: configurations run on each table (the heart-disease table: neutral, cold, half real, stratified)
 TABLE_CONFIGS = {"arrests": (0, 1, 2, 3, 4, 5), "hearts": (0, 1, 3, 4)}
+#: the loop's columns of each table, from its :class:`~analysis.generators.tables.TableSpec` (the
+#: loop takes the non-numeric columns, thal among them, as categories too)
 TABLE_COLUMNS = {
-    "arrests": {"group": "colour", "label": "released"},
-    "hearts": {"group": "sex", "label": "target", "categorical": ["cp", "fbs", "restecg", "exang", "slope", "ca", "thal"]},
+    name: {"group": spec.group, "label": spec.label, "categorical": spec.categorical}
+    for name, spec in ((name, table_spec(name)) for name in ("arrests", "hearts"))
 }
 
 

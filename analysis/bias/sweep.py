@@ -18,7 +18,8 @@ from analysis.bias.real import GeneratorSpec, generator_cell_paths
 from analysis.bias.loop import _N_JOBS
 from analysis.bias.table import CELL_NAMES, load_table
 from analysis.generators.tables import table_spec as table_spec_of
-from analysis.core.validation import MAX_REPLICATES, REPLICATES, InstanceOf, Integral, Interval, Seed, validate_params
+from analysis.core.validation import (MAX_REPLICATES, REPLICATES, InstanceOf, Integral, Interval, Relation, Seed,
+                                      validate_params)
 
 __all__ = ["NAME", "SEED", "CODE_FILES", "LIBRARIES", "SweepTable", "TableSpec", "TABLES", "GENERATOR_SPECS",
            "DEEP_SPECS", "STREAM_KEYS", "run"]
@@ -68,12 +69,34 @@ STREAM_KEYS = ("copula", "tvae", "ctgan", "mst_eps1", "mst_eps10")
 GENERATION_LIMITS = ()
 
 
+def _generators_among(keys) -> Relation:
+    """The declared constraint on ``generators``: a non-empty sequence of GeneratorSpec whose keys are among ``keys``."""
+    keys = tuple(keys)
+    return Relation(("generators",),
+                    lambda generators: len(generators) > 0
+                    and all(isinstance(g, GeneratorSpec) and g.key in keys for g in generators),
+                    "must be a non-empty sequence of GeneratorSpec with keys among " + ", ".join(keys))
+
+
+def _is_limit(item) -> bool:
+    return (isinstance(item, (list, tuple)) and len(item) == 3 and isinstance(item[2], (int, np.integer))
+            and not isinstance(item[2], bool) and item[2] >= 1)
+
+
+#: the declared constraints on ``tables`` and ``generation_limits`` (``generators``: :func:`_generators_among`)
+_TABLES_AMONG = Relation(("tables",), lambda tables: len(tables) > 0 and all(t in TABLES for t in tables),
+                        "must be a non-empty selection of " + ", ".join(f"SweepTable({t.name!r}, ...)" for t in TABLES))
+_LIMITS_VALID = Relation(("generation_limits",), lambda generation_limits: all(map(_is_limit, generation_limits)),
+                        "each item must be (table, generator key, generations >= 1)")
+
+
 @validate_params({"generations": [Interval(Integral, 1, 1000, closed="both")],
                   "replicates": [REPLICATES], "seed": [Seed()],
                   "generators": [InstanceOf((list, tuple), "a sequence of GeneratorSpec")],
                   "tables": [InstanceOf((list, tuple), "a sequence of SweepTable")],
                   "first_replicate": [Interval(Integral, 0, MAX_REPLICATES, closed="both")], "n_jobs": _N_JOBS,
-                  "generation_limits": [InstanceOf((list, tuple), "a sequence of (table, generator key, generations)")]})
+                  "generation_limits": [InstanceOf((list, tuple), "a sequence of (table, generator key, generations)")]},
+                 relations=[_generators_among(STREAM_KEYS), _TABLES_AMONG, _LIMITS_VALID])
 def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
         generators: tuple[GeneratorSpec, ...] | list[GeneratorSpec] = GENERATOR_SPECS,
         tables: tuple[SweepTable, ...] | list[SweepTable] = TABLES, first_replicate: int = 0,
@@ -112,17 +135,7 @@ def run(*, generations: int = 20, replicates: int = 30, seed: int = SEED,
     """
     frames = []
     keys = list(STREAM_KEYS)
-    limits = {}
-    for item in generation_limits:
-        if not (isinstance(item, (list, tuple)) and len(item) == 3 and isinstance(item[2], (int, np.integer))
-                and not isinstance(item[2], bool) and item[2] >= 1):
-            raise ValueError(f"generation_limits: each item must be (table, generator key, generations >= 1), "
-                             f"got {item!r}")
-        limits[(item[0], item[1])] = int(item[2])
-    unknown = [s for s in generators if not isinstance(s, GeneratorSpec) or s.key not in keys]
-    if unknown or not generators:
-        raise ValueError(f"generators: expected a non-empty sequence of GeneratorSpec with keys among "
-                         f"{', '.join(keys)}, got {list(generators)!r}")
+    limits = {(table, key): int(gens) for table, key, gens in generation_limits}
     for spec in generators:
         for t_i, table_spec in enumerate(tables):
             table = load_table(table_spec.name)

@@ -109,8 +109,9 @@ def check_table(table, *, group: str, label: str, categorical=None) -> list[str]
     """Check a table for the loop and return its categorical columns other than group and label.
 
     The table must be a DataFrame without missing values, ``group`` a column with exactly two
-    groups of at least two rows each, ``label`` a binary column, and every column not listed as
-    categorical numeric. ``categorical=None`` takes the non-numeric columns.
+    groups of at least two rows each, ``label`` a binary column. The categorical columns are the
+    non-numeric ones and those listed in ``categorical`` (numbers that code categories), in the
+    table's order; ``categorical=None`` takes the non-numeric columns only.
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table: expected a pandas DataFrame, got {type(table).__name__}")
@@ -123,22 +124,18 @@ def check_table(table, *, group: str, label: str, categorical=None) -> list[str]
         bad = [c for c in table.columns if table[c].isna().any()]
         raise ValueError(f"table: missing values in column(s) {bad}; drop or impute them first")
     if categorical is None:
-        categorical = [
-            c for c in table.columns
-            if c not in (group, label) and not pd.api.types.is_numeric_dtype(table[c])
-        ]
-    else:
-        if isinstance(categorical, str):
-            raise TypeError("categorical: expected a list of column names, got a string")
-        categorical = list(categorical)
-        unknown = [c for c in categorical if c not in table.columns]
-        if unknown:
-            raise ValueError(f"categorical: unknown column(s) {unknown}; columns: {list(table.columns)}")
-        categorical = [c for c in categorical if c not in (group, label)]
-    numeric = [c for c in table.columns if c not in (group, label, *categorical)]
-    not_numeric = [c for c in numeric if not pd.api.types.is_numeric_dtype(table[c])]
-    if not_numeric:
-        raise ValueError(f"categorical: column(s) {not_numeric} are not numeric, list them as categorical")
+        categorical = ()
+    elif isinstance(categorical, str):
+        raise TypeError("categorical: expected a list of column names, got a string")
+    unknown = [c for c in categorical if c not in table.columns]
+    if unknown:
+        raise ValueError(f"categorical: unknown column(s) {unknown}; columns: {list(table.columns)}")
+    # the declared columns (numbers that code categories, as TableSpec.categorical lists them) and
+    # every non-numeric one, in the table's order; group and label are coded apart
+    categorical = [
+        c for c in table.columns
+        if c not in (group, label) and (c in categorical or not pd.api.types.is_numeric_dtype(table[c]))
+    ]
     groups = table[group].value_counts()
     if len(groups) != 2:
         raise ValueError(f"group: column {group!r} must hold exactly 2 groups, found {len(groups)}")

@@ -39,11 +39,11 @@ Real = numbers.Real
 
 __all__ = [
     "Integral", "Real", "Interval", "Options", "Boolean", "ISODate", "Seed", "InstanceOf",
-    "ArrayLike", "Frame", "CallableConstraint", "RealOrNaN", "EstimateInterval", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray",
+    "ArrayLike", "Frame", "CallableConstraint", "RealOrNaN", "EstimateInterval", "NoneType", "Relation", "ExistingPath", "DateSequence", "BooleanArray", "Names",
     "MAX_MAGNITUDE", "FRACTION", "OPEN_FRACTION", "POSITIVE_FRACTION", "LEVEL", "PROBABILITY_VECTOR",
     "MAX_GENERATIONS", "MAX_REPLICATES", "GENERATIONS", "REPLICATES", "same_length", "sums_to", "ordered", "selection_of",
     "validate_params", "skip_parameter_validation", "constraints_of", "relations_of", "check_frame",
-    "check_int", "check_real", "check_choice", "check_seed", "check_finite_output",
+    "check_int", "check_names", "check_real", "check_choice", "check_seed", "check_finite_output",
 ]
 
 _CLOSED = ("left", "right", "both", "neither")
@@ -250,6 +250,21 @@ class InstanceOf(_Constraint):
             return self.description
         names = self.cls if isinstance(self.cls, tuple) else (self.cls,)
         return "an instance of " + " or ".join(c.__name__ for c in names)
+
+
+class Names(_Constraint):
+    """A list or tuple of distinct names (str): column names, say. A bare string is refused, since
+    iterating it would give its letters."""
+
+    def type_ok(self, value) -> bool:
+        return isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value)
+
+    def check(self, value) -> str | None:
+        repeated = sorted({x for x in value if list(value).count(x) > 1})
+        return f"{', '.join(map(repr, repeated))} named more than once" if repeated else None
+
+    def describe(self) -> str:
+        return "a list or tuple of distinct names (str)"
 
 
 class BooleanArray(_Constraint):
@@ -719,6 +734,12 @@ def check_real(name: str, value, *, lo=None, hi=None, lo_open: bool = False, hi_
     ]
     _validate_one(name, value, [Interval(Real, lo, hi, closed=closed)])
     return float(value)
+
+
+def check_names(name: str, value) -> tuple[str, ...]:
+    """``value`` as a tuple, if it is a list or tuple of distinct names (str)."""
+    _validate_one(name, value, [Names()])
+    return tuple(value)
 
 
 def check_choice(name: str, value, options) -> str:

@@ -47,7 +47,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
-from analysis.core.validation import Integral, Interval, Options, Real, check_int, check_real, check_seed, validate_params
+from analysis.core.validation import Integral, Interval, Options, Real, check_int, check_names, check_real, check_seed, validate_params
 
 GENERATORS = ("real", "resample", "copula", "ctgan", "tvae", "mst")
 DEEP_GENERATORS = ("ctgan", "tvae")
@@ -94,16 +94,6 @@ def check_table(table, *, name: str = "table", min_rows: int = 2, columns=None) 
 
 def _check_rows(rows) -> int:
     return check_int("rows", rows, minimum=1)
-
-
-def _check_categorical(categorical) -> tuple[str, ...]:
-    """``categorical`` as a tuple of column names (a list or tuple of str; a bare string is refused)."""
-    if isinstance(categorical, str) or not isinstance(categorical, (list, tuple)):
-        raise TypeError(f"categorical: expected a list or tuple of column names, got {type(categorical).__name__}")
-    bad = [c for c in categorical if not isinstance(c, str)]
-    if bad:
-        raise TypeError(f"categorical: expected column names (str), got {bad!r}")
-    return tuple(categorical)
 
 
 def _categorical_columns(table: pd.DataFrame, declared: tuple[str, ...] = ()) -> list[str]:
@@ -180,7 +170,7 @@ class _Base:
     categorical: tuple[str, ...] = ()
 
     def __post_init__(self):
-        self.categorical = _check_categorical(self.categorical)
+        self.categorical = check_names("categorical", self.categorical)
 
     def _fitted(self) -> pd.DataFrame:
         if self._table is None:

@@ -109,6 +109,16 @@ def test_bad_generation_limits_are_named(limits):
         bias_sweep.run(generations=1, replicates=1, generation_limits=limits)
 
 
+@pytest.mark.parametrize("kwargs, name", [
+    ({"generators": ()}, "generators"), ({"generators": ("copula",)}, "generators"),
+    ({"generators": (bias_real.GeneratorSpec("gan"),)}, "generators"), ({"tables": ()}, "tables"),
+    ({"tables": (bias_sweep.SweepTable("census", "sex", "income"),)}, "tables"), ({"tables": ("hearts",)}, "tables"),
+])
+def test_bad_generators_and_tables_are_named_before_any_fit(kwargs, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        bias_sweep.run(generations=1, replicates=1, **kwargs)
+
+
 def test_generator_summary_marks_loops_cut_short():
     from analysis.bias import report as bias_report
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from analysis.core import validation as v
-from analysis.core.validation import check_choice, check_int, check_real, check_seed
+from analysis.core.validation import check_choice, check_int, check_names, check_real, check_seed
 
 
 def test_check_int_accepts_integers_in_range_and_numpy_integers():
@@ -26,6 +26,17 @@ def test_check_int_accepts_integers_in_range_and_numpy_integers():
 def test_check_int_rejects(value, error, message):
     with pytest.raises(error, match=message):
         check_int("n", value, minimum=1, maximum=5)
+
+
+def test_check_names_takes_a_list_or_tuple_of_distinct_strings():
+    assert check_names("cols", ["a", "b"]) == ("a", "b")
+    assert check_names("cols", ()) == ()
+    with pytest.raises(TypeError, match=r"cols: expected a list or tuple of distinct names \(str\), got str"):
+        check_names("cols", "ab")  # a bare string would be iterated letter by letter
+    with pytest.raises(TypeError, match="cols: expected"):
+        check_names("cols", ["a", 1])
+    with pytest.raises(ValueError, match=r"cols: must be .*'a' named more than once"):
+        check_names("cols", ("a", "b", "a"))
 
 
 def test_check_real_bounds_open_and_closed():
