@@ -232,8 +232,44 @@ def load_corpus(directory: str | Path | None = None, *, heldout_fraction: float 
     return _load_corpus(str(corpus_path(directory)), float(heldout_fraction))
 
 
+#: where the split corpus is kept between processes (each sweep worker and test subprocess would
+#: otherwise clean and cut the 5.4 million words again, about five seconds each)
+CACHE_DIR = ROOT / ".cache" / "corpus-split"
+
+
 @functools.lru_cache(maxsize=2)
-def _load_corpus(directory: str, heldout_fraction: float) -> Corpus:
+def _load_corpus(directory: str, heldout_fraction: float, cache_dir: str | None = str(CACHE_DIR)) -> Corpus:
+    """The split corpus: from ``cache_dir`` when a file there was made from this text by this code, else computed.
+
+    The cache file's name holds the SHA-256 of the compressed text, of this module's source and
+    the split's settings, so a change to any of them computes the corpus again; the file stores
+    the sentences as ids into its own word list (no pickle). tests/collapse/test_corpus_cache.py
+    shows the cached corpus equals the computed one.
+    """
+    place = Path(directory)
+    key = hashlib.sha256(b"\0".join([
+        hashlib.sha256((place / "gcide.dict.dz").read_bytes()).hexdigest().encode(),
+        Path(__file__).read_bytes(), repr((heldout_fraction, SPLIT_SEED)).encode(),
+    ])).hexdigest()[:24]
+    path = Path(cache_dir) / f"{key}.npz" if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            return _unpack(np.load(path, allow_pickle=False))
+        except (OSError, ValueError, KeyError):  # a damaged file: compute the corpus again
+            pass
+    corpus = _split_corpus(directory, heldout_fraction)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, **_pack(corpus))
+            os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+        except OSError:  # a read-only checkout: no cache, same corpus
+            pass
+    return corpus
+
+
+def _split_corpus(directory: str, heldout_fraction: float) -> Corpus:
     entries, digest = read_entries(directory)
     order = np.random.default_rng(SPLIT_SEED).permutation(len(entries))
     heldout_ids = set(order[: int(round(heldout_fraction * len(entries)))].tolist())
@@ -248,6 +284,30 @@ def _load_corpus(directory: str, heldout_fraction: float) -> Corpus:
             train_doc += [i] * len(sents)
     return Corpus(train, heldout, np.asarray(train_doc, np.int64), np.asarray(heldout_doc, np.int64),
                   len(entries), digest)
+
+
+def _pack(corpus: Corpus) -> dict[str, np.ndarray]:
+    """The corpus as arrays: a word list, and each part's sentences as ids into it with their lengths."""
+    words = sorted({t for part in (corpus.train, corpus.heldout) for s in part for t in s})
+    index = {w: i for i, w in enumerate(words)}
+    out = {"words": np.asarray(words, dtype=str), "train_doc": corpus.train_doc, "heldout_doc": corpus.heldout_doc,
+           "n_entries": np.int64(corpus.n_entries), "sha256": np.asarray(corpus.sha256)}
+    for name in ("train", "heldout"):
+        sents = getattr(corpus, name)
+        out[f"{name}_ids"] = np.fromiter((index[t] for s in sents for t in s), dtype=np.int32)
+        out[f"{name}_lengths"] = np.fromiter(map(len, sents), dtype=np.int64, count=len(sents))
+    return out
+
+
+def _unpack(arrays) -> Corpus:
+    words = np.asarray(arrays["words"].tolist(), dtype=object)  # Python str, as the computed corpus holds
+    parts = {}
+    for name in ("train", "heldout"):
+        flat = words[arrays[f"{name}_ids"]].tolist()
+        ends = np.cumsum(arrays[f"{name}_lengths"]).tolist()
+        parts[name] = [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+    return Corpus(parts["train"], parts["heldout"], arrays["train_doc"], arrays["heldout_doc"],
+                  int(arrays["n_entries"]), str(arrays["sha256"]))
 
 
 @validate_params({"corpus": [InstanceOf(Corpus)], "vocab_size": [Interval(Integral, 4, 10**6, closed="both")]})

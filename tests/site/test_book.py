@@ -80,7 +80,8 @@ def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(smal
     """The failure found in 0.1.0: a copy built with another checkout's environment published that checkout's numbers.
 
     Only the pages the change touches are built (a trimmed table of contents holding the data
-    appendix, whose glued package count follows software.csv).
+    appendix, whose glued package count follows software.csv), and without the PDF editions
+    (printed from the built pages, over half a minute a build; tests/site/test_pdf.py checks them).
     """
     copy, env = small_copy, _foreign_env()
     # the premise: in this environment, a plain `import analysis` from the copy's notebooks/ finds another copy
@@ -94,21 +95,21 @@ def test_a_copy_sharing_another_checkouts_environment_shows_its_own_numbers(smal
     software = copy / "analysis" / "data" / "software.csv"
     lines = software.read_text().splitlines()
     n_before = len(lines) - 1
-    first = run_build(copy, env=env)
+    first = run_build(copy, "--no-pdf", env=env)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert f"notebooks import analysis from {copy / 'analysis' / '__init__.py'}" in first.stdout
     assert _packages_above(copy) == n_before
 
     # a change under analysis/data re-executes the notebooks and the glued number follows it
     software.write_text("\n".join(lines[:-1]) + "\n")
-    changed = run_build(copy, env=env)
+    changed = run_build(copy, "--no-pdf", env=env)
     assert changed.returncode == 0, changed.stdout[-3000:] + changed.stderr[-3000:]
     assert "clearing the execution cache" in changed.stdout
     assert _executed(changed), "the data changed but no notebook was executed"
     assert _packages_above(copy) == n_before - 1
 
     # building again serves the new number, not an old cache entry, and executes nothing
-    again = run_build(copy, env=env)
+    again = run_build(copy, "--no-pdf", env=env)
     assert again.returncode == 0, again.stdout[-3000:]
     assert "nothing changed since the last successful build" in again.stdout
     assert not _executed(again)
@@ -135,7 +136,7 @@ def test_a_kernel_that_imports_another_analysis_fails_the_build(tmp_path: Path):
     shadow = copy / "notebooks" / "analysis"
     shadow.mkdir()
     (shadow / "__init__.py").write_text("")
-    result = run_build(copy, env=_foreign_env())
+    result = run_build(copy, "--no-pdf", env=_foreign_env())
     assert result.returncode != 0
     assert "not from the checkout being built" in result.stderr
     assert not _executed(result)
@@ -164,7 +165,7 @@ def test_broken_input_fails_the_build(small_copy: Path):
     original = page.read_text()
     page.write_text(original + "\nAs shown by {cite:p}`nobody_2099_nothing`.\n")
     try:
-        broken = run_build(copy, env=env)
+        broken = run_build(copy, "--no-pdf", env=env)
     finally:
         page.write_text(original)
     assert broken.returncode != 0
@@ -175,7 +176,7 @@ def test_broken_input_fails_the_build(small_copy: Path):
     source = nb.read_text()
     nb.write_text(source + '\n```{code-cell} ipython3\nraise RuntimeError("deliberately failing cell")\n```\n')
     try:
-        failing = run_build(copy, env=env)
+        failing = run_build(copy, "--no-pdf", env=env)
     finally:
         nb.write_text(source)
     assert failing.returncode != 0
