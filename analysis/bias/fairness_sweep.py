@@ -39,8 +39,8 @@ TABLE_CONFIGS = {"arrests": (0, 1, 2, 3, 4, 5), "hearts": (0, 1, 3, 4)}
 #: the loop's columns of each table, from its :class:`~analysis.generators.tables.TableSpec` (the
 #: loop takes the non-numeric columns, thal among them, as categories too)
 TABLE_COLUMNS = {
-    name: {"group": spec.group, "label": spec.label, "categorical": spec.categorical}
-    for name, spec in ((name, table_spec(name)) for name in ("arrests", "hearts"))
+    spec.key: {"group": spec.group, "label": spec.label, "categorical": spec.categorical}
+    for spec in map(table_spec, ("arrests", "hearts"))
 }
 
 

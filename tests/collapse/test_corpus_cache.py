@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+
+from test_collapse_lm import needs_corpus
 
 from analysis.collapse import corpus as lm_corpus
 
-
-def _installed() -> bool:
-    try:
-        lm_corpus.corpus_path()
-        return True
-    except lm_corpus.CorpusMissingError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _installed(), reason="the GCIDE corpus is not installed (`make corpus`)")
+pytestmark = needs_corpus
 
 
 def _assert_same(a: lm_corpus.Corpus, b: lm_corpus.Corpus) -> None:
