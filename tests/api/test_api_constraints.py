@@ -158,7 +158,9 @@ def _built_examples():
     sents = [np.array([3, 4, 5, 3], dtype=np.int32), np.array([4, 5], dtype=np.int32)]
     vocab = lm_corpus.SPECIALS + ("a", "b", "c", "d")
     corpus = lm_corpus.Corpus([["a", "b"]], [["c", "d"]], np.array([0]), np.array([1]), 2, "")
+    ctx, words = kneser_ney.padded_ngrams(sents, order=2, vocab_size=7)
     return {kneser_ney.KneserNeyModel: kneser_ney.fit_kneser_ney(sents, order=2, vocab_size=7),
+            kneser_ney.Positions: kneser_ney.index_positions(ctx, words, vocab_size=7),
             np.ndarray: np.arange(10), lm_corpus.Corpus: corpus,
             lm_transformer.Tokenizer: lm_transformer.make_tokenizer(vocab, whole_words=2)}
 

@@ -445,6 +445,8 @@ NOT_COVERED: dict[str, str] = {
     "analysis.collapse.transformer.make_tokenizer": "needs the corpus vocabulary; tests/collapse/test_lm_transformer.py",
     "analysis.collapse.kneser_ney.token_log_probs": "needs a fitted model; tests/collapse/test_kneser_ney.py (against the reference)",
     "analysis.collapse.kneser_ney.set_mass": "needs a fitted model; tests/collapse/test_kneser_ney.py",
+    "analysis.collapse.kneser_ney.index_positions": "indexes positions for a model; tests/collapse/test_kneser_ney.py (equal to token_log_probs)",
+    "analysis.collapse.kneser_ney.score_positions": "needs a fitted model; tests/collapse/test_kneser_ney.py (equal to token_log_probs and set_mass)",
     "analysis.collapse.kneser_ney.sample_sentences": "needs a fitted model; tests/collapse/test_kneser_ney.py",
     "analysis.collapse.kneser_ney.sentence_perplexities": "needs a fitted model; tests/collapse/test_kneser_ney.py",
     "analysis.collapse.lm_report.summarise": "takes the stored collapse_lm sweep; tests/collapse/test_collapse_lm.py",

@@ -181,6 +181,21 @@ def test_a_run_refuses_an_empty_or_unknown_regime_by_name(regimes):
         collapse_lm.run(regimes=regimes)
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_take_equals_the_cut_of_the_full_cumulative_sum(seed):
+    # _take measures lengths only in blocks up to the budget; the slow way measures every sentence
+    rng = np.random.default_rng(seed)
+    n = int(rng.choice([0, 1, 5, 1023, 1024, 1025, 3000, 5000]))
+    sentences = [np.ones(int(k), np.int64) for k in rng.integers(0, 30, size=n)]
+    order = rng.permutation(n)
+    budget = int(rng.integers(1, 20 * n + 10))
+    lengths = np.array([len(sentences[i]) + 1 for i in order], dtype=np.int64)
+    k = int(np.searchsorted(np.cumsum(lengths), budget)) + 1
+    slow = [sentences[i] for i in order[:k]]
+    fast = collapse_lm._take(sentences, order, budget)
+    assert len(fast) == len(slow) and all(a is b for a, b in zip(fast, slow))
+
+
 def test_the_four_regimes_choose_the_next_training_set_as_documented():
     real0 = [np.array([1, 2]), np.array([3]), np.array([4, 5, 6])]
     sample = [np.array([7]), np.array([8, 9]), np.array([10])]

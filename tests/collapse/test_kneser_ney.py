@@ -107,6 +107,35 @@ def test_each_conditional_distribution_sums_to_one_and_set_mass_is_its_sum():
     np.testing.assert_allclose(kn.set_mass(model, ctx, members), dense[:, members[1:]].sum(axis=1), atol=1e-12)
 
 
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
+def test_positions_indexed_once_score_as_token_log_probs_and_set_mass_do(order):
+    # the sweep indexes its held-out text once and scores it under each generation's model: the
+    # same numbers, bit for bit, as the one-call functions (which index on every call)
+    rng = np.random.default_rng(order)
+    model = kn.fit_kneser_ney(TRAIN, order=order, vocab_size=V)
+    other = kn.fit_kneser_ney(TRAIN[: len(TRAIN) // 3], order=order, vocab_size=V)
+    ctx, words = kn.padded_ngrams(HELDOUT, order=order, vocab_size=V)
+    # unseen contexts and words too
+    ctx = np.vstack([ctx, rng.integers(0, V, size=(50, order - 1))])
+    words = np.r_[words, rng.integers(1, V, size=50)]
+    members = np.zeros(V, dtype=bool)
+    members[rng.choice(np.arange(1, V), V // 10, replace=False)] = True
+    positions = kn.index_positions(ctx, words, vocab_size=V)
+    for m in (model, other):  # one index serves any model of its order and vocabulary
+        got = kn.score_positions(m, positions, members)
+        np.testing.assert_array_equal(got.log_probs, kn.token_log_probs(m, ctx, words))
+        np.testing.assert_array_equal(got.set_mass, kn.set_mass(m, ctx, members))
+    with pytest.raises(ValueError, match="positions"):
+        kn.score_positions(kn.fit_kneser_ney(TRAIN, order=order + 1, vocab_size=V), positions, members)
+    with pytest.raises(ValueError, match="members"):
+        kn.score_positions(model, positions, members[1:])
+    with pytest.raises(ValueError, match="words"):
+        kn.index_positions(ctx, words[1:], vocab_size=V)
+    with pytest.raises(ValueError, match="contexts"):
+        kn.index_positions(ctx + V, words, vocab_size=V) if order > 1 else kn.index_positions(
+            np.zeros((len(words), 1), np.int64) + V, words, vocab_size=V)
+
+
 def test_training_text_is_more_likely_than_heldout_text():
     model = kn.fit_kneser_ney(TRAIN, order=3, vocab_size=V)
     _, train_ppl = kn.sentence_perplexities(model, TRAIN)
