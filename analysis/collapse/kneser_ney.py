@@ -210,8 +210,7 @@ def fit_kneser_ney(sentences: list[np.ndarray], *, order: int = 3, vocab_size: i
     ----------
     chen1999empirical
     """
-    if float(vocab_size) ** order >= _MAX_KEY:
-        raise ValueError(f"vocab_size: vocab_size ** order must be below 2**62, got {vocab_size}**{order}")
+    _check_key_width(vocab_size, order)
     ctx, words = padded_ngrams(sentences, order=order, vocab_size=vocab_size)
     if not len(words):
         raise ValueError("sentences: expected at least one sentence")
@@ -284,17 +283,24 @@ def _find_unsorted(sorted_keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarr
     return _find(sorted_keys, query[by], by)
 
 
-def _check_ctx(model, contexts, words=None):
+def _check_key_width(vocab_size: int, order: int) -> None:
+    if float(vocab_size) ** order >= _MAX_KEY:
+        raise ValueError(f"vocab_size: vocab_size ** order must be below 2**62, got {vocab_size}**{order}")
+
+
+def _check_ctx(vocab_size, contexts, words=None, *, width=None):
+    # width: the context columns a model of order width + 1 reads (None: any)
     ctx = np.asarray(contexts)
-    if ctx.ndim != 2 or ctx.shape[1] != model.order - 1 or (ctx.size and not np.issubdtype(ctx.dtype, np.integer)):
-        raise ValueError(f"contexts: expected an integer array of shape (m, {model.order - 1})")
-    if ctx.size and (ctx.min() < 0 or ctx.max() >= model.vocab_size):
-        raise ValueError(f"contexts: ids must lie in [0, {model.vocab_size})")
+    if ctx.ndim != 2 or (width is not None and ctx.shape[1] != width) or (
+            ctx.size and not np.issubdtype(ctx.dtype, np.integer)):
+        raise ValueError(f"contexts: expected an integer array of shape (m, {'k' if width is None else width})")
+    if ctx.size and (ctx.min() < 0 or ctx.max() >= vocab_size):
+        raise ValueError(f"contexts: ids must lie in [0, {vocab_size})")
     if words is not None:
         w = np.asarray(words)
         if w.shape != (len(ctx),) or (w.size and (not np.issubdtype(w.dtype, np.integer) or w.min() < 1
-                                                  or w.max() >= model.vocab_size)):
-            raise ValueError(f"words: expected {len(ctx)} integer ids in [1, {model.vocab_size})")
+                                                  or w.max() >= vocab_size)):
+            raise ValueError(f"words: expected {len(ctx)} integer ids in [1, {vocab_size})")
         return ctx.astype(np.int64), w.astype(np.int64)
     return ctx.astype(np.int64), None
 
@@ -348,15 +354,9 @@ def index_positions(contexts: np.ndarray, words: np.ndarray, *, vocab_size: int)
     -------
     Positions
     """
-    ctx = np.asarray(contexts)
-    if ctx.size and ctx.max() >= vocab_size:
-        raise ValueError(f"contexts: ids must lie in [0, {vocab_size})")
-    w = np.asarray(words)
-    if w.shape != (len(ctx),) or (w.size and w.max() >= vocab_size):
-        raise ValueError(f"words: expected {len(ctx)} integer ids in [1, {vocab_size})")
-    if float(vocab_size) ** (ctx.shape[1] + 1) >= _MAX_KEY:
-        raise ValueError(f"vocab_size: vocab_size ** order must be below 2**62, got {vocab_size}**{ctx.shape[1] + 1}")
-    return _index(ctx.astype(np.int64), w.astype(np.int64), int(vocab_size))
+    ctx, w = _check_ctx(vocab_size, contexts, words)
+    _check_key_width(vocab_size, ctx.shape[1] + 1)
+    return _index(ctx, w, int(vocab_size))
 
 
 @validate_params({"model": [InstanceOf(KneserNeyModel)], "contexts": [ArrayLike(ndim=2, integer=True, lo=0)],
@@ -386,7 +386,7 @@ def token_log_probs(model: KneserNeyModel, contexts: np.ndarray, words: np.ndarr
     ----------
     chen1999empirical
     """
-    ctx, w = _check_ctx(model, contexts, words)
+    ctx, w = _check_ctx(model.vocab_size, contexts, words, width=model.order - 1)
     return _score(model, _index(ctx, w, model.vocab_size), None).log_probs
 
 
@@ -462,7 +462,7 @@ def set_mass(model: KneserNeyModel, contexts: np.ndarray, members: np.ndarray) -
     ndarray
         m probabilities in [0, 1].
     """
-    ctx, _ = _check_ctx(model, contexts)
+    ctx, _ = _check_ctx(model.vocab_size, contexts, width=model.order - 1)
     m = _check_members(model, members)
     return _score(model, _index(ctx, None, model.vocab_size), m).set_mass
 
