@@ -69,7 +69,8 @@ TASKS = {
     "privacy_utility": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
     "privacy_deep": lambda m, kw: len(kw["tables"]) * len(kw["generators"]) * kw["replicates"],
     "collapse_lm": lambda m, kw: len(kw["regimes"]) * kw["replicates"],
-    "collapse_lm_deep": lambda m, kw: len(kw["regimes"]) * kw["replicates"],
+    # generation 0 of each replicate is a task of its own, shared by the regimes' tasks
+    "collapse_lm_deep": lambda m, kw: (1 + len(kw["regimes"])) * kw["replicates"],
 }
 
 #: per sweep: a reduced run (command-line arguments, seconds on two cores) and what it needs (module

@@ -27,6 +27,7 @@ growing set is seen fewer times per sentence.
 from __future__ import annotations
 
 import string
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -44,6 +45,8 @@ SEED = 20261207
 CODE_FILES = collapse_lm.CODE_FILES + ("analysis/collapse/transformer.py",)
 LIBRARIES = collapse_lm.LIBRARIES + ("torch",)
 BOS, EOS, UNK = 0, 1, 2
+_TORCH_RNG = threading.Lock()
+_EVAL_SENTENCES, _REAL_FRACTION = 2000, 0.1  # held-out sentences scored; top-up's real share (transformer_path)
 _LETTERS = string.ascii_lowercase + "'"
 
 
@@ -243,8 +246,9 @@ def _train(seqs, cfg, vocab_size, n_tokens, rng):
     import torch
     from torch.nn import functional as F
 
-    torch.manual_seed(int(rng.integers(2**31)))
-    model = _model(cfg, vocab_size)
+    with _TORCH_RNG:  # threads of one Dask worker must not reseed torch between another's seed and init
+        torch.manual_seed(int(rng.integers(2**31)))
+        model = _model(cfg, vocab_size)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
     lengths = np.array([len(s) - 1 for s in seqs])
     steps = max(1, int(np.ceil(n_tokens / (cfg.batch * lengths.mean()))))
@@ -354,7 +358,7 @@ def _n_words(pair):
                   "n_samples": [Interval(Integral, 0, 100, closed="both")]})
 def transformer_path(regime: str, replicate: int, *, generations: int = 5, budget_tokens: int = 40_000,
                      seed: int = SEED, config: TransformerConfig = TransformerConfig(),
-                     eval_sentences: int = 2000, real_fraction: float = 0.1,
+                     eval_sentences: int = _EVAL_SENTENCES, real_fraction: float = _REAL_FRACTION,
                      n_samples: int = 3) -> pd.DataFrame:
     """One replicate of one regime with the transformer; the rows of :func:`analysis.collapse.lm.ngram_path`.
 
@@ -396,6 +400,35 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
     import torch
 
     torch.set_num_threads(1)
+    setting = _setting(replicate, budget_tokens=budget_tokens, seed=seed, config=config, eval_sentences=eval_sentences)
+    start = _generation0(setting, replicate, budget_tokens=budget_tokens, seed=seed, config=config,
+                         n_samples=n_samples)
+    return _path(regime, replicate, setting, start, generations=generations, budget_tokens=budget_tokens, seed=seed,
+                 config=config, real_fraction=real_fraction, n_samples=n_samples)
+
+
+class _Setting(NamedTuple):
+    """What every generation of a replicate reads: the corpus, tokenizer, held-out text, rare set and real draw."""
+
+    vocab: tuple
+    tok: Tokenizer
+    heldout: list
+    rare: np.ndarray
+    real0: list
+    calib: list
+    n_train: int
+
+
+class _Start(NamedTuple):
+    """Generation 0 of a replicate, the same in every regime: its model, sample, row and random stream."""
+
+    model: object
+    sample: list
+    row: dict
+    rng: np.random.Generator
+
+
+def _setting(replicate, *, budget_tokens, seed, config, eval_sentences) -> _Setting:
     data = load_lm_data()
     tok = make_tokenizer(data.vocab)
     heldout_words = [s for s, n in zip(data.heldout, _token_lengths(tok, data.heldout)) if n <= config.max_tokens]
@@ -409,41 +442,107 @@ def transformer_path(regime: str, replicate: int, *, generations: int = 5, budge
     perm = base.permutation(len(train_pool))
     real0 = collapse_lm._take(train_pool, perm, budget_tokens)
     calib = [encode(tok, train_pool[i]) for i in perm[len(real0):len(real0) + 1000]]
-    r_idx = REGIMES.index(regime)
     real0 = [(encode(tok, s), s) for s in real0]
     # token presentations per generation: the same in every regime and generation
     n_train = int(config.epochs * sum(len(t) - 1 for t, _ in real0))
-    model0 = _train([t for t, _ in real0], config, tok.size,
-                    n_train, np.random.default_rng([seed, replicate, 99, 0, 1]))
+    return _Setting(data.vocab, tok, heldout, rare, real0, calib, n_train)
+
+
+def _row(model, setting, sample, train, replicate, g, n_samples, torch) -> dict:
+    words = [w for _, w in sample]
+    per, ppl, rare_mass = _evaluate(model, setting.heldout, setting.rare, setting.tok.size, torch)
+    # "regime" is filled in by the path: generation 0's row is every regime's
+    return {"model": "transformer", "regime": None, "replicate": replicate, "generation": g,
+            "ppl_mean": ppl, "ppl_p95": float(np.quantile(per, 0.95)), "ppl_p99": float(np.quantile(per, 0.99)),
+            "rare_mass": rare_mass, "distinct_2": distinct_ngrams(words, 2),
+            "distinct_3": distinct_ngrams(words, 3), "coverage": vocabulary_coverage(words, len(setting.vocab)),
+            "train_tokens": int(sum(len(w) + 1 for _, w in train)), "accept_rate": np.nan,
+            **{f"sample_{i + 1}": " ".join(setting.vocab[t] for t in words[i]) for i in range(n_samples)}}
+
+
+def _generation0(setting, replicate, *, budget_tokens, seed, config, n_samples) -> _Start:
+    import torch
+
+    model0 = _train([t for t, _ in setting.real0], config, setting.tok.size, setting.n_train,
+                    np.random.default_rng([seed, replicate, 99, 0, 1]))
+    rng = np.random.default_rng([seed, replicate, 99, 0])
+    sample = list(zip(*_sample(model0, config, budget_tokens, rng, setting.tok, setting.vocab, torch)))
+    return _Start(model0, sample, _row(model0, setting, sample, setting.real0, replicate, 0, n_samples, torch), rng)
+
+
+def _path(regime, replicate, setting, start, *, generations, budget_tokens, seed, config, real_fraction,
+          n_samples) -> pd.DataFrame:
+    """Generations 0..``generations`` of one regime, from its replicate's generation 0 (``start``)."""
+    import torch
+
+    tok, model0, r_idx = setting.tok, start.model, REGIMES.index(regime)
     if regime == "verify":
-        band = np.quantile(-np.log(_evaluate(model0, calib, rare, tok.size, torch)[0]), [0.05, 0.95])
-    rows, model, pool, train = [], model0, list(real0), real0
+        band = np.quantile(-np.log(_evaluate(model0, setting.calib, setting.rare, tok.size, torch)[0]), [0.05, 0.95])
+    rows, model, pool, train = [], model0, list(setting.real0), setting.real0
     for g in range(generations + 1):
-        rng = np.random.default_rng([seed, replicate, r_idx if g else 99, g])
-        sample = list(zip(*_sample(model, config, budget_tokens, rng, tok, data.vocab, torch)))
-        words = [w for _, w in sample]
-        per, ppl, rare_mass = _evaluate(model, heldout, rare, tok.size, torch)
-        row = {"model": "transformer", "regime": regime, "replicate": replicate, "generation": g,
-               "ppl_mean": ppl, "ppl_p95": float(np.quantile(per, 0.95)), "ppl_p99": float(np.quantile(per, 0.99)),
-               "rare_mass": rare_mass, "distinct_2": distinct_ngrams(words, 2),
-               "distinct_3": distinct_ngrams(words, 3), "coverage": vocabulary_coverage(words, len(data.vocab)),
-               "train_tokens": int(sum(len(w) + 1 for _, w in train)), "accept_rate": np.nan,
-               **{f"sample_{i + 1}": " ".join(data.vocab[t] for t in words[i]) for i in range(n_samples)}}
+        if g == 0:
+            sample, row, rng = start.sample, dict(start.row), start.rng
+        else:
+            rng = np.random.default_rng([seed, replicate, r_idx, g])
+            sample = list(zip(*_sample(model, config, budget_tokens, rng, tok, setting.vocab, torch)))
+            row = _row(model, setting, sample, train, replicate, g, n_samples, torch)
+        row["regime"] = regime
         if g == generations:
             rows.append(row)
             break
         # the next generation trains on the token sequences as sampled: a spelling that is not a word
         # stays in its training text as letters (it is shown as <unk> only in the word metrics)
         train, pool, row["accept_rate"] = collapse_lm._next_training_set(
-            regime, sample, pool, real0, rng, budget_tokens=budget_tokens, real_fraction=real_fraction, size=_n_words,
+            regime, sample, pool, setting.real0, rng, budget_tokens=budget_tokens, real_fraction=real_fraction,
+            size=_n_words,
             verified=lambda: collapse_lm._verified_sample(
-                lambda: list(zip(*_sample(model, config, budget_tokens // 2, rng, tok, data.vocab, torch))),
-                lambda cand: -np.log(_evaluate(model0, [t for t, _ in cand], rare, tok.size, torch)[0]),
+                lambda: list(zip(*_sample(model, config, budget_tokens // 2, rng, tok, setting.vocab, torch))),
+                lambda cand: -np.log(_evaluate(model0, [t for t, _ in cand], setting.rare, tok.size, torch)[0]),
                 band, budget_tokens, size=_n_words))
         rows.append(row)
-        model = _train([t for t, _ in train], config, tok.size, n_train,
+        model = _train([t for t, _ in train], config, tok.size, setting.n_train,
                        np.random.default_rng([seed, replicate, r_idx, g + 1, 1]))
     return pd.DataFrame(rows)
+
+
+def _start_task(replicate, **kw):
+    """Phase 1 of :func:`run`: generation 0 of a replicate, its model as arrays (to travel to any worker)."""
+    import torch
+
+    torch.set_num_threads(1)
+    setting = _setting(replicate, **{k: kw[k] for k in ("budget_tokens", "seed", "config", "eval_sentences")})
+    start = _generation0(setting, replicate, budget_tokens=kw["budget_tokens"], seed=kw["seed"], config=kw["config"],
+                         n_samples=kw["n_samples"])
+    return start._replace(model=_weights(start.model), rng=start.rng.bit_generator.state)
+
+
+def _weights(model) -> dict:
+    """A model's parameters as numpy arrays (pickled to any worker without torch's own serialisation)."""
+    return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+
+
+def _restore(weights: dict, config, vocab_size: int):
+    """The model whose parameters are ``weights`` (:func:`_weights`), ready to sample and score."""
+    import torch
+
+    with _TORCH_RNG:  # its random initialisation, overwritten at once, draws from torch's global stream
+        model = _model(config, vocab_size)
+    model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in weights.items()})
+    return model.eval()
+
+
+def _path_task(regime, replicate, start, *, generations, real_fraction, **kw):
+    """Phase 2 of :func:`run`: one regime from its replicate's generation 0 (a fresh copy of its model and stream)."""
+    import torch
+
+    torch.set_num_threads(1)
+    setting = _setting(replicate, **{k: kw[k] for k in ("budget_tokens", "seed", "config", "eval_sentences")})
+    model = _restore(start.model, kw["config"], setting.tok.size)
+    rng = np.random.default_rng()
+    rng.bit_generator.state = start.rng
+    start = start._replace(model=model, rng=rng, sample=list(start.sample), row=dict(start.row))
+    return _path(regime, replicate, setting, start, generations=generations, budget_tokens=kw["budget_tokens"],
+                 seed=kw["seed"], config=kw["config"], real_fraction=real_fraction, n_samples=kw["n_samples"])
 
 
 @validate_params({"generations": [Interval(Integral, 0, 100, closed="both")],
@@ -482,8 +581,13 @@ def run(*, generations: int = 5, replicates: int = 3, seed: int = SEED, regimes:
     """
     from joblib import Parallel, delayed
 
-    jobs = [(r, i) for i in range(first_replicate, first_replicate + replicates) for r in regimes]
+    # generation 0 depends on the replicate only: trained once per replicate (phase 1), then every
+    # regime carries on from it (phase 2); the rows equal those of independent transformer_path calls
+    reps = range(first_replicate, first_replicate + replicates)
+    kw = {i: dict(budget_tokens=budget_tokens, seed=seed, config=TransformerConfig(), eval_sentences=_EVAL_SENTENCES,
+                  n_samples=3 if i == 0 else 0) for i in reps}
+    starts = dict(zip(reps, Parallel(n_jobs=n_jobs)(delayed(_start_task)(i, **kw[i]) for i in reps)))
     out = Parallel(n_jobs=n_jobs)(
-        delayed(transformer_path)(r, i, generations=generations, budget_tokens=budget_tokens, seed=seed,
-                                  n_samples=3 if i == 0 else 0) for r, i in jobs)
+        delayed(_path_task)(r, i, starts[i], generations=generations, real_fraction=_REAL_FRACTION, **kw[i])
+        for i in reps for r in regimes)
     return pd.concat(out, ignore_index=True)
