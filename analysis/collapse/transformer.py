@@ -267,7 +267,12 @@ def _train(seqs, cfg, vocab_size, n_tokens, rng):
 
 
 def _evaluate(model, seqs, rare, vocab_size, torch, batch=256):
-    """Per-sentence perplexity and the mean rare-token mass over every predicted position."""
+    """Per-sentence perplexity and the mean rare-token mass over every predicted position.
+
+    A sentence's perplexity is exponentiated in float64: the float32 mean log-probability of a
+    badly overfit model can be -90 or below, whose exponential overflows float32 (about 3.4e38)
+    to ``inf``, and a quantile between two ``inf`` values is ``nan``.
+    """
     from torch.nn import functional as F
 
     if not seqs:
@@ -281,7 +286,7 @@ def _evaluate(model, seqs, rare, vocab_size, torch, batch=256):
             mask = y >= 0
             lp = logp.gather(2, y.clamp(min=0)[..., None])[..., 0] * mask
             n = mask.sum(1)
-            per_sentence.append(torch.exp(-lp.sum(1) / n).numpy())
+            per_sentence.append(np.exp(-(lp.sum(1) / n).numpy().astype(np.float64)))
             rare_mass.append((logp.exp()[..., rare_t].sum(-1))[mask].numpy())
             total_lp += float(lp.sum())
             total_n += int(n.sum())

@@ -115,6 +115,27 @@ def test_generation_0_shared_by_the_regimes_gives_the_rows_of_independent_paths(
 
 
 @needs_torch
+def test_a_sentence_perplexity_beyond_float32s_range_stays_finite():
+    # a model that puts log-probability about -120 on every target: exp(120) = 1.3e52 overflows
+    # float32 (3.4e38), and a 95th percentile between two such sentences used to come out NaN
+    import torch
+
+    vocab_size = 8
+
+    def model(x):
+        logits = torch.zeros((*x.shape, vocab_size))
+        logits[..., 0] = 120.0  # every target below is another token
+        return logits
+
+    seqs = [np.array([lt.BOS, 3, 4, 5, lt.EOS]), np.array([lt.BOS, 6, 7, lt.EOS])]
+    rare = np.zeros(vocab_size, dtype=bool)
+    per, ppl, _ = lt._evaluate(model, seqs, rare, vocab_size, torch)
+    assert per.dtype == np.float64 and np.isfinite(per).all() and np.isfinite(np.quantile(per, 0.95))
+    np.testing.assert_allclose(per, np.exp(120.0 + np.log1p(7 * np.exp(-120.0))), rtol=1e-5)
+    np.testing.assert_allclose(ppl, per[0], rtol=1e-5)
+
+
+@needs_torch
 def test_a_restored_model_scores_and_samples_as_the_trained_one():
     import torch
 
