@@ -38,7 +38,7 @@ from analysis.bias.loop import (  # noqa: F401
     split_table,
 )
 from analysis.bias.metrics import GROUP_METRICS, FairnessMetrics, fairness_metrics  # noqa: F401
-from analysis.bias.summary import CI_LEVEL, Interval, mean_interval, path_band, summarise, wilson_interval  # noqa: F401
+from analysis.bias.summary import CI_LEVEL, Interval, mean_interval, path_band, share_interval, summarise, wilson_interval  # noqa: F401
 from analysis.bias.table import (  # noqa: F401
     CELL_NAMES,
     TEST_SIZE,
@@ -83,6 +83,7 @@ __all__ = [
     "CI_LEVEL",
     "Interval",
     "mean_interval",
+    "share_interval",
     "path_band",
     "summarise",
     "wilson_interval",

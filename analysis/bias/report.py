@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.bias.chain import _COUNTS, CellPaths, _total_rows, expected_cell_shares, simulate_cells
 from analysis.bias.real import effective_temperature
-from analysis.bias.summary import Interval, mean_interval, path_band, wilson_interval
+from analysis.bias.summary import Interval, path_band, share_interval, wilson_interval
 from analysis.bias.generator import _TEMPERATURE
 from analysis.bias.table import _CATEGORICAL, _COLUMN, _TEST_SIZE, CELL_NAMES, TEST_SIZE, _example, encode_table
 from analysis.core.validation import Frame, InstanceOf, Integral, Seed, validate_params
@@ -139,7 +139,7 @@ def vanishing(paths: CellPaths) -> tuple[Interval, int, int, float]:
                   "project_generations": _GENERATIONS})
 def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
                       project_generations: int = 20) -> pd.DataFrame:
-    """Per table and generator: minority share at generations 1 and ``generations`` (95% CI), effective T (95% CI),
+    """Per table and generator: minority share at generations 1 and ``generations`` (95% CI within [0, 1]), effective T (95% CI),
     runs in which the minority vanished (Wilson 95% CI), the replicate count, and the share projected
     ``project_generations`` ahead by the recursion at the effective temperature and its interval's ends.
 
@@ -176,9 +176,9 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
         cells1 = d[d["generation"] == 1].sort_values("replicate")[list(CELL_NAMES)].to_numpy()
         eff = effective_temperature(cells0, cells1, seed=seed)
         measured = min(generations, int(wide.columns.max()))
-        s1 = mean_interval(wide[1])
+        s1 = share_interval(wide[1])
         if measured == generations:
-            s20 = mean_interval(wide[generations])
+            s20 = share_interval(wide[generations])
             k = int((wide[generations] == 0).sum())
             lost = wilson_interval(k, len(wide))
         else:  # this loop was run for fewer generations: nothing measured at `generations`
@@ -201,7 +201,7 @@ def generator_summary(stored: pd.DataFrame, *, generations: int, seed: int = 0,
 
 @validate_params({"stored": _STORED})
 def generator_bands(stored: pd.DataFrame) -> pd.DataFrame:
-    """Mean minority-share path of each (table, generator) with its 95% band (for the figure and its CSV).
+    """Mean minority-share path of each (table, generator) with its 95% band, cut to [0, 1] (for the figure and its CSV).
 
     Parameters
     ----------
@@ -217,6 +217,8 @@ def generator_bands(stored: pd.DataFrame) -> pd.DataFrame:
     for (table, generator), d in stored.groupby(["table", "generator"], sort=False):
         wide = d.pivot(index="replicate", columns="generation", values="minority_share").to_numpy()
         band = path_band(wide)
+        # a share's band stays within [0, 1] (see share_interval): near 0 the t interval reaches below it
+        band[["ci_low", "ci_high"]] = band[["ci_low", "ci_high"]].clip(0.0, 1.0)
         band.insert(0, "generator", GENERATOR_LABELS.get(generator, generator))
         band.insert(0, "table", table)
         frames.append(band)

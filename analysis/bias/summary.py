@@ -14,7 +14,7 @@ from analysis.core.stats import ConfidenceInterval, summarise_replicates, t_inte
 from analysis.core.validation import ArrayLike, Frame, InstanceOf, Real, validate_params
 from analysis.core.validation import Interval as _Range
 
-__all__ = ["CI_LEVEL", "Interval", "wilson_interval", "mean_interval", "summarise", "path_band"]
+__all__ = ["CI_LEVEL", "Interval", "wilson_interval", "mean_interval", "share_interval", "summarise", "path_band"]
 
 _LEVEL = [_Range(Real, 0, 1, closed="neither")]
 
@@ -26,6 +26,41 @@ CI_LEVEL = 0.95
 # the chapter's 0.4 names stay: Interval is the shared type, mean_interval the t interval.
 Interval = ConfidenceInterval
 mean_interval = t_interval
+
+
+@validate_params({"shares": [ArrayLike(allow_nan=True, min_size=2)], "level": _LEVEL})
+def share_interval(shares: np.ndarray | list | pd.Series, *, level: float = 0.95) -> Interval:
+    """Mean of replicate shares (NaN ignored) with the Student-t interval of the mean, cut to [0, 1].
+
+    A mean share lies in [0, 1], but where most runs end at 0 (a generator that removed a group in
+    nearly every run) the t interval reaches below 0. Cutting it to [0, 1] loses no coverage: an
+    interval that holds the true mean still holds it after the cut.
+
+    Parameters
+    ----------
+    shares : array_like
+        One share in [0, 1] per replicate (at least 2 not NaN).
+    level : float
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    Interval
+        :math:`[\\max(0, \\bar x - t_{n-1} s/\\sqrt n),\\ \\min(1, \\bar x + t_{n-1} s/\\sqrt n)]`,
+        ``method="student-t, cut to [0, 1]"``.
+
+    Examples
+    --------
+    >>> iv = share_interval([0.0, 0.0, 0.0, 0.08])
+    >>> iv.estimate, iv.low, round(iv.high, 3)
+    (0.02, 0.0, 0.084)
+    """
+    v = np.asarray(shares, dtype=float)
+    if np.any((v < 0) | (v > 1)):
+        raise ValueError("shares: every share must lie in [0, 1]")
+    t = t_interval(v, level=level)
+    return t._replace(low=float(np.clip(t.low, 0.0, 1.0)), high=float(np.clip(t.high, 0.0, 1.0)),
+                      method="student-t, cut to [0, 1]")
 
 
 @validate_params({"results": [Frame()], "by": [InstanceOf((list, tuple), "a list of column names")],

@@ -135,3 +135,36 @@ def test_generator_summary_marks_loops_cut_short():
     assert full["generations_measured"] == 3 and cut["generations_measured"] == 1
     assert np.isfinite(full["share20"]) and np.isnan(cut["share20"]) and cut["vanished"] == -1
     assert np.isfinite(cut["share1"]) and np.isfinite(cut["T"])
+
+
+def test_share_intervals_stay_within_zero_and_one_where_most_runs_lost_the_group():
+    # seven of eight runs end with the group gone, one at 8%: the t interval of the mean reaches
+    # below 0, the share's interval and the figure's band stop at 0 and keep the t interval's top
+    from analysis.bias import report as bias_report
+    from analysis.bias.summary import share_interval, t_interval
+
+    ends = [0.0] * 7 + [0.08]
+    t = t_interval(ends)
+    assert t.low < 0
+    iv = share_interval(ends)
+    assert (iv.estimate, iv.low, iv.high) == (t.estimate, 0.0, t.high) and iv.method == "student-t, cut to [0, 1]"
+    inner = [0.2, 0.25, 0.3]  # an interval inside [0, 1] is the t interval itself
+    assert share_interval(inner, level=0.9)[:4] == t_interval(inner, level=0.9)[:4]
+    with pytest.raises(ValueError, match="shares"):
+        share_interval([0.2, 1.5])
+
+    rows = []
+    for r, end in enumerate(ends):
+        for g in range(3):
+            minority = 100 if g == 0 else (0 if g == 2 and end == 0 else 8)
+            cells = [500, 400, minority, minority]
+            rows.append({"table": "t", "generator": "tvae", "replicate": r, "generation": g,
+                         **dict(zip(bias_report.CELL_NAMES, cells)),
+                         "minority_share": (cells[2] + cells[3]) / sum(cells)})
+    stored = pd.DataFrame(rows)
+    summary = bias_report.generator_summary(stored, generations=2, project_generations=2).iloc[0]
+    last = stored[stored["generation"] == 2]["minority_share"]
+    assert t_interval(last).low < 0 and summary["share20_low"] == 0.0
+    assert summary["share20_high"] == pytest.approx(t_interval(last).high)
+    bands = bias_report.generator_bands(stored)
+    assert bands["ci_low"].min() == 0.0 and (bands["ci_high"] <= 1).all()
