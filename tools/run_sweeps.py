@@ -374,7 +374,7 @@ def run_one(name: str, args, argv: list[str]):
     progress = Progress(name, total, every_s=args.progress_every)
     t0 = time.perf_counter()
     with backend(args.scheduler, roots, tuple(module.LIBRARIES)), reporting(progress):
-        frame = module.run(seed=module.SEED, n_jobs=args.n_jobs, **settings)
+        frame = module.run(seed=module.SEED, n_jobs=_n_jobs(args.n_jobs, args.scheduler), **settings)
     if chunk:
         out_dir = Path(args.chunks_dir) / name / f"r{chunk['start']:05d}-{chunk['stop']:05d}"
     else:
@@ -388,6 +388,18 @@ def run_one(name: str, args, argv: list[str]):
     return prov
 
 
+def _n_jobs(n_jobs: int | None, scheduler: str | None) -> int | None:
+    """The ``n_jobs`` a sweep's ``run`` gets: as asked, else every core here, else the cluster's workers.
+
+    A sweep's ``run(n_jobs=None)`` defers to the caller's joblib context, which outside one is a
+    single process: without this default `make sweeps` ran every sweep on one core. On a cluster
+    ``None`` lets joblib's Dask backend use all of its workers.
+    """
+    if n_jobs is not None:
+        return n_jobs
+    return None if scheduler else -1
+
+
 def run_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", default=_available(SWEEPS))
@@ -399,7 +411,8 @@ def run_main(argv: list[str]) -> int:
     parser.add_argument("--epochs", type=int, help="training epochs of the deep generators (sweeps that take epochs)")
     parser.add_argument("--set", action="append", metavar="KEY=VALUE",
                         help="any other keyword of the sweep's run() (VALUE read as JSON, else as text)")
-    parser.add_argument("--n-jobs", type=int, default=None)
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="joblib workers on this machine (default: one per core); on a cluster, its workers")
     parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--progress-every", type=float, default=10.0, help="seconds between progress lines")
     parser.add_argument("--results-dir", default=str(ROOT / "results"), help=argparse.SUPPRESS)

@@ -508,3 +508,25 @@ def test_merged_rows_follow_the_sweeps_own_order(tmp_path, order, sizes, declare
         start += size
     sweeps.merge_results("demo", dirs, results_dir=tmp_path, row_order=declared)
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "demo.csv"), whole)
+
+
+def test_a_local_sweep_uses_every_core_unless_told(monkeypatch, tmp_path):
+    # run(n_jobs=None) defers to the caller's joblib context, which is one process outside one:
+    # `make sweeps` with no --n-jobs used to run every sweep on a single core
+    seen = []
+    import importlib
+
+    module = importlib.import_module(run_sweeps.SWEEPS["bias_fairness"])
+    real_run = module.run
+
+    def spy(**kw):
+        seen.append(kw["n_jobs"])
+        return real_run(**{**kw, "n_jobs": 1})
+
+    monkeypatch.setattr(module, "run", spy)
+    base = ["bias_fairness", "--tables", "hearts", "--replicates", "1", "--generations", "1",
+            "--results-dir", str(tmp_path), "--progress-every", "1000"]
+    assert run_sweeps.main(base) == 0
+    assert run_sweeps.main([*base, "--n-jobs", "1"]) == 0
+    assert seen == [-1, 1]
+    assert run_sweeps._n_jobs(None, "tcp://127.0.0.1:8786") is None and run_sweeps._n_jobs(3, "tcp://x:1") == 3
