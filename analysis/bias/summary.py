@@ -46,7 +46,7 @@ def share_interval(shares: np.ndarray | list | pd.Series, *, level: float = 0.95
     Returns
     -------
     Interval
-        :math:`[\\max(0, \\bar x - t_{n-1} s/\\sqrt n),\\ \\min(1, \\bar x + t_{n-1} s/\\sqrt n)]`,
+        The Student-t interval of the mean with its ends cut to [0, 1],
         ``method="student-t, cut to [0, 1]"``.
 
     Examples
