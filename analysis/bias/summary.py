@@ -28,7 +28,7 @@ Interval = ConfidenceInterval
 mean_interval = t_interval
 
 
-@validate_params({"shares": [ArrayLike(allow_nan=True, min_size=2)], "level": _LEVEL})
+@validate_params({"shares": [ArrayLike(allow_nan=True, min_size=2, lo=0.0, hi=1.0)], "level": _LEVEL})
 def share_interval(shares: np.ndarray | list | pd.Series, *, level: float = 0.95) -> Interval:
     """Mean of replicate shares (NaN ignored) with the Student-t interval of the mean, cut to [0, 1].
 
@@ -55,10 +55,7 @@ def share_interval(shares: np.ndarray | list | pd.Series, *, level: float = 0.95
     >>> iv.estimate, iv.low, round(iv.high, 3)
     (0.02, 0.0, 0.084)
     """
-    v = np.asarray(shares, dtype=float)
-    if np.any((v < 0) | (v > 1)):
-        raise ValueError("shares: every share must lie in [0, 1]")
-    t = t_interval(v, level=level)
+    t = t_interval(shares, level=level)
     return t._replace(low=float(np.clip(t.low, 0.0, 1.0)), high=float(np.clip(t.high, 0.0, 1.0)),
                       method="student-t, cut to [0, 1]")
 
